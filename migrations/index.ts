@@ -1,0 +1,11 @@
+import type { MigrationObject } from '@mikro-orm/core';
+import { Migration20261128000000_foundation } from './Migration20261128000000_foundation';
+
+/**
+ * Every migration, in order. The runtime uses this list rather than scanning the folder, so the
+ * same code runs from `src/` under jest and from `dist/` in production. A test checks that every
+ * file in this folder is listed.
+ */
+export const migrationsList: MigrationObject[] = [
+  { name: 'Migration20261128000000_foundation', class: Migration20261128000000_foundation },
+];

@@ -1,0 +1,96 @@
+import type { EntityManager } from '@mikro-orm/core';
+import type { AbstractSqlConnection, Knex } from '@mikro-orm/knex';
+import { PG_QUERY_TYPES, PGLITE_PARSERS } from './type-parsers';
+
+/** Counts the SQL statements one request runs, whichever path they take. */
+export class QueryStats {
+  statements = 0;
+}
+
+/** A parameterized SQL statement. Values are only ever `$n` parameters. */
+export interface Statement {
+  readonly sql: string;
+  readonly params: readonly unknown[];
+}
+
+interface PgLikeResult {
+  rows: Record<string, unknown>[];
+  rowCount?: number | null;
+  affectedRows?: number;
+}
+
+interface PgClientLike {
+  query(config: { text: string; values: unknown[]; types: typeof PG_QUERY_TYPES }): Promise<PgLikeResult>;
+}
+
+interface PGliteLike {
+  waitReady: Promise<void>;
+  query(text: string, params: unknown[], options: { parsers: typeof PGLITE_PARSERS }): Promise<PgLikeResult>;
+}
+
+function isPGlite(conn: unknown): conn is PGliteLike {
+  return typeof conn === 'object' && conn !== null && 'waitReady' in conn && 'exec' in conn;
+}
+
+/**
+ * Runs raw parameterized SQL (`$1`, `$2`, …) on the same connection and transaction as the given
+ * EntityManager, on PGlite and on PostgreSQL alike. The set-based statements of the service
+ * (identity resolution, event ingest, compiled audiences) go through here.
+ *
+ * @example await sql.rows<{ id: number }>('select id from profile where namespace_id = $1 limit $2', [ns, 10])
+ */
+export class Sql {
+  constructor(
+    readonly em: EntityManager,
+    private readonly stats?: QueryStats,
+  ) {}
+
+  /** A runner on another EntityManager (a transaction's fork) that keeps counting into the same stats. */
+  with(em: EntityManager): Sql {
+    return new Sql(em, this.stats);
+  }
+
+  /**
+   * Runs `work` in a transaction (or inside the current one) and gives it a runner bound to it.
+   * Statements of the transaction itself (begin, commit) are counted too.
+   */
+  async transaction<T>(work: (tx: Sql) => Promise<T>): Promise<T> {
+    return this.em.transactional((txEm) => work(this.with(txEm)), { loggerContext: this.em.getLoggerContext() });
+  }
+
+  async rows<R = Record<string, unknown>>(text: string, params: readonly unknown[] = []): Promise<R[]> {
+    return (await this.run(text, params)).rows as R[];
+  }
+
+  async one<R = Record<string, unknown>>(text: string, params: readonly unknown[] = []): Promise<R | undefined> {
+    return (await this.run(text, params)).rows[0] as R | undefined;
+  }
+
+  /** Runs a statement and returns the number of rows it affected. */
+  async execute(text: string, params: readonly unknown[] = []): Promise<number> {
+    const result = await this.run(text, params);
+    return result.rowCount ?? result.affectedRows ?? 0;
+  }
+
+  private async run(text: string, params: readonly unknown[]): Promise<PgLikeResult> {
+    const knex = (this.em.getTransactionContext<Knex.Transaction>() ??
+      (this.em.getConnection() as AbstractSqlConnection).getKnex()) as Knex;
+    const client = knex.client as { acquireConnection(): Promise<unknown>; releaseConnection(c: unknown): Promise<unknown> };
+    const conn = await client.acquireConnection();
+    if (this.stats) this.stats.statements++;
+    try {
+      const values = params.map(serializeParam);
+      if (isPGlite(conn)) return await conn.query(text, values, { parsers: PGLITE_PARSERS });
+      return await (conn as PgClientLike).query({ text, values, types: PG_QUERY_TYPES });
+    } finally {
+      await client.releaseConnection(conn);
+    }
+  }
+}
+
+/** Dates go as ISO instants and plain objects as JSON, the same way on both drivers. */
+function serializeParam(value: unknown): unknown {
+  if (value instanceof Date) return value.toISOString();
+  if (value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Uint8Array)) return JSON.stringify(value);
+  return value === undefined ? null : value;
+}

@@ -1,0 +1,28 @@
+/**
+ * Strict ISO 8601 instants: `YYYY-MM-DD` (midnight UTC) or `YYYY-MM-DDTHH:MM[:SS[.fff…]]` followed by
+ * `Z` or an offset `±HH:MM`. Impossible calendar dates (2026-02-30) are refused.
+ */
+const INSTANT = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:\d{2}))?$/;
+
+/** @example parseInstant('2026-03-31T23:59:59Z')?.toISOString() // '2026-03-31T23:59:59.000Z' */
+export function parseInstant(text: string): Date | undefined {
+  const m = INSTANT.exec(text);
+  if (!m) return undefined;
+  const [, y, mo, d, h = '00', mi = '00', s = '00', frac = '', zone = 'Z'] = m;
+  const year = Number(y), month = Number(mo), day = Number(d);
+  const hour = Number(h), minute = Number(mi), second = Number(s);
+  if (year < 1000 || month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return undefined;
+  const probe = new Date(Date.UTC(year, month - 1, day));
+  if (probe.getUTCMonth() !== month - 1 || probe.getUTCFullYear() !== year) return undefined;
+  let offsetMinutes = 0;
+  if (zone !== 'Z') {
+    const sign = zone.startsWith('-') ? -1 : 1;
+    const [oh, om] = zone.slice(1).split(':').map(Number) as [number, number];
+    if (oh > 23 || om > 59) return undefined;
+    offsetMinutes = sign * (oh * 60 + om);
+  }
+  const ms = Number(frac.padEnd(3, '0').slice(0, 3));
+  const time = Date.UTC(year, month - 1, day, hour, minute, second, ms) - offsetMinutes * 60_000;
+  const date = new Date(time);
+  return Number.isNaN(date.getTime()) ? undefined : date;
+}

@@ -1,0 +1,65 @@
+/**
+ * The one error family of the service. Every user-facing failure is an `AppError` with a code, a
+ * message that says what was wrong and what would be accepted, and where (a path into the input).
+ * The GraphQL layer maps codes to `extensions.code` in exactly one place.
+ */
+export type ErrorCode = 'BAD_USER_INPUT' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'CONFLICT';
+
+/** One problem with a piece of input. `path` points into the request input, e.g. `["input", "phones", 1]`. */
+export interface InputProblem {
+  readonly path: readonly (string | number)[];
+  readonly message: string;
+  readonly code?: string;
+  readonly line?: number;
+  readonly column?: number;
+}
+
+export class AppError extends Error {
+  private constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly problems: readonly InputProblem[] = [],
+    readonly details: Readonly<Record<string, unknown>> = {},
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+
+  /** Bad input at one place. `invalid(['input','email'], 'is not a valid email address: ...')`. */
+  static invalid(path: readonly (string | number)[], message: string, code?: string): AppError {
+    const where = path.length ? `${formatPath(path)}: ` : '';
+    return new AppError('BAD_USER_INPUT', `${where}${message}`, [{ path, message, code }]);
+  }
+
+  /** Several problems found at once; the message lists them all. */
+  static invalidMany(problems: readonly InputProblem[], summary?: string): AppError {
+    const text = problems.map((p) => (p.path.length ? `${formatPath(p.path)}: ${p.message}` : p.message));
+    return new AppError('BAD_USER_INPUT', summary ?? text.join('; '), problems);
+  }
+
+  static unauthenticated(message = 'Send a valid API key as "Authorization: Bearer <key>".'): AppError {
+    return new AppError('UNAUTHENTICATED', message);
+  }
+
+  static forbidden(action: string, role: string, allowed: readonly string[]): AppError {
+    return new AppError(
+      'FORBIDDEN',
+      `The ${role} role may not ${action}; it needs one of: ${allowed.join(', ')}.`,
+      [],
+      { requiredRoles: allowed },
+    );
+  }
+
+  static notFound(what: string, id: string): AppError {
+    return new AppError('NOT_FOUND', `${what} ${JSON.stringify(id)} was not found in this namespace.`);
+  }
+
+  static conflict(message: string, details: Record<string, unknown> = {}): AppError {
+    return new AppError('CONFLICT', message, [], details);
+  }
+}
+
+/** `["input", "phones", 1]` → `input.phones[1]`. */
+export function formatPath(path: readonly (string | number)[]): string {
+  return path.reduce<string>((acc, part) => (typeof part === 'number' ? `${acc}[${part}]` : acc ? `${acc}.${part}` : part), '');
+}

@@ -1,0 +1,77 @@
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+import { Database, type DatabaseTarget } from '../../src/db/database';
+
+/**
+ * Every database test runs on embedded PGlite, and also on the PostgreSQL server named by
+ * TEST_DATABASE_URL when it is set. Each test file gets a database of its own; tests inside a file
+ * isolate themselves by namespace.
+ */
+export interface TestTarget {
+  readonly name: 'pglite' | 'postgres';
+}
+
+export const TEST_TARGETS: readonly TestTarget[] = [
+  { name: 'pglite' },
+  ...(process.env.TEST_DATABASE_URL ? [{ name: 'postgres' as const }] : []),
+];
+
+export interface OpenedTestDatabase {
+  readonly db: Database;
+  close(): Promise<void>;
+}
+
+/** Opens a fresh, migrated database of the given kind. */
+export async function openTestDatabase(target: TestTarget): Promise<OpenedTestDatabase> {
+  if (target.name === 'pglite') {
+    const db = await Database.open({ kind: 'pglite', dataDir: 'memory://' });
+    await db.migrate();
+    return { db, close: () => db.close() };
+  }
+  const serverUrl = process.env.TEST_DATABASE_URL!;
+  const name = `ag_test_${randomBytes(6).toString('hex')}`;
+  await adminQuery(serverUrl, `create database ${name}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  const pgTarget: DatabaseTarget = { kind: 'postgres', url: url.toString(), poolSize: 5 };
+  const db = await Database.open(pgTarget);
+  await db.migrate();
+  return {
+    db,
+    close: async () => {
+      await db.close();
+      await adminQuery(serverUrl, `drop database if exists ${name} with (force)`);
+    },
+  };
+}
+
+async function adminQuery(url: string, text: string): Promise<void> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(text);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Declares a `describe` block per test database. `get()` returns the opened database inside tests.
+ *
+ * @example describeEachDatabase('profiles', (get) => { test('...', async () => { const { db } = get(); }) })
+ */
+export function describeEachDatabase(title: string, body: (get: () => Database) => void): void {
+  describe.each(TEST_TARGETS)(`${title} on $name`, (target) => {
+    let opened: OpenedTestDatabase | undefined;
+    beforeAll(async () => {
+      opened = await openTestDatabase(target);
+    });
+    afterAll(async () => {
+      await opened?.close();
+    });
+    body(() => {
+      if (!opened) throw new Error('test database is not open');
+      return opened.db;
+    });
+  });
+}
