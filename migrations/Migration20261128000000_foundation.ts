@@ -8,6 +8,10 @@ import { Migration } from '@mikro-orm/migrations';
 export class Migration20261128000000_foundation extends Migration {
   override async up(): Promise<void> {
     this.addSql(`
+      create function valid_birthday(day smallint, month smallint) returns boolean
+      language sql immutable parallel safe
+      as 'select day is null or month is null or day <= (array[31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])[month]'`);
+    this.addSql(`
       create table namespace (
         id uuid primary key default gen_random_uuid(),
         slug text not null,
@@ -77,7 +81,7 @@ export class Migration20261128000000_foundation extends Migration {
           and (email is null or first_identified_at is not null)),
         constraint profile_email_status_check check (email_status in ('KNOWN', 'SUBSCRIBED', 'UNSUBSCRIBED')),
         constraint profile_email_hash_number_check check (email_hash_number between 0 and 99),
-        constraint profile_birthday_check check (birthday_day between 1 and 31 and birthday_month between 1 and 12),
+        constraint profile_birthday_check check (birthday_day between 1 and 31 and birthday_month between 1 and 12 and valid_birthday(birthday_day, birthday_month)),
         constraint profile_custom_check check (jsonb_typeof(custom) = 'object')
       )`);
     this.addSql(`create unique index profile_email_key on profile (namespace_id, email_normalized)`);
@@ -154,5 +158,6 @@ export class Migration20261128000000_foundation extends Migration {
     for (const table of ['event', 'profile_merge', 'consent_change', 'profile_phone', 'profile', 'custom_field', 'api_key', 'namespace']) {
       this.addSql(`drop table if exists ${table}`);
     }
+    this.addSql('drop function if exists valid_birthday(smallint, smallint)');
   }
 }

@@ -1,0 +1,218 @@
+import type { StagedProfile } from '../domain/profile-input';
+import { mergeRounds } from './profile-merge.sql';
+import type { Sql } from './sql';
+
+/**
+ * Identity resolution, set-based. A batch of staged writes (one per identity, no phone in two
+ * rows: see `consolidateBatch`) is loaded into a temporary staging table, resolved against the
+ * namespace's profiles with a fixed sequence of statements, and applied. The number of statements
+ * does not grow with the batch, so the same code serves one API write and a 50,000-row import batch.
+ *
+ * Resolution of each row:
+ * 1. match on the normalized email;
+ * 2. else match on the phone (a write without email names exactly one phone);
+ * 3. else create a profile.
+ * A phone-only profile named together with an unknown email is promoted to that email. One named with
+ * an email that has its own profile is merged into it, and the email profile wins every conflict.
+ * A phone of another email profile is a conflict, unless the row asks to move it.
+ */
+export interface ResolvedRow {
+  /** Position of the row in the batch given. */
+  readonly position: number;
+  readonly profileId: number | null;
+  readonly created: boolean;
+  readonly promoted: boolean;
+  readonly mergedProfileIds: readonly number[];
+  readonly error:
+    | { readonly code: 'PHONE_CONFLICT'; readonly phone: string; readonly ownerId: number }
+    | { readonly code: 'INVALID_BIRTHDAY' }
+    | null;
+}
+
+export interface ResolutionAudit {
+  /** Consent-history source for channels first identified by this batch (API, IMPORT, …). */
+  readonly source: string;
+  readonly actor: string;
+}
+
+const STAGE_COLUMNS = `ord int, email text, email_normalized text, email_hash smallint, phones text[], set_fields text[],
+  first_name text, last_name text, birthday_day smallint, birthday_month smallint,
+  custom_set jsonb, custom_unset text[], move_phones boolean`;
+
+function stageRecord(row: StagedProfile, ord: number): Record<string, unknown> {
+  return {
+    ord, email: row.email, email_normalized: row.emailNormalized, email_hash: row.emailHash, phones: row.phones,
+    set_fields: row.setFields, first_name: row.firstName, last_name: row.lastName, birthday_day: row.birthdayDay,
+    birthday_month: row.birthdayMonth, custom_set: row.customSet, custom_unset: row.customUnset, move_phones: row.movePhones,
+  };
+}
+
+/** Applies a consolidated batch inside the caller's transaction. */
+export async function resolveAndApply(sql: Sql, namespaceId: string, rows: readonly StagedProfile[], audit: ResolutionAudit): Promise<ResolvedRow[]> {
+  if (rows.length === 0) return [];
+  const ns = [namespaceId];
+  const anyPhones = rows.some((r) => r.phones.length > 0);
+
+  await sql.execute(`create temp table upsert_stage (${STAGE_COLUMNS},
+    target_id bigint, is_new boolean not null default false, promoted boolean not null default false,
+    error_code text, error_phone text, error_owner bigint) on commit drop`);
+  await sql.execute(
+    `insert into upsert_stage (ord, email, email_normalized, email_hash, phones, set_fields, first_name, last_name,
+       birthday_day, birthday_month, custom_set, custom_unset, move_phones)
+     select ord, email, email_normalized, email_hash, phones, set_fields, first_name, last_name,
+       birthday_day, birthday_month, custom_set, custom_unset, move_phones
+     from jsonb_to_recordset($1::jsonb) as x(${STAGE_COLUMNS})`,
+    [JSON.stringify(rows.map(stageRecord))],
+  );
+  await sql.execute(
+    `update upsert_stage s set target_id = p.id from profile p
+     where p.namespace_id = $1 and p.email_normalized = s.email_normalized`,
+    ns,
+  );
+
+  if (anyPhones) {
+    await sql.execute(
+      `create temp table upsert_stage_phone on commit drop as
+       select s.ord, ph.phone, pp.profile_id as owner_id, (o.id is not null and o.email_normalized is null) as owner_phone_only
+       from upsert_stage s
+       cross join lateral unnest(s.phones) as ph(phone)
+       left join profile_phone pp on pp.namespace_id = $1 and pp.phone = ph.phone
+       left join profile o on o.namespace_id = $1 and o.id = pp.profile_id`,
+      ns,
+    );
+    // Rows without email: the owner of their one phone.
+    await sql.execute(
+      `update upsert_stage s set target_id = sp.owner_id from upsert_stage_phone sp
+       where sp.ord = s.ord and s.email_normalized is null and sp.owner_id is not null`,
+    );
+    // A phone of another email profile, without permission to move it.
+    await sql.execute(
+      `update upsert_stage s set error_code = 'PHONE_CONFLICT', error_phone = c.phone, error_owner = c.owner_id
+       from (select distinct on (sp.ord) sp.ord, sp.phone, sp.owner_id
+             from upsert_stage_phone sp join upsert_stage r on r.ord = sp.ord
+             where r.email_normalized is not null and not r.move_phones and sp.owner_id is not null
+               and not sp.owner_phone_only and sp.owner_id is distinct from r.target_id
+             order by sp.ord, sp.phone) c
+       where c.ord = s.ord`,
+    );
+    // An unknown email named with a phone-only profile's phone promotes that profile.
+    await sql.execute(
+      `update upsert_stage s set target_id = c.owner_id, promoted = true
+       from (select ord, min(owner_id) as owner_id from upsert_stage_phone where owner_phone_only group by ord) c
+       where c.ord = s.ord and s.email_normalized is not null and s.target_id is null and s.error_code is null`,
+    );
+  }
+
+  await sql.execute(
+    `update upsert_stage set target_id = nextval(pg_get_serial_sequence('profile', 'id')), is_new = true
+     where target_id is null and error_code is null`,
+  );
+
+  const merges = anyPhones
+    ? await sql.rows<{ ord: number; loser_id: number; winner_id: number }>(
+        `select distinct sp.ord, sp.owner_id as loser_id, s.target_id as winner_id
+         from upsert_stage_phone sp join upsert_stage s on s.ord = sp.ord
+         where s.error_code is null and s.email_normalized is not null and sp.owner_phone_only and sp.owner_id <> s.target_id
+         order by sp.ord, sp.owner_id`,
+      )
+    : [];
+
+  // The birthday a row ends with must be a real date: the row's parts over the profile's (or, for a
+  // profile without one, over the birthday that a merge brings).
+  await sql.execute(
+    `update upsert_stage s set error_code = 'INVALID_BIRTHDAY'
+     from profile p
+     left join lateral (
+       select lp.birthday_day, lp.birthday_month
+       from unnest($2::bigint[], $3::bigint[]) as m(loser_id, winner_id)
+       join profile lp on lp.namespace_id = $1 and lp.id = m.loser_id
+       where m.winner_id = p.id order by lp.id limit 1) l on true
+     where p.namespace_id = $1 and p.id = s.target_id and s.error_code is null
+       and (cardinality(s.set_fields) > 0 or l.birthday_day is not null or l.birthday_month is not null)
+       and not valid_birthday(
+         case when 'birthday_day' = any(s.set_fields) then s.birthday_day
+              when p.birthday_day is null and p.birthday_month is null then l.birthday_day else p.birthday_day end,
+         case when 'birthday_month' = any(s.set_fields) then s.birthday_month
+              when p.birthday_day is null and p.birthday_month is null then l.birthday_month else p.birthday_month end)`,
+    [namespaceId, merges.map((m) => m.loser_id), merges.map((m) => m.winner_id)],
+  );
+
+  const failed = new Set((await sql.rows<{ ord: number }>(`select ord from upsert_stage where error_code is not null`)).map((r) => r.ord));
+  const pairs = merges.filter((m) => !failed.has(m.ord)).map((m) => ({ loserId: m.loser_id, winnerId: m.winner_id }));
+
+  await sql.execute(
+    `insert into profile (namespace_id, id, email, email_normalized, email_hash_number, email_status, email_status_changed_at, first_identified_at)
+     select $1, target_id, email, email_normalized, email_hash,
+            case when email_normalized is not null then 'KNOWN' end,
+            case when email_normalized is not null then now() end,
+            case when email_normalized is not null then now() end
+     from upsert_stage where is_new and error_code is null`,
+    ns,
+  );
+  if (anyPhones) {
+    await sql.execute(
+      `update profile p set email = s.email, email_normalized = s.email_normalized, email_hash_number = s.email_hash,
+         email_status = 'KNOWN', email_status_changed_at = now(), first_identified_at = least(p.first_identified_at, now()), updated_at = now()
+       from upsert_stage s where p.namespace_id = $1 and p.id = s.target_id and s.promoted and s.error_code is null`,
+      ns,
+    );
+    await mergeRounds(sql, namespaceId, pairs, 'EMAIL_MATCHED_PHONE');
+    await sql.execute(
+      `update profile_phone pp set profile_id = s.target_id
+       from upsert_stage_phone sp join upsert_stage s on s.ord = sp.ord
+       where s.error_code is null and s.move_phones and sp.owner_id is not null and not sp.owner_phone_only
+         and sp.owner_id <> s.target_id and pp.namespace_id = $1 and pp.phone = sp.phone`,
+      ns,
+    );
+  }
+  await sql.execute(
+    `update profile p set
+       first_name = case when 'first_name' = any(s.set_fields) then s.first_name else p.first_name end,
+       last_name = case when 'last_name' = any(s.set_fields) then s.last_name else p.last_name end,
+       birthday_day = case when 'birthday_day' = any(s.set_fields) then s.birthday_day else p.birthday_day end,
+       birthday_month = case when 'birthday_month' = any(s.set_fields) then s.birthday_month else p.birthday_month end,
+       custom = (p.custom || s.custom_set) - s.custom_unset,
+       updated_at = now()
+     from upsert_stage s
+     where p.namespace_id = $1 and p.id = s.target_id and s.error_code is null
+       and (cardinality(s.set_fields) > 0 or s.custom_set <> '{}'::jsonb or cardinality(s.custom_unset) > 0)`,
+    ns,
+  );
+  if (anyPhones) {
+    await sql.execute(
+      `insert into profile_phone (namespace_id, phone, profile_id, sms_status_changed_at)
+       select $1, sp.phone, s.target_id, now()
+       from upsert_stage_phone sp join upsert_stage s on s.ord = sp.ord
+       where s.error_code is null and sp.owner_id is null`,
+      ns,
+    );
+  }
+  await sql.execute(
+    `insert into consent_change (namespace_id, profile_id, channel, phone, from_status, to_status, source, actor)
+     select $1::uuid, s.target_id, 'EMAIL', null, null, 'KNOWN', $2, $3
+     from upsert_stage s where s.error_code is null and (s.is_new or s.promoted) and s.email_normalized is not null
+     ${anyPhones ? `union all
+     select $1::uuid, s.target_id, 'SMS', sp.phone, null, 'KNOWN', $2, $3
+     from upsert_stage_phone sp join upsert_stage s on s.ord = sp.ord
+     where s.error_code is null and sp.owner_id is null` : ''}`,
+    [namespaceId, audit.source, audit.actor],
+  );
+
+  const results = await sql.rows<{
+    ord: number; target_id: number | null; is_new: boolean; promoted: boolean;
+    error_code: 'PHONE_CONFLICT' | 'INVALID_BIRTHDAY' | null; error_phone: string | null; error_owner: number | null;
+  }>(`select ord, target_id, is_new, promoted, error_code, error_phone, error_owner from upsert_stage order by ord`);
+  return results.map((r) => ({
+    position: r.ord,
+    profileId: r.error_code ? null : r.target_id,
+    created: r.error_code ? false : r.is_new,
+    promoted: r.error_code ? false : r.promoted,
+    mergedProfileIds: pairs.filter((p) => p.winnerId === r.target_id && !r.error_code).map((p) => p.loserId),
+    error:
+      r.error_code === 'PHONE_CONFLICT'
+        ? { code: 'PHONE_CONFLICT', phone: r.error_phone!, ownerId: r.error_owner! }
+        : r.error_code === 'INVALID_BIRTHDAY'
+          ? { code: 'INVALID_BIRTHDAY' }
+          : null,
+  }));
+}

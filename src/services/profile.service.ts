@@ -1,0 +1,150 @@
+import { resolveAndApply, type ResolvedRow } from '../db/identity-resolution.sql';
+import { ProfileRepository, type ProfileRecord } from '../db/profile.repository';
+import { checkEmail } from '../domain/email';
+import { AppError, type InputProblem } from '../domain/errors';
+import { checkPhone } from '../domain/phone';
+import { consolidateBatch } from '../domain/profile-batch';
+import { stageProfile, type ProfileWrite, type StagedProfile } from '../domain/profile-input';
+import type { CustomFieldService } from './custom-field.service';
+import { inTransaction, requirePermission, type Scope } from './scope';
+import type { Sql } from '../db/sql';
+
+export const MAX_PROFILE_BATCH = 1000;
+
+/** Where write `i` of a request sits, for problem paths: `['inputs', i]`. */
+export type PathFor = (position: number) => readonly (string | number)[];
+export const MAX_PAGE_SIZE = 500;
+
+/** The outcome of one write of a batch. */
+export type UpsertOutcome =
+  | { readonly ok: true; readonly profileId: number; readonly created: boolean; readonly promoted: boolean; readonly mergedProfileIds: readonly number[] }
+  | { readonly ok: false; readonly problems: readonly InputProblem[]; readonly conflict: boolean };
+
+/** Where identification writes come from, for the consent history. */
+export type WriteSource = 'API' | 'IMPORT';
+
+/**
+ * Profile writes and reads. Writes go through validation, batch consolidation and the set-based
+ * identity resolution in one transaction; reads are keyset-paginated.
+ */
+export class ProfileService {
+  constructor(
+    private readonly scope: Scope,
+    private readonly customFields: CustomFieldService,
+  ) {}
+
+  private repository(sql: Sql = this.scope.sql): ProfileRepository {
+    return new ProfileRepository(sql, this.scope.tenant.id);
+  }
+
+  /** Upserts one profile; any problem is an error. */
+  async upsert(write: ProfileWrite): Promise<{ profileId: number; created: boolean; promoted: boolean; mergedProfileIds: readonly number[] }> {
+    const [outcome] = await this.upsertMany([write], () => ['input']);
+    if (!outcome!.ok) {
+      if (outcome!.conflict) throw AppError.conflict(outcome!.problems.map((p) => p.message).join('; '));
+      throw AppError.invalidMany(outcome!.problems);
+    }
+    return outcome!;
+  }
+
+  /**
+   * Upserts a batch. Each write gets its own outcome; a bad write never stops the others.
+   * `pathFor` gives each write's place in the request for problem paths, such as `inputs[3]`.
+   */
+  async upsertMany(writes: readonly ProfileWrite[], pathFor: PathFor = (i) => ['inputs', i], source: WriteSource = 'API'): Promise<UpsertOutcome[]> {
+    requirePermission(this.scope, 'profiles:write', 'write profiles');
+    if (writes.length > MAX_PROFILE_BATCH) {
+      throw AppError.invalid(['inputs'], `has ${writes.length} profiles; send at most ${MAX_PROFILE_BATCH} per request`);
+    }
+    const outcomes: UpsertOutcome[] = new Array(writes.length);
+    const staged = await this.stageAll(writes, pathFor, outcomes);
+    const applied = await inTransaction(this.scope, (sql) => this.apply(sql, staged, source, pathFor));
+    applied.forEach((outcome, position) => {
+      if (outcome) outcomes[position] = outcome;
+    });
+    return outcomes;
+  }
+
+  /** Validates every write; invalid ones get their outcome now, valid ones come back staged. */
+  async stageAll(writes: readonly ProfileWrite[], pathFor: PathFor, outcomes: UpsertOutcome[]): Promise<(StagedProfile | undefined)[]> {
+    const ctx = { defaultRegion: this.scope.tenant.defaultRegion, customFields: await this.customFields.types() };
+    return writes.map((write, i) => {
+      const result = stageProfile(write, ctx, pathFor(i));
+      if (result.ok) return result.value;
+      outcomes[i] = { ok: false, problems: result.problems, conflict: false };
+      return undefined;
+    });
+  }
+
+  /** Consolidates and resolves staged writes inside the caller's transaction; outcomes by input position. */
+  async apply(sql: Sql, staged: readonly (StagedProfile | undefined)[], source: WriteSource, pathFor: PathFor): Promise<(UpsertOutcome | undefined)[]> {
+    const batch = consolidateBatch(staged);
+    const outcomes: (UpsertOutcome | undefined)[] = new Array(staged.length);
+    for (const [position, c] of batch.conflicts) {
+      outcomes[position] = {
+        ok: false,
+        conflict: true,
+        problems: [{ path: [...pathFor(position), 'phones'], message: `phone ${c.phone} is also named by write ${c.otherPosition} of this batch for another email; set movePhones to move it` }],
+      };
+    }
+    const resolved = await resolveAndApply(sql, this.scope.tenant.id, batch.groups.map((g) => g.staged), { source, actor: this.scope.actor });
+    resolved.forEach((row) => {
+      for (const position of batch.groups[row.position]!.positions) outcomes[position] = toOutcome(row, pathFor(position));
+    });
+    return outcomes;
+  }
+
+  async get(id: number): Promise<ProfileRecord> {
+    requirePermission(this.scope, 'read', 'read profiles');
+    const repo = this.repository();
+    let [profile] = await repo.byIds([id]);
+    if (!profile) {
+      const winner = await repo.mergedInto(id);
+      if (winner !== undefined) [profile] = await repo.byIds([winner]);
+    }
+    if (!profile) throw AppError.notFound('Profile', String(id));
+    return profile;
+  }
+
+  async idByEmail(email: string): Promise<number | undefined> {
+    requirePermission(this.scope, 'read', 'read profiles');
+    const checked = checkEmail(email);
+    if (!checked.ok) throw AppError.invalid(['email'], `${JSON.stringify(email)} ${checked.reason}`);
+    return this.repository().idByEmail(checked.normalized);
+  }
+
+  async idByPhone(phone: string): Promise<number | undefined> {
+    requirePermission(this.scope, 'read', 'read profiles');
+    const checked = checkPhone(phone, this.scope.tenant.defaultRegion);
+    if (!checked.ok) throw AppError.invalid(['phone'], `${JSON.stringify(phone)} ${checked.reason}`);
+    return this.repository().idByPhone(checked.e164);
+  }
+
+  /** A page of profiles in ID order; `hasMore` tells whether another page follows. */
+  async page(first: number, afterId: number): Promise<{ profiles: ProfileRecord[]; hasMore: boolean }> {
+    requirePermission(this.scope, 'read', 'read profiles');
+    if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
+      throw AppError.invalid(['first'], `must be a whole number from 1 to ${MAX_PAGE_SIZE} (got ${first})`);
+    }
+    const rows = await this.repository().page(afterId, first + 1);
+    return { profiles: rows.slice(0, first), hasMore: rows.length > first };
+  }
+}
+
+function toOutcome(row: ResolvedRow, path: readonly (string | number)[]): UpsertOutcome {
+  if (!row.error) {
+    return { ok: true, profileId: row.profileId!, created: row.created, promoted: row.promoted, mergedProfileIds: row.mergedProfileIds };
+  }
+  if (row.error.code === 'PHONE_CONFLICT') {
+    return {
+      ok: false,
+      conflict: true,
+      problems: [{ path: [...path, 'phones'], message: `phone ${row.error.phone} belongs to another profile (${row.error.ownerId}) with its own email; set movePhones to move it` }],
+    };
+  }
+  return {
+    ok: false,
+    conflict: false,
+    problems: [{ path: [...path, 'birthdayDay'], message: 'the birthday this write leaves on the profile is not a real date (for example 31 April)' }],
+  };
+}
