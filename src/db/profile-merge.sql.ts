@@ -1,4 +1,4 @@
-import { RESERVED_FIELD_RULES } from '../domain/events';
+import { reservedFold } from './reserved-fields.sql';
 import type { Sql } from './sql';
 
 /** One merge: the loser's data moves to the winner, which wins every conflict. */
@@ -6,14 +6,6 @@ export interface MergePair {
   readonly loserId: number;
   readonly winnerId: number;
 }
-
-/**
- * Reserved fields fold like their rules: a maximum stays a maximum, a latch stays set. Built from
- * `RESERVED_FIELD_RULES`, so a new rule merges correctly without touching this code.
- */
-const RESERVED_FOLD = RESERVED_FIELD_RULES.map((rule) =>
-  rule.kind === 'latch' ? `${rule.column} = w.${rule.column} or l.${rule.column}` : `${rule.column} = greatest(w.${rule.column}, l.${rule.column})`,
-).join(',\n      ');
 
 const PAIRS = 'unnest($2::bigint[], $3::bigint[]) as m(loser_id, winner_id)';
 
@@ -44,7 +36,7 @@ export async function mergeProfiles(sql: Sql, namespaceId: string, pairs: readon
       birthday_month = case when w.birthday_day is null and w.birthday_month is null then l.birthday_month else w.birthday_month end,
       custom = l.custom || w.custom,
       first_identified_at = least(w.first_identified_at, l.first_identified_at),
-      ${RESERVED_FOLD},
+      ${reservedFold('w', 'l')},
       updated_at = now()
      from ${PAIRS}
      join profile l on l.namespace_id = $1 and l.id = m.loser_id

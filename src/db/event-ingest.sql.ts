@@ -1,0 +1,66 @@
+import { reservedAggregates, reservedFold, reservedReplace } from './reserved-fields.sql';
+import type { Sql } from './sql';
+
+export interface EventRow {
+  readonly ord: number;
+  readonly profileId: number;
+  readonly type: string;
+  readonly created: Date;
+  readonly createdOverride: Date | null;
+  readonly properties: Readonly<Record<string, unknown>>;
+  readonly clientEventId: string | null;
+}
+
+/**
+ * Inserts a batch of events and folds them into the reserved fields of their profiles, in one
+ * statement. A client event ID seen before is skipped (`inserted: false`). Because every reserved
+ * field is a maximum or a latch, events arriving out of order give the same result as in order.
+ */
+export async function insertEvents(sql: Sql, namespaceId: string, events: readonly EventRow[]): Promise<{ ord: number; id: number; inserted: boolean }[]> {
+  if (events.length === 0) return [];
+  const payload = events.map((e) => ({
+    ord: e.ord, profile_id: e.profileId, type: e.type, created: e.created.toISOString(),
+    created_override: e.createdOverride?.toISOString() ?? null, properties: e.properties, client_event_id: e.clientEventId,
+  }));
+  return sql.rows<{ ord: number; id: number; inserted: boolean }>(
+    `with input as materialized (
+       select x.*, nextval(pg_get_serial_sequence('event', 'id')) as id
+       from jsonb_to_recordset($2::jsonb) as x(ord int, profile_id bigint, type text, created timestamptz,
+         created_override timestamptz, properties jsonb, client_event_id text)
+     ),
+     ins as (
+       insert into event (namespace_id, id, profile_id, type, created, created_override, properties, client_event_id)
+       select $1, id, profile_id, type, created, created_override, properties, client_event_id from input order by ord
+       on conflict (namespace_id, client_event_id) where client_event_id is not null do nothing
+       returning id, profile_id, type, occurred_at, properties
+     ),
+     agg as (
+       select i.profile_id, ${reservedAggregates('i')}
+       from ins i group by i.profile_id
+     ),
+     upd as (
+       update profile p set ${reservedFold('p', 'a')}, updated_at = now()
+       from agg a where p.namespace_id = $1 and p.id = a.profile_id
+       returning p.id
+     )
+     select input.ord, input.id, ins.id is not null as inserted
+     from input left join ins on ins.id = input.id
+     order by input.ord`,
+    [namespaceId, JSON.stringify(payload)],
+  );
+}
+
+/** Recomputes the reserved fields of the given profiles from all their events (repairs, deletions). */
+export async function recomputeReservedFields(sql: Sql, namespaceId: string, profileIds: readonly number[]): Promise<void> {
+  if (profileIds.length === 0) return;
+  await sql.execute(
+    `update profile p set ${reservedReplace('a')}, updated_at = now()
+     from (select q.profile_id, agg.*
+           from unnest($2::bigint[]) as q(profile_id)
+           cross join lateral (
+             select ${reservedAggregates('e')}
+             from event e where e.namespace_id = $1 and e.profile_id = q.profile_id) agg) a
+     where p.namespace_id = $1 and p.id = a.profile_id`,
+    [namespaceId, profileIds],
+  );
+}
