@@ -6,7 +6,7 @@ import { PGliteDriver } from 'mikro-orm-pglite';
 import { mkdirSync } from 'node:fs';
 import { migrationsList } from '../../migrations';
 import { ENTITIES } from './entities';
-import { QueryStats } from './sql';
+import type { QueryStats } from './sql';
 
 export type DatabaseTarget =
   | { readonly kind: 'pglite'; readonly dataDir: string }

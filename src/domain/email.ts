@@ -28,12 +28,12 @@ const octets = (s: string): number => Buffer.byteLength(s, 'utf8');
  */
 export function checkEmail(input: string): EmailCheck {
   const address = input.trim().normalize('NFC');
-  if (address === '') return { ok: false, reason: 'is empty; send an address such as ana@example.com' };
-  if (/[<>]/.test(address) && !address.startsWith('"')) {
-    return { ok: false, reason: 'looks like it has a display name; send only the address, such as ana@example.com' };
+  if (address === '') return { ok: false, reason: 'it is empty; send an address such as ana@example.com' };
+  if (/<[^<>]*>$/.test(address) || (/[<>]/.test(address) && !address.startsWith('"'))) {
+    return { ok: false, reason: 'it looks like it has a display name; send only the address, such as ana@example.com' };
   }
   const at = address.lastIndexOf('@');
-  if (at < 0) return { ok: false, reason: 'has no "@"; send an address such as ana@example.com' };
+  if (at < 0) return { ok: false, reason: 'it has no "@"; send an address such as ana@example.com' };
   const local = address.slice(0, at);
   const domain = address.slice(at + 1);
   const localProblem = checkLocalPart(local);
@@ -41,39 +41,39 @@ export function checkEmail(input: string): EmailCheck {
   const domainResult = checkDomain(domain);
   if (typeof domainResult === 'object') return { ok: false, reason: domainResult.reason };
   if (octets(address) > MAX_ADDRESS_OCTETS) {
-    return { ok: false, reason: `is longer than ${MAX_ADDRESS_OCTETS} bytes` };
+    return { ok: false, reason: `it is longer than ${MAX_ADDRESS_OCTETS} bytes` };
   }
   return { ok: true, address, normalized: `${foldCase(local)}@${domainResult}` };
 }
 
 function checkLocalPart(local: string): string | undefined {
-  if (local === '') return 'has nothing before the "@"';
-  if (octets(local) > MAX_LOCAL_OCTETS) return `has a local part longer than ${MAX_LOCAL_OCTETS} bytes`;
+  if (local === '') return 'it has nothing before the "@"';
+  if (octets(local) > MAX_LOCAL_OCTETS) return `its local part is longer than ${MAX_LOCAL_OCTETS} bytes`;
   if (local.startsWith('"')) {
     if (local.length < 2 || !local.endsWith('"') || !QTEXT_OR_PAIR.test(local.slice(1, -1))) {
-      return 'has a malformed quoted local part';
+      return 'its quoted local part is malformed';
     }
     return undefined;
   }
-  if (/\s/u.test(local)) return 'contains a space; spaces are only allowed inside a quoted local part';
+  if (/\s/u.test(local)) return 'it contains a space; spaces are only allowed inside a quoted local part';
   const atoms = local.split('.');
-  if (atoms.some((a) => a === '')) return 'has an empty part between dots in the local part (".." or a leading or trailing ".")';
-  if (!atoms.every((a) => ATEXT.test(a))) return 'has a character that is not allowed in the local part';
+  if (atoms.some((a) => a === '')) return 'its local part has an empty part between dots (".." or a leading or trailing ".")';
+  if (!atoms.every((a) => ATEXT.test(a))) return 'its local part has a character that is not allowed';
   return undefined;
 }
 
 /** Returns the normalized (lower-case Unicode) domain, or the reason it is refused. */
 function checkDomain(domain: string): string | { reason: string } {
-  if (domain === '') return { reason: 'has nothing after the "@"' };
-  if (domain.startsWith('[')) return { reason: 'uses an address literal; send an address with a domain name' };
-  if (/\s/u.test(domain)) return { reason: 'contains a space in the domain' };
+  if (domain === '') return { reason: 'it has nothing after the "@"' };
+  if (domain.startsWith('[')) return { reason: 'it uses an address literal; send an address with a domain name' };
+  if (/\s/u.test(domain)) return { reason: 'its domain contains a space' };
   const ascii = domainToASCII(domain);
-  if (ascii === '') return { reason: `has an invalid domain "${domain}"` };
+  if (ascii === '') return { reason: `the domain "${domain}" is not a valid domain name` };
   const labels = ascii.split('.');
   if (labels.length < 2) return { reason: `the domain "${domain}" needs at least two labels, such as example.com` };
-  if (!labels.every((l) => LDH_LABEL.test(l))) return { reason: `has an invalid domain "${domain}"` };
-  if (/^[0-9]+$/.test(labels[labels.length - 1]!)) return { reason: `has an all-numeric top-level domain in "${domain}"` };
-  if (ascii.length > 253) return { reason: 'has a domain longer than 253 characters' };
+  if (!labels.every((l) => LDH_LABEL.test(l))) return { reason: `the domain "${domain}" is not a valid domain name` };
+  if (/^[0-9]+$/.test(labels[labels.length - 1]!)) return { reason: `the domain "${domain}" has an all-numeric top-level label` };
+  if (ascii.length > 253) return { reason: 'its domain is longer than 253 characters' };
   return foldCase(domainToUnicode(ascii));
 }
 
@@ -88,4 +88,9 @@ function checkDomain(domain: string): string | { reason: string } {
 export function emailHashNumber(normalizedEmail: string): number {
   const digest = createHash('sha256').update(normalizedEmail, 'utf8').digest();
   return digest.readUInt32BE(0) % 100;
+}
+
+/** The message for an address that failed `checkEmail`. */
+export function emailProblem(raw: string, reason: string): string {
+  return `${JSON.stringify(raw)} is not a valid email address: ${reason}`;
 }

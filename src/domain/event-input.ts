@@ -15,7 +15,8 @@ export interface EventInput {
   readonly clientEventId?: string | null;
   readonly email?: string | null;
   readonly phone?: string | null;
-  readonly profileId?: number | null;
+  /** A profile ID, as a number or its decimal string (GraphQL IDs are strings). */
+  readonly profileId?: number | string | null;
 }
 
 export interface CheckedEvent {
@@ -77,6 +78,10 @@ export function checkEvent(input: EventInput, base: Path): { ok: true; value: Ch
   }
 
   const hasProfileId = input.profileId !== undefined && input.profileId !== null;
+  const profileId = hasProfileId ? Number(input.profileId) : 0;
+  if (hasProfileId && !(Number.isSafeInteger(profileId) && profileId > 0 && /^[1-9]\d*$/.test(String(input.profileId)))) {
+    problem(['profileId'], `${JSON.stringify(input.profileId)} is not a valid profile ID`);
+  }
   const hasIdentity = Boolean(input.email?.trim() || input.phone?.trim());
   if (hasProfileId === hasIdentity) {
     problem([], hasProfileId ? 'names both a profileId and an email or phone; send one way of identifying the profile' : 'needs a profileId, an email or a phone to identify the profile');
@@ -88,7 +93,7 @@ export function checkEvent(input: EventInput, base: Path): { ok: true; value: Ch
     value: {
       type, created: created!, createdOverride, properties, clientEventId,
       subject: hasProfileId
-        ? { profileId: input.profileId! }
+        ? { profileId }
         : { identity: { email: input.email?.trim() || null, phones: input.phone?.trim() ? [input.phone.trim()] : [] } },
     },
   };

@@ -1,4 +1,4 @@
-import { parsePhoneNumberFromString, isSupportedCountry, type CountryCode } from 'libphonenumber-js/max';
+import { parsePhoneNumberFromString, isSupportedCountry, validatePhoneNumberLength, type CountryCode } from 'libphonenumber-js/max';
 
 export type PhoneCheck = { ok: true; e164: string } | { ok: false; reason: string };
 
@@ -15,14 +15,23 @@ export function isPhoneRegion(region: string): boolean {
  */
 export function checkPhone(input: string, defaultRegion: string): PhoneCheck {
   const trimmed = input.trim();
-  if (trimmed === '') return { ok: false, reason: 'is empty; send a number such as +14155552671' };
-  if (trimmed.length > 40) return { ok: false, reason: 'is longer than 40 characters' };
+  if (trimmed === '') return { ok: false, reason: 'it is empty; send a number such as +14155552671' };
+  if (trimmed.length > 40) return { ok: false, reason: 'it is longer than 40 characters' };
+  const lengthIssue = validatePhoneNumberLength(trimmed, defaultRegion as CountryCode);
+  if (lengthIssue === 'TOO_SHORT' || lengthIssue === 'TOO_LONG') {
+    return { ok: false, reason: `it is ${lengthIssue === 'TOO_SHORT' ? 'too short' : 'too long'} for a number of region ${defaultRegion}; send E.164 such as +14155552671` };
+  }
   const parsed = parsePhoneNumberFromString(trimmed, defaultRegion as CountryCode);
   if (!parsed) {
-    return { ok: false, reason: `is not a phone number; send E.164 (+14155552671) or a national number of region ${defaultRegion}` };
+    return { ok: false, reason: `send E.164 (+14155552671) or a national number of region ${defaultRegion}` };
   }
   if (!parsed.isValid()) {
-    return { ok: false, reason: `is not a valid phone number${parsed.country ? ` for region ${parsed.country}` : ''}` };
+    return { ok: false, reason: `no such number exists${parsed.country ? ` in region ${parsed.country}` : ''}` };
   }
   return { ok: true, e164: parsed.number };
+}
+
+/** The message for a number that failed `checkPhone`. */
+export function phoneProblem(raw: string, reason: string): string {
+  return `${JSON.stringify(raw)} is not a valid phone number: ${reason}`;
 }

@@ -1,8 +1,8 @@
 import { birthdayProblem, parseMonth } from './birthday';
 import { coerceCustomValue, type CustomFieldType } from './custom-fields';
-import { checkEmail, emailHashNumber } from './email';
+import { checkEmail, emailHashNumber, emailProblem } from './email';
 import type { InputProblem } from './errors';
-import { checkPhone } from './phone';
+import { checkPhone, phoneProblem } from './phone';
 import { hasControlCharacters, trimToNull } from './text';
 
 /** A profile write as a client sends it. Omitted fields stay as they are; `null` clears a field. */
@@ -75,7 +75,7 @@ export function stageProfile(
       email = checked.address;
       emailNormalized = checked.normalized;
     } else {
-      problem(['email'], `${JSON.stringify(write.email)} ${checked.reason}`);
+      problem(['email'], emailProblem(write.email, checked.reason));
     }
   }
 
@@ -84,7 +84,7 @@ export function stageProfile(
   if (rawPhones.length > MAX_PHONES_PER_WRITE) problem(['phones'], `names ${rawPhones.length} phones; at most ${MAX_PHONES_PER_WRITE} are accepted`);
   rawPhones.slice(0, MAX_PHONES_PER_WRITE).forEach((raw, i) => {
     const checked = checkPhone(raw, ctx.defaultRegion);
-    if (!checked.ok) problem(['phones', i], `${JSON.stringify(raw)} ${checked.reason}`);
+    if (!checked.ok) problem(['phones', i], phoneProblem(raw, checked.reason));
     else if (!phones.includes(checked.e164)) phones.push(checked.e164);
   });
 

@@ -3,9 +3,9 @@ import {
   emailTransition, keywordIntent, smsTransition,
   type ConsentSource, type EmailStatus, type SmsOptInMethod, type SmsStatus,
 } from '../domain/consent';
-import { checkEmail } from '../domain/email';
+import { checkEmail, emailProblem } from '../domain/email';
 import { AppError } from '../domain/errors';
-import { checkPhone } from '../domain/phone';
+import { checkPhone, phoneProblem } from '../domain/phone';
 import type { ProfileService } from './profile.service';
 import { inTransaction, requirePermission, type Scope } from './scope';
 
@@ -45,7 +45,7 @@ export class ConsentService {
     if (byEmail) {
       // An unknown email is identified first (as KNOWN), then changed, like a sign-up form would.
       const checked = checkEmail(change.email!);
-      if (!checked.ok) throw AppError.invalid(['input', 'email'], `${JSON.stringify(change.email)} ${checked.reason}`);
+      if (!checked.ok) throw AppError.invalid(['input', 'email'], emailProblem(change.email!, checked.reason));
       profileId = (await this.profiles.upsert({ email: change.email })).profileId;
     } else {
       profileId = (await this.profiles.get(change.profileId!)).id;
@@ -117,7 +117,7 @@ export class ConsentService {
 
   private phone(raw: string): string {
     const checked = checkPhone(raw, this.scope.tenant.defaultRegion);
-    if (!checked.ok) throw AppError.invalid(['input', 'phone'], `${JSON.stringify(raw)} ${checked.reason}`);
+    if (!checked.ok) throw AppError.invalid(['input', 'phone'], phoneProblem(raw, checked.reason));
     return checked.e164;
   }
 

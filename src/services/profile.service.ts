@@ -1,8 +1,10 @@
 import { resolveAndApply, type ResolvedRow } from '../db/identity-resolution.sql';
-import { ProfileRepository, type ProfileRecord } from '../db/profile.repository';
-import { checkEmail } from '../domain/email';
+import {
+  ProfileRepository, type ConsentChangeRecord, type EventRecord, type PhoneRecord, type ProfileRecord, type TimeCursor,
+} from '../db/profile.repository';
+import { checkEmail, emailProblem } from '../domain/email';
 import { AppError, type InputProblem } from '../domain/errors';
-import { checkPhone } from '../domain/phone';
+import { checkPhone, phoneProblem } from '../domain/phone';
 import { consolidateBatch } from '../domain/profile-batch';
 import { stageProfile, type ProfileWrite, type StagedProfile } from '../domain/profile-input';
 import type { CustomFieldService } from './custom-field.service';
@@ -94,6 +96,29 @@ export class ProfileService {
     return outcomes;
   }
 
+  /** Profiles by ID, in the order asked; undefined where none (for DataLoader). */
+  async loadMany(ids: readonly number[]): Promise<(ProfileRecord | undefined)[]> {
+    requirePermission(this.scope, 'read', 'read profiles');
+    const rows = await this.repository().byIds(ids);
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return ids.map((id) => byId.get(id));
+  }
+
+  phonesOf(profileIds: readonly number[]): Promise<PhoneRecord[]> {
+    requirePermission(this.scope, 'read', 'read profiles');
+    return this.repository().phonesOf(profileIds);
+  }
+
+  eventsOf(profileIds: readonly number[], limit: number, before: TimeCursor | null, type: string | null): Promise<EventRecord[]> {
+    requirePermission(this.scope, 'read', 'read profiles');
+    return this.repository().eventsOf(profileIds, limit, before, type);
+  }
+
+  consentOf(profileIds: readonly number[], limit: number, before: TimeCursor | null): Promise<ConsentChangeRecord[]> {
+    requirePermission(this.scope, 'read', 'read profiles');
+    return this.repository().consentOf(profileIds, limit, before);
+  }
+
   async get(id: number): Promise<ProfileRecord> {
     requirePermission(this.scope, 'read', 'read profiles');
     const repo = this.repository();
@@ -109,14 +134,14 @@ export class ProfileService {
   async idByEmail(email: string): Promise<number | undefined> {
     requirePermission(this.scope, 'read', 'read profiles');
     const checked = checkEmail(email);
-    if (!checked.ok) throw AppError.invalid(['email'], `${JSON.stringify(email)} ${checked.reason}`);
+    if (!checked.ok) throw AppError.invalid(['email'], emailProblem(email, checked.reason));
     return this.repository().idByEmail(checked.normalized);
   }
 
   async idByPhone(phone: string): Promise<number | undefined> {
     requirePermission(this.scope, 'read', 'read profiles');
     const checked = checkPhone(phone, this.scope.tenant.defaultRegion);
-    if (!checked.ok) throw AppError.invalid(['phone'], `${JSON.stringify(phone)} ${checked.reason}`);
+    if (!checked.ok) throw AppError.invalid(['phone'], phoneProblem(phone, checked.reason));
     return this.repository().idByPhone(checked.e164);
   }
 

@@ -89,7 +89,7 @@ describeEachDatabase('identity resolution', (getDb) => {
       { email: 'three@example.com', phones: ['+14155552674'] },
     ]);
     expect(outcomes.map((o) => o.ok)).toEqual([true, false, false, true, true, true]);
-    expect(outcomes[1]).toMatchObject({ problems: [{ path: ['inputs', 1, 'email'], message: '"not-an-email" has no "@"; send an address such as ana@example.com' }] });
+    expect(outcomes[1]).toMatchObject({ problems: [{ path: ['inputs', 1, 'email'], message: '"not-an-email" is not a valid email address: it has no "@"; send an address such as ana@example.com' }] });
     expect(outcomes[2]).toMatchObject({ problems: [{ path: ['inputs', 2, 'birthdayDay'], message: 'april has no day 31; it has at most 30 days' }] });
     const [one, , , oneAgain, phone, three] = outcomes as { profileId: number }[];
     expect(oneAgain!.profileId).toBe(one!.profileId);

@@ -28,21 +28,28 @@ export async function openTestDatabase(target: TestTarget): Promise<OpenedTestDa
     await db.migrate();
     return { db, close: () => db.close() };
   }
-  const serverUrl = process.env.TEST_DATABASE_URL!;
-  const name = `ag_test_${randomBytes(6).toString('hex')}`;
-  await adminQuery(serverUrl, `create database ${name}`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  const pgTarget: DatabaseTarget = { kind: 'postgres', url: url.toString(), poolSize: 5 };
+  const scratch = await createScratchPgDatabase();
+  const pgTarget: DatabaseTarget = { kind: 'postgres', url: scratch.url, poolSize: 5 };
   const db = await Database.open(pgTarget);
   await db.migrate();
   return {
     db,
     close: async () => {
       await db.close();
-      await adminQuery(serverUrl, `drop database if exists ${name} with (force)`);
+      await scratch.drop();
     },
   };
+}
+
+/** A new, empty database on the TEST_DATABASE_URL server, and a way to drop it. */
+export async function createScratchPgDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const serverUrl = process.env.TEST_DATABASE_URL;
+  if (!serverUrl) throw new Error('TEST_DATABASE_URL is not set');
+  const name = `ag_test_${randomBytes(6).toString('hex')}`;
+  await adminQuery(serverUrl, `create database ${name}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => adminQuery(serverUrl, `drop database if exists ${name} with (force)`) };
 }
 
 async function adminQuery(url: string, text: string): Promise<void> {

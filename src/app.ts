@@ -1,0 +1,98 @@
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import type { AppConfig } from './config';
+import { Database } from './db/database';
+import { RequestContext } from './graphql/context';
+import { createErrorFormatter } from './graphql/errors';
+import { buildAppSchema } from './graphql/schema';
+import { createHttpServer } from './http/server';
+import { AuthService } from './services/auth.service';
+import { seedDemoIfEmpty } from './services/demo-seed';
+
+export interface Logger {
+  info(message: string): void;
+  error(message: string, detail?: unknown): void;
+}
+
+export const consoleLogger: Logger = {
+  info: (message) => console.log(message),
+  error: (message, detail) => console.error(message, detail ?? ''),
+};
+
+export interface App {
+  readonly url: string;
+  readonly db: Database;
+  readonly server: Server;
+  /** The demo namespace's key, when this start created it. */
+  readonly demoKey: string | null;
+  close(): Promise<void>;
+}
+
+/**
+ * The composition root: opens the database, migrates it, builds the schema, Apollo and the HTTP
+ * server, and wires them together. Everything the service needs comes through `config`.
+ */
+export async function createApp(config: AppConfig, logger: Logger = consoleLogger): Promise<App> {
+  const db = await Database.open(config.database, { statementTimeoutMs: config.statementTimeoutMs, logQueries: config.logQueries });
+  try {
+    await prepareSchema(db, config, logger);
+    const demoKey = config.seedDemo ? await seedDemoIfEmpty(db.orm.em.fork(), logger) : null;
+    const auth = new AuthService(config.adminToken);
+    const apollo = new ApolloServer<RequestContext>({
+      schema: await buildAppSchema(),
+      formatError: createErrorFormatter(logger),
+      includeStacktraceInErrorResponses: false,
+      introspection: true,
+      plugins: [ApolloServerPluginLandingPageDisabled()],
+    });
+    await apollo.start();
+    const server = createHttpServer({
+      apollo,
+      exposeQueryStats: config.exposeQueryStats,
+      logger,
+      healthy: async () => (await db.orm.em.fork().getConnection().execute('select 1 as ok')).length === 1,
+      contextFor: async (authorization) => {
+        const em = db.orm.em.fork();
+        const caller = await auth.authenticate(authorization, em);
+        return new RequestContext(db.orm.em, caller, { keyRevoked: () => auth.forget() });
+      },
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, config.host, () => resolve());
+    });
+    const address = server.address() as AddressInfo;
+    const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+    return {
+      url: `http://${host}:${address.port}`,
+      db,
+      server,
+      demoKey,
+      close: async () => {
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        });
+        await apollo.stop();
+        await db.close();
+      },
+    };
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+}
+
+async function prepareSchema(db: Database, config: AppConfig, logger: Logger): Promise<void> {
+  if (config.autoMigrate) {
+    const applied = await db.migrate();
+    if (applied.length) logger.info(`Applied migrations: ${applied.join(', ')}`);
+    return;
+  }
+  const pending = await db.orm.getMigrator().getPendingMigrations();
+  if (pending.length) {
+    throw new Error(`The database has ${pending.length} pending migration(s) (${pending.map((m) => m.name).join(', ')}) and AUTO_MIGRATE is false: run "npm run migrate" first.`);
+  }
+}

@@ -1,0 +1,93 @@
+import { resolve } from 'node:path';
+import type { DatabaseTarget } from './db/database';
+
+/** Configuration, from environment variables. Validated at start-up: a bad value stops the start. */
+export interface AppConfig {
+  readonly port: number;
+  readonly host: string;
+  readonly database: DatabaseTarget;
+  readonly autoMigrate: boolean;
+  readonly adminToken: string | null;
+  readonly seedDemo: boolean;
+  readonly exposeQueryStats: boolean;
+  readonly statementTimeoutMs: number;
+  readonly logQueries: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`Invalid configuration: ${variable} ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** The variables read, with what each accepts; the README's config table mirrors this. */
+export const CONFIG_VARIABLES = {
+  PORT: 'HTTP port (1–65535). Default 4000.',
+  HOST: 'Interface to listen on. Default 127.0.0.1; use 0.0.0.0 in a container.',
+  DATABASE_URL: 'postgres://… of a PostgreSQL 14+ server. Unset: embedded PGlite in DATA_DIR.',
+  DATA_DIR: 'Directory of the embedded PGlite database. Default ./.data.',
+  DB_POOL_SIZE: 'Connections to the PostgreSQL server (1–100). Default 10.',
+  AUTO_MIGRATE: 'Apply migrations on start (true/false). Default true; when false, pending migrations stop the start.',
+  ADMIN_TOKEN: 'Platform admin token (at least 24 characters) for createNamespace. Unset: no admin access.',
+  SEED_DEMO: 'Create a demo namespace with generated profiles when the database is empty (true/false). Default true.',
+  EXPOSE_QUERY_STATS: 'Add an x-sql-statements header to GraphQL responses (true/false). Default false.',
+  STATEMENT_TIMEOUT_MS: 'Per-statement time limit on a PostgreSQL server (100–3600000). Default 30000.',
+  LOG_QUERIES: 'Log every SQL statement (true/false). Default false.',
+} as const;
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function integer(env: Env, name: keyof typeof CONFIG_VARIABLES, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw.trim()) || Number(raw) < min || Number(raw) > max) {
+    throw new ConfigError(name, `must be a whole number from ${min} to ${max} (got ${JSON.stringify(raw)})`);
+  }
+  return Number(raw);
+}
+
+function flag(env: Env, name: keyof typeof CONFIG_VARIABLES, fallback: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (['true', '1', 'yes', 'on'].includes(raw)) return true;
+  if (['false', '0', 'no', 'off'].includes(raw)) return false;
+  throw new ConfigError(name, `must be true or false (got ${JSON.stringify(env[name])})`);
+}
+
+/**
+ * Reads and validates the configuration.
+ *
+ * @example loadConfig({ PORT: '8080', DATABASE_URL: 'postgres://localhost/audience' })
+ */
+export function loadConfig(env: Env, cwd: string = process.cwd()): AppConfig {
+  const url = env.DATABASE_URL?.trim();
+  let database: DatabaseTarget;
+  if (url) {
+    if (!/^postgres(ql)?:\/\//.test(url)) throw new ConfigError('DATABASE_URL', 'must start with postgres:// or postgresql://');
+    try {
+      new URL(url);
+    } catch {
+      throw new ConfigError('DATABASE_URL', 'is not a valid URL');
+    }
+    database = { kind: 'postgres', url, poolSize: integer(env, 'DB_POOL_SIZE', 10, 1, 100) };
+  } else {
+    database = { kind: 'pglite', dataDir: resolve(cwd, env.DATA_DIR?.trim() || '.data') };
+  }
+  const adminToken = env.ADMIN_TOKEN?.trim() || null;
+  if (adminToken !== null && adminToken.length < 24) throw new ConfigError('ADMIN_TOKEN', 'must be at least 24 characters long');
+  return {
+    port: integer(env, 'PORT', 4000, 1, 65535),
+    host: env.HOST?.trim() || '127.0.0.1',
+    database,
+    autoMigrate: flag(env, 'AUTO_MIGRATE', true),
+    adminToken,
+    seedDemo: flag(env, 'SEED_DEMO', true),
+    exposeQueryStats: flag(env, 'EXPOSE_QUERY_STATS', false),
+    statementTimeoutMs: integer(env, 'STATEMENT_TIMEOUT_MS', 30_000, 100, 3_600_000),
+    logQueries: flag(env, 'LOG_QUERIES', false),
+  };
+}

@@ -1,0 +1,69 @@
+import type { EntityManager } from '@mikro-orm/core';
+import { AppError } from '../domain/errors';
+import { QueryStats, Sql, createRequestServices, type RequestServices } from '../services';
+import type { KeyIdentity } from '../services/api-key.service';
+import type { Authentication } from '../services/auth.service';
+import { NamespaceService } from '../services/namespace.service';
+import { createLoaders, type Loaders } from './loaders';
+
+/** Who is calling: nobody, a bad key, the platform admin (ADMIN_TOKEN), or an API key of one namespace. */
+export type Caller = Authentication;
+
+/** What the context can tell the rest of the process. */
+export interface ContextHooks {
+  /** An API key was revoked: forget cached keys. */
+  keyRevoked(): void;
+}
+
+/**
+ * The context of one GraphQL request: its own EntityManager fork, statement counter, services and
+ * DataLoaders. Nothing is shared between requests.
+ */
+export class RequestContext {
+  readonly stats = new QueryStats();
+  readonly em: EntityManager;
+  private scoped: { services: RequestServices; loaders: Loaders } | undefined;
+
+  constructor(
+    rootEm: EntityManager,
+    readonly caller: Caller,
+    readonly hooks: ContextHooks = { keyRevoked: () => undefined },
+  ) {
+    this.em = rootEm.fork({ loggerContext: { queryStats: this.stats } });
+  }
+
+  /** The services of the caller's namespace; UNAUTHENTICATED without an API key. */
+  get services(): RequestServices {
+    return this.keyScope().services;
+  }
+
+  get loaders(): Loaders {
+    return this.keyScope().loaders;
+  }
+
+  get identity(): KeyIdentity {
+    if (this.caller.kind === 'invalid') throw AppError.unauthenticated('The API key is not valid: it is unknown or revoked.');
+    if (this.caller.kind !== 'key') throw AppError.unauthenticated();
+    return this.caller.identity;
+  }
+
+  /** Platform-admin services; UNAUTHENTICATED without the admin token. */
+  get namespaces(): NamespaceService {
+    if (this.caller.kind !== 'admin') throw AppError.unauthenticated('This operation needs the platform admin token: send "Authorization: Bearer <ADMIN_TOKEN>".');
+    return new NamespaceService(this.em);
+  }
+
+  private keyScope(): { services: RequestServices; loaders: Loaders } {
+    if (!this.scoped) {
+      const identity = this.identity;
+      const services = createRequestServices({
+        sql: new Sql(this.em, this.stats),
+        tenant: identity.tenant,
+        role: identity.role,
+        actor: `key:${identity.keyPrefix}`,
+      });
+      this.scoped = { services, loaders: createLoaders(services) };
+    }
+    return this.scoped;
+  }
+}

@@ -1,0 +1,87 @@
+import { registerEnumType } from 'type-graphql';
+import { CONSENT_SOURCES, EMAIL_STATUSES, SMS_OPT_IN_METHODS, SMS_STATUSES } from '../domain/consent';
+import { CUSTOM_FIELD_TYPES } from '../domain/custom-fields';
+import { ROLES } from '../domain/permissions';
+
+/** Turns a list of names into the object form type-graphql registers as an enum. */
+function enumOf<T extends string>(values: readonly T[]): { [K in T]: K } {
+  return Object.fromEntries(values.map((v) => [v, v])) as { [K in T]: K };
+}
+
+export const EmailStatusEnum = enumOf(EMAIL_STATUSES);
+export const SmsStatusEnum = enumOf(SMS_STATUSES);
+export const SmsOptInMethodEnum = enumOf(SMS_OPT_IN_METHODS);
+export const ConsentSourceEnum = enumOf(CONSENT_SOURCES);
+export const RoleEnum = enumOf(ROLES);
+export const CustomFieldTypeEnum = enumOf(CUSTOM_FIELD_TYPES);
+export const FieldKindEnum = enumOf(['STANDARD', 'RESERVED', 'CHANNEL', 'DIMENSION', 'CUSTOM'] as const);
+export const FieldDataTypeEnum = enumOf(['STRING', 'NUMBER', 'BOOLEAN', 'DATETIME', 'ENUM', 'EMAIL', 'BIRTHDAY'] as const);
+export const EventStatusEnum = enumOf(['ACCEPTED', 'DUPLICATE', 'REJECTED'] as const);
+export const KeywordOutcomeEnum = enumOf(['UNSUBSCRIBED', 'CONFIRMED', 'IGNORED'] as const);
+export const ConsentChannelEnum = enumOf(['EMAIL', 'SMS'] as const);
+
+registerEnumType(EmailStatusEnum, {
+  name: 'EmailStatus',
+  description: 'Email eligibility. A profile never goes back to KNOWN once opted in or unsubscribed.',
+  valuesConfig: {
+    KNOWN: { description: 'Identified, but has neither opted in nor unsubscribed.' },
+    SUBSCRIBED: { description: 'Opted in: explicit consent, and not unsubscribed.' },
+    UNSUBSCRIBED: { description: 'Elected to no longer receive email marketing.' },
+  },
+});
+registerEnumType(SmsStatusEnum, {
+  name: 'SmsStatus',
+  description: 'SMS/MMS eligibility of one phone number. Only SUBSCRIBED numbers receive marketing messages.',
+  valuesConfig: {
+    KNOWN: { description: 'Identified (file upload, site script, or an unconfirmed sign-up) but neither opted in nor unsubscribed. Not eligible.' },
+    PENDING: { description: 'Double opt-in started: waiting for the customer to confirm (YES, Y or START). Not eligible.' },
+    SUBSCRIBED: { description: 'Opted in, by single opt-in or a confirmed double opt-in.' },
+    UNSUBSCRIBED: { description: 'Opted out, by texting STOP (or UNSUBSCRIBE, CANCEL, END, QUIT) or through a file import.' },
+  },
+});
+registerEnumType(SmsOptInMethodEnum, {
+  name: 'SmsOptInMethod',
+  description: 'How an SMS opt-in was given.',
+  valuesConfig: {
+    SINGLE: { description: 'The sign-up itself was explicit consent.' },
+    DOUBLE: { description: 'The customer confirmed a pending sign-up.' },
+  },
+});
+registerEnumType(ConsentSourceEnum, {
+  name: 'ConsentSource',
+  description: 'Where an eligibility change came from, for the consent history.',
+});
+registerEnumType(RoleEnum, {
+  name: 'Role',
+  description: 'What an API key may do in its namespace.',
+  valuesConfig: {
+    VIEWER: { description: 'Reads.' },
+    MARKETER: { description: 'Segments and reads.' },
+    DATA_MANAGER: { description: 'Imports, custom fields, profile writes, segments and reads.' },
+    CLIENT_ADMIN: { description: 'Everything, including API keys and custom fields.' },
+  },
+});
+registerEnumType(CustomFieldTypeEnum, { name: 'CustomFieldType', description: 'The type of a custom field; values are checked against it on every write.' });
+registerEnumType(FieldKindEnum, {
+  name: 'FieldKind',
+  description: 'The kind of a profile field.',
+  valuesConfig: {
+    STANDARD: { description: 'Built for each profile; supplied by the client or captured online.' },
+    RESERVED: { description: 'Maintained by the system; never written by clients.' },
+    CHANNEL: { description: 'Per-channel eligibility (SMS status is per phone).' },
+    DIMENSION: { description: 'Computed for every profile; usable in segments but never exported.' },
+    CUSTOM: { description: 'Namespace-specific, typed.' },
+  },
+});
+registerEnumType(FieldDataTypeEnum, { name: 'FieldDataType', description: 'The data type of a profile field.' });
+registerEnumType(EventStatusEnum, {
+  name: 'EventStatus',
+  description: 'What happened to one event of a batch.',
+  valuesConfig: {
+    ACCEPTED: { description: 'Stored, and folded into the reserved fields.' },
+    DUPLICATE: { description: 'Its clientEventId was seen before; ignored.' },
+    REJECTED: { description: 'Invalid; see its errors. Nothing was stored for it.' },
+  },
+});
+registerEnumType(KeywordOutcomeEnum, { name: 'SmsKeywordOutcome', description: 'What an inbound SMS did.' });
+registerEnumType(ConsentChannelEnum, { name: 'ConsentChannel', description: 'A messaging channel.' });

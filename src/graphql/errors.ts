@@ -1,0 +1,54 @@
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { unwrapResolverError } from '@apollo/server/errors';
+import { AppError, formatPath } from '../domain/errors';
+
+export interface ErrorLogger {
+  error(message: string, detail: unknown): void;
+}
+
+const PASSED_THROUGH = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT', 'PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED', 'OPERATION_RESOLUTION_FAILURE', 'BAD_REQUEST']);
+
+/**
+ * The one place where errors become GraphQL errors. An `AppError` keeps its code, message and
+ * problems. GraphQL's own request errors (syntax, validation, variable coercion) pass through.
+ * Everything else is logged with detail and reaches the client only as INTERNAL_SERVER_ERROR:
+ * no SQL, no stack trace.
+ */
+export function createErrorFormatter(logger: ErrorLogger) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = unwrapResolverError(error);
+    if (original instanceof AppError) {
+      return {
+        message: original.message,
+        locations: formatted.locations,
+        path: formatted.path,
+        extensions: {
+          code: original.code,
+          ...(original.problems.length
+            ? {
+                problems: original.problems.map((p) => ({
+                  path: p.path.map(String),
+                  field: formatPath(p.path),
+                  message: p.message,
+                  ...(p.code ? { code: p.code } : {}),
+                  ...(p.line !== undefined ? { line: p.line, column: p.column } : {}),
+                })),
+              }
+            : {}),
+          ...original.details,
+        },
+      };
+    }
+    const code = formatted.extensions?.code;
+    if (original instanceof GraphQLError && typeof code === 'string' && PASSED_THROUGH.has(code)) {
+      return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code } };
+    }
+    if (original instanceof GraphQLError && original.originalError === undefined && code === undefined) {
+      // A GraphQL execution error such as a non-null violation or a scalar that failed to serialize.
+      logger.error('graphql execution error', original);
+      return { message: 'Internal server error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+    }
+    logger.error('unexpected error', original);
+    return { message: 'Internal server error', locations: formatted.locations, path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+  };
+}

@@ -1,0 +1,55 @@
+import DataLoader from 'dataloader';
+import type { ConsentChangeRecord, EventRecord, PhoneRecord, ProfileRecord, RequestServices, TimeCursor } from '../services';
+
+/** Per-profile list arguments; profiles asking with the same arguments are loaded in one statement. */
+interface ListKey {
+  readonly profileId: number;
+  readonly limit: number;
+  readonly before: TimeCursor | null;
+  readonly type?: string | null;
+}
+
+function listKey(k: ListKey): string {
+  return JSON.stringify([k.profileId, k.limit, k.before?.at.toISOString() ?? null, k.before?.id ?? null, k.type ?? null]);
+}
+
+/** Loads a per-profile list for many profiles: one statement per distinct set of arguments. */
+function listLoader<R extends { profileId: number }>(
+  load: (profileIds: number[], limit: number, before: TimeCursor | null, type: string | null) => Promise<R[]>,
+): DataLoader<ListKey, R[], string> {
+  return new DataLoader<ListKey, R[], string>(
+    async (keys) => {
+      const groups = new Map<string, ListKey[]>();
+      for (const k of keys) {
+        const args = JSON.stringify([k.limit, k.before?.at.toISOString() ?? null, k.before?.id ?? null, k.type ?? null]);
+        groups.set(args, [...(groups.get(args) ?? []), k]);
+      }
+      const results = new Map<string, R[]>();
+      for (const group of groups.values()) {
+        const { limit, before, type } = group[0]!;
+        const rows = await load(group.map((k) => k.profileId), limit, before, type ?? null);
+        for (const k of group) results.set(listKey(k), rows.filter((r) => r.profileId === k.profileId));
+      }
+      return keys.map((k) => results.get(listKey(k)) ?? []);
+    },
+    { cacheKeyFn: listKey },
+  );
+}
+
+/**
+ * The DataLoaders of one request. Nested profile fields load through these, so a page of 100
+ * profiles runs as many statements as a page of one.
+ */
+export function createLoaders(services: RequestServices) {
+  return {
+    profile: new DataLoader<number, ProfileRecord | undefined>((ids) => services.profiles.loadMany(ids)),
+    phones: new DataLoader<number, PhoneRecord[]>(async (ids) => {
+      const rows = await services.profiles.phonesOf(ids);
+      return ids.map((id) => rows.filter((r) => r.profileId === id));
+    }),
+    events: listLoader<EventRecord>((ids, limit, before, type) => services.profiles.eventsOf(ids, limit, before, type)),
+    consent: listLoader<ConsentChangeRecord>((ids, limit, before) => services.profiles.consentOf(ids, limit, before)),
+  };
+}
+
+export type Loaders = ReturnType<typeof createLoaders>;

@@ -1,0 +1,82 @@
+import { emailPromotionalEligible, smsPromotionalEligible } from '../domain/consent';
+import type { InputProblem } from '../domain/errors';
+import type { ApiKeyRow, ConsentChangeRecord, CustomFieldRow, EventRecord, NamespaceRow, PhoneRecord, ProfileRecord } from '../services';
+import { ApiKey, Namespace } from './types/admin.type';
+import { CustomField } from './types/catalog.type';
+import { InputError } from './types/common.type';
+import { Channels, ConsentChange, Dimensions, Profile, ProfileEvent, ReservedFields, SmsChannel } from './types/profile.type';
+
+/** Stored rows to GraphQL objects. Persistence rows never reach the schema directly. */
+export function toProfile(p: ProfileRecord): Profile {
+  return Object.assign(new Profile(), {
+    id: String(p.id),
+    profileId: p.id,
+    email: p.email,
+    firstName: p.firstName,
+    lastName: p.lastName,
+    birthdayDay: p.birthdayDay,
+    birthdayMonth: p.birthdayMonth,
+    custom: p.custom,
+    reserved: Object.assign(new ReservedFields(), {
+      emailHashNumber: p.emailHashNumber,
+      hasControlGroupHaltedEmail: p.hasControlGroupHaltedEmail,
+      hasEmailDelivered: p.hasEmailDelivered,
+      hasReceivedEmail: p.hasReceivedEmail,
+      lastEmailScheduled: p.lastEmailScheduled,
+      lastPurchaseDate: p.lastPurchaseDate,
+      lastEmailSent: p.lastEmailSent,
+    }),
+    dimensions: Object.assign(new Dimensions(), { emailStatus: p.emailStatus, firstIdentifiedDate: p.firstIdentifiedAt }),
+    channels: Object.assign(new Channels(), {
+      profileId: p.id,
+      email:
+        p.email === null || p.emailStatus === null
+          ? null
+          : {
+              address: p.email,
+              status: p.emailStatus,
+              statusChangedAt: p.emailStatusChangedAt,
+              promotionalEligible: emailPromotionalEligible(p.emailStatus),
+              transactionalEligible: true,
+            },
+    }),
+    createdAt: p.createdAt,
+    updatedAt: p.updatedAt,
+  });
+}
+
+export function toSmsChannel(p: PhoneRecord): SmsChannel {
+  return Object.assign(new SmsChannel(), {
+    phone: p.phone,
+    status: p.smsStatus,
+    optInMethod: p.smsOptInMethod,
+    confirmedAt: p.smsConfirmedAt,
+    statusChangedAt: p.smsStatusChangedAt,
+    promotionalEligible: smsPromotionalEligible(p.smsStatus),
+    transactionalEligible: true,
+  });
+}
+
+export function toEvent(e: EventRecord): ProfileEvent {
+  return Object.assign(new ProfileEvent(), { ...e, id: String(e.id), properties: e.properties as Record<string, unknown> });
+}
+
+export function toConsentChange(c: ConsentChangeRecord): ConsentChange {
+  return Object.assign(new ConsentChange(), { ...c, id: String(c.id), optInMethod: c.smsOptInMethod });
+}
+
+export function toInputErrors(problems: readonly InputProblem[]): InputError[] {
+  return problems.map((p) => Object.assign(new InputError(), { path: p.path.map(String), message: p.message }));
+}
+
+export function toCustomField(f: CustomFieldRow): CustomField {
+  return Object.assign(new CustomField(), { key: f.key, type: f.type, description: f.description, indexed: f.indexed, createdAt: f.createdAt, updatedAt: f.updatedAt });
+}
+
+export function toNamespace(n: NamespaceRow): Namespace {
+  return Object.assign(new Namespace(), { id: n.id, slug: n.slug, name: n.name, defaultRegion: n.defaultRegion });
+}
+
+export function toApiKey(k: ApiKeyRow): ApiKey {
+  return Object.assign(new ApiKey(), { id: k.id, name: k.name, role: k.role, prefix: k.keyPrefix, createdAt: k.createdAt, revokedAt: k.revokedAt });
+}

@@ -1,0 +1,55 @@
+import { Arg, Ctx, Mutation, Query, Resolver } from 'type-graphql';
+import { BUILT_IN_FIELDS, camelCase, type ProfileFieldSpec } from '../../domain/profile-fields';
+import type { RequestContext } from '../context';
+import { toCustomField } from '../mappers';
+import { CustomField, ProfileField } from '../types/catalog.type';
+import { DefineCustomFieldInput, UpdateCustomFieldInput } from '../types/inputs.type';
+
+const GROUP: Record<ProfileFieldSpec['kind'], string> = { STANDARD: '', RESERVED: 'reserved.', DIMENSION: 'dimensions.', CHANNEL: 'channels.', CUSTOM: 'custom.' };
+
+function builtInPath(spec: ProfileFieldSpec): string {
+  if (spec.name === 'birthday') return 'birthdayMonth,birthdayDay';
+  if (spec.name === 'sms_status') return 'channels.sms.status';
+  return `${GROUP[spec.kind]}${spec.graphqlName}`;
+}
+
+@Resolver()
+export class CatalogResolver {
+  @Query(() => [ProfileField], { description: 'The field catalog for builder UIs: standard, reserved, channel, dimension and custom fields, each with both its snake_case and GraphQL names.' })
+  async profileFields(@Ctx() ctx: RequestContext): Promise<ProfileField[]> {
+    const custom = await ctx.services.customFields.list();
+    return [
+      ...BUILT_IN_FIELDS.map((f) =>
+        Object.assign(new ProfileField(), {
+          name: f.name, graphqlName: f.graphqlName, graphqlPath: builtInPath(f), kind: f.kind, type: f.type,
+          enumValues: f.enumValues ? [...f.enumValues] : null, description: f.description, writable: f.writable, filterable: true, exportable: f.exportable,
+        }),
+      ),
+      ...custom.map((f) =>
+        Object.assign(new ProfileField(), {
+          name: `custom.${f.key}`, graphqlName: camelCase(f.key), graphqlPath: `custom.${f.key}`, kind: 'CUSTOM', type: f.type,
+          enumValues: null, description: f.description, writable: true, filterable: true, exportable: true,
+        }),
+      ),
+    ];
+  }
+
+  @Query(() => [CustomField], { description: "This namespace's custom fields." })
+  async customFields(@Ctx() ctx: RequestContext): Promise<CustomField[]> {
+    return (await ctx.services.customFields.list()).map(toCustomField);
+  }
+
+  @Mutation(() => CustomField, { description: 'Defines a typed custom field (DATA_MANAGER or CLIENT_ADMIN). Profiles can carry values for it from then on.' })
+  async defineCustomField(@Arg('input', () => DefineCustomFieldInput, { description: 'The new field.' }) input: DefineCustomFieldInput, @Ctx() ctx: RequestContext): Promise<CustomField> {
+    return toCustomField(await ctx.services.customFields.define(input));
+  }
+
+  @Mutation(() => CustomField, { description: "Changes a custom field's description or indexing. Its type cannot change." })
+  async updateCustomField(
+    @Arg('key', { description: 'The key of the field to change.' }) key: string,
+    @Arg('input', () => UpdateCustomFieldInput, { description: 'The changes.' }) input: UpdateCustomFieldInput,
+    @Ctx() ctx: RequestContext,
+  ): Promise<CustomField> {
+    return toCustomField(await ctx.services.customFields.update(key, input));
+  }
+}

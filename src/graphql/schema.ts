@@ -1,0 +1,25 @@
+import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
+import { buildSchema } from 'type-graphql';
+import './enums';
+import { AccessResolver } from './resolvers/access.resolver';
+import { ActivityResolver } from './resolvers/activity.resolver';
+import { CatalogResolver } from './resolvers/catalog.resolver';
+import { ChannelsResolver } from './resolvers/channels.resolver';
+import { ProfileResolver } from './resolvers/profile.resolver';
+
+export const RESOLVERS = [ProfileResolver, ChannelsResolver, ActivityResolver, CatalogResolver, AccessResolver] as const;
+
+/** Builds the executable schema from the resolver classes (code first). */
+export async function buildAppSchema(): Promise<GraphQLSchema> {
+  const schema = await buildSchema({ resolvers: [...RESOLVERS], validate: false, emitSchemaFile: false });
+  const query = schema.getQueryType();
+  const mutation = schema.getMutationType();
+  if (query) query.description = 'Reads. Every query is scoped to the namespace of the API key sent as "Authorization: Bearer <key>".';
+  if (mutation) mutation.description = 'Writes. Every mutation is scoped to the namespace of the API key; createNamespace needs the platform admin token.';
+  return schema;
+}
+
+/** The SDL committed as schema/schema.graphql: sorted, so it diffs cleanly. */
+export async function printAppSchema(): Promise<string> {
+  return `${printSchema(lexicographicSortSchema(await buildAppSchema()))}\n`;
+}

@@ -1,0 +1,57 @@
+import { Field, ObjectType } from 'type-graphql';
+import { CustomFieldTypeEnum, FieldDataTypeEnum, FieldKindEnum } from '../enums';
+import { DateTimeScalar } from '../scalars';
+
+@ObjectType({ description: 'A field of the profile catalog, for builder UIs: its names, kind, type and description.' })
+export class ProfileField {
+  @Field({ description: 'The name in the audience DSL, CSV headers and exports (snake_case), e.g. first_name or custom.loyalty_tier.' })
+  name!: string;
+
+  @Field({ description: 'The GraphQL field name (camelCase), e.g. firstName or loyaltyTier.' })
+  graphqlName!: string;
+
+  @Field({ description: 'Where to read it on Profile, e.g. reserved.emailHashNumber or custom.loyalty_tier.' })
+  graphqlPath!: string;
+
+  @Field(() => FieldKindEnum, { description: 'Standard, reserved, channel, dimension or custom.' })
+  kind!: string;
+
+  @Field(() => FieldDataTypeEnum, { description: 'The data type, which decides the audience operators that apply.' })
+  type!: string;
+
+  @Field(() => [String], { nullable: true, description: 'The allowed values of an ENUM field.' })
+  enumValues!: string[] | null;
+
+  @Field({ description: 'What the field means, from the source document.' })
+  description!: string;
+
+  @Field({ description: 'Whether clients may write it.' })
+  writable!: boolean;
+
+  @Field({ description: 'Whether it can be used in audience filters.' })
+  filterable!: boolean;
+
+  @Field({ description: 'Whether it appears in audience exports (dimensions never do).' })
+  exportable!: boolean;
+}
+
+@ObjectType({ description: 'A typed custom profile field of this namespace.' })
+export class CustomField {
+  @Field({ description: 'The key: in Profile.custom, and as custom.<key> in audiences and CSV headers.' })
+  key!: string;
+
+  @Field(() => CustomFieldTypeEnum, { description: 'Values are checked against it on every write.' })
+  type!: string;
+
+  @Field({ description: 'What the field means.' })
+  description!: string;
+
+  @Field({ description: 'Whether audience filters on it should be served by an index.' })
+  indexed!: boolean;
+
+  @Field(() => DateTimeScalar, { description: 'When it was defined.' })
+  createdAt!: Date;
+
+  @Field(() => DateTimeScalar, { description: 'When its description or indexing last changed.' })
+  updatedAt!: Date;
+}

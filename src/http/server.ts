@@ -1,0 +1,139 @@
+import { HeaderMap, type ApolloServer } from '@apollo/server';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { RequestContext } from '../graphql/context';
+import { GRAPHIQL_HTML, loadGraphiqlAssets } from './graphiql';
+
+export const MAX_BODY_BYTES = 20 * 1024 * 1024;
+
+export interface HttpDeps {
+  readonly apollo: ApolloServer<RequestContext>;
+  /** Builds the context of one GraphQL request from its Authorization header. */
+  contextFor(authorization: string | undefined): Promise<RequestContext>;
+  /** Whether the database answers. */
+  healthy(): Promise<boolean>;
+  /** Adds `x-sql-statements` to GraphQL responses (for benchmarks and tests). */
+  readonly exposeQueryStats: boolean;
+  readonly logger: { error(message: string, detail?: unknown): void };
+}
+
+const SECURITY_HEADERS = {
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+};
+
+const PAGE_CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:";
+
+/**
+ * The HTTP server: `/graphql` for GraphQL over POST and GET (a browser's GET gets GraphiQL),
+ * `/graphiql` and its assets, and `/healthz`. Built on node:http around Apollo's HTTP handler.
+ */
+export function createHttpServer(deps: HttpDeps): Server {
+  const assets = loadGraphiqlAssets();
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const path = url.pathname;
+    if (path === '/graphql') {
+      if (req.method === 'GET' && !url.searchParams.has('query') && wantsHtml(req)) return sendPage(res);
+      return graphql(req, res, url);
+    }
+    if (path === '/graphiql' || path === '/graphiql/') return sendPage(res);
+    if (path.startsWith('/graphiql/assets/')) {
+      const asset = assets.get(path.slice('/graphiql/assets/'.length));
+      if (!asset) return send(res, 404, 'text/plain; charset=utf-8', 'Not found');
+      return send(res, 200, asset.contentType, asset.body, { 'cache-control': 'public, max-age=3600' });
+    }
+    if (path === '/favicon.ico') {
+      const icon = assets.get('favicon.svg')!;
+      return send(res, 200, icon.contentType, icon.body, { 'cache-control': 'public, max-age=86400' });
+    }
+    if (path === '/healthz') {
+      const ok = await deps.healthy().catch(() => false);
+      return send(res, ok ? 200 : 503, 'application/json', JSON.stringify({ status: ok ? 'ok' : 'unavailable' }));
+    }
+    if (path === '/') {
+      res.writeHead(302, { location: '/graphiql', ...SECURITY_HEADERS });
+      return void res.end();
+    }
+    return send(res, 404, 'text/plain; charset=utf-8', 'Not found. GraphQL is at /graphql; GraphiQL at /graphiql.');
+  }
+
+  async function graphql(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    if (req.method !== 'GET' && req.method !== 'POST') {
+      return send(res, 405, 'application/json', errorBody('Use POST (or GET) for GraphQL requests.', 'METHOD_NOT_ALLOWED'), { allow: 'GET, POST' });
+    }
+    const headers = new HeaderMap();
+    for (const [key, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+    }
+    let body: unknown = undefined;
+    if (req.method === 'POST') {
+      const raw = await readBody(req);
+      if (raw === undefined) return send(res, 413, 'application/json', errorBody(`The request body is larger than ${MAX_BODY_BYTES} bytes.`, 'PAYLOAD_TOO_LARGE'));
+      if ((headers.get('content-type') ?? '').includes('application/json')) {
+        try {
+          body = raw.length ? JSON.parse(raw.toString('utf8')) : undefined;
+        } catch {
+          return send(res, 400, 'application/json', errorBody('The request body is not valid JSON.', 'BAD_REQUEST'));
+        }
+      } else {
+        body = raw.toString('utf8');
+      }
+    }
+    let context: RequestContext | undefined;
+    const response = await deps.apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: req.method, headers, search: url.search, body },
+      context: async () => (context = await deps.contextFor(headers.get('authorization'))),
+    });
+    const out: Record<string, string> = { ...SECURITY_HEADERS };
+    for (const [key, value] of response.headers) out[key] = value;
+    if (response.body.kind === 'complete') {
+      if (deps.exposeQueryStats && context) out['x-sql-statements'] = String(context.stats.statements);
+      res.writeHead(response.status ?? 200, out);
+      res.end(response.body.string);
+      return;
+    }
+    res.writeHead(response.status ?? 200, out);
+    for await (const chunk of response.body.asyncIterator) res.write(chunk);
+    res.end();
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      deps.logger.error('http handler failed', error);
+      if (!res.headersSent) send(res, 500, 'application/json', errorBody('Internal server error', 'INTERNAL_SERVER_ERROR'));
+      else res.destroy();
+    });
+  });
+  server.keepAliveTimeout = 65_000;
+  return server;
+}
+
+function wantsHtml(req: IncomingMessage): boolean {
+  return (req.headers.accept ?? '').includes('text/html');
+}
+
+function sendPage(res: ServerResponse): void {
+  send(res, 200, 'text/html; charset=utf-8', GRAPHIQL_HTML, { 'content-security-policy': PAGE_CSP, 'cache-control': 'no-cache' });
+}
+
+function send(res: ServerResponse, status: number, contentType: string, body: string | Buffer, extra: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': contentType, ...SECURITY_HEADERS, ...extra });
+  res.end(body);
+}
+
+function errorBody(message: string, code: string): string {
+  return JSON.stringify({ errors: [{ message, extensions: { code } }] });
+}
+
+/** Reads the body, or undefined when it is larger than the limit. */
+async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) return undefined;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}

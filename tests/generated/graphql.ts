@@ -1,0 +1,375 @@
+/** Internal type. DO NOT USE DIRECTLY. */
+type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
+/** Internal type. DO NOT USE DIRECTLY. */
+export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+/** A messaging channel. */
+export type ConsentChannel =
+  | 'EMAIL'
+  | 'SMS';
+
+/** Where an eligibility change came from, for the consent history. */
+export type ConsentSource =
+  | 'API'
+  | 'BOUNCE'
+  | 'FORM'
+  | 'IMPORT'
+  | 'KEYWORD'
+  | 'PREFERENCE_CENTER'
+  | 'SYSTEM'
+  | 'UNSUBSCRIBE_LINK';
+
+/** A new API key. */
+export type CreateApiKeyInput = {
+  /** A name to recognise it by, e.g. "nightly feed". */
+  name: string;
+  /** What the key may do. */
+  role: Role;
+};
+
+/** A new namespace (platform admin only). */
+export type CreateNamespaceInput = {
+  /** ISO 3166 region for national phone numbers (default US). */
+  defaultRegion?: string | null | undefined;
+  /** Display name of the brand. */
+  name: string;
+  /** 2 to 63 lower-case letters, digits and hyphens, starting with a letter. */
+  slug: string;
+};
+
+/** The type of a custom field; values are checked against it on every write. */
+export type CustomFieldType =
+  | 'BOOLEAN'
+  | 'DATETIME'
+  | 'NUMBER'
+  | 'STRING';
+
+/** A new custom field. */
+export type DefineCustomFieldInput = {
+  /** What the field means, for builder UIs. */
+  description?: string | null | undefined;
+  /** Serve audience filters on it from an index. */
+  indexed?: boolean | null | undefined;
+  /** Lower-case letters, digits and underscores, starting with a letter. */
+  key: string;
+  /** Cannot change later. */
+  type: CustomFieldType;
+};
+
+/** Email eligibility. A profile never goes back to KNOWN once opted in or unsubscribed. */
+export type EmailStatus =
+  /** Identified, but has neither opted in nor unsubscribed. */
+  | 'KNOWN'
+  /** Opted in: explicit consent, and not unsubscribed. */
+  | 'SUBSCRIBED'
+  /** Elected to no longer receive email marketing. */
+  | 'UNSUBSCRIBED';
+
+/** A behavioural event. Identify the profile by exactly one of: profileId, or email and/or phone (an unknown email or phone creates the profile). */
+export type EventInput = {
+  /** Your ID for the event. A repeat is ignored and reported as DUPLICATE. */
+  clientEventId?: string | null | undefined;
+  /** When it happened: ISO 8601 with an offset, e.g. 2026-11-28T09:30:00Z. */
+  created: string;
+  /** A corrected time, which wins over created (ISO 8601). */
+  createdOverride?: string | null | undefined;
+  /** The profile, by email (created when unknown). */
+  email?: string | null | undefined;
+  /** The profile, by phone (created when unknown). */
+  phone?: string | null | undefined;
+  /** The profile, by ID. */
+  profileId?: string | number | null | undefined;
+  /** A JSON object of properties. For email_scheduled, scheduled_for is the planned send time. */
+  properties?: unknown;
+  /** purchase, email_scheduled, email_sent, email_delivered, control_group_email_halted, or a custom type (lower-case letters, digits, underscores). */
+  type: string;
+};
+
+/** What happened to one event of a batch. */
+export type EventStatus =
+  /** Stored, and folded into the reserved fields. */
+  | 'ACCEPTED'
+  /** Its clientEventId was seen before; ignored. */
+  | 'DUPLICATE'
+  /** Invalid; see its errors. Nothing was stored for it. */
+  | 'REJECTED';
+
+/** The data type of a profile field. */
+export type FieldDataType =
+  | 'BIRTHDAY'
+  | 'BOOLEAN'
+  | 'DATETIME'
+  | 'EMAIL'
+  | 'ENUM'
+  | 'NUMBER'
+  | 'STRING';
+
+/** The kind of a profile field. */
+export type FieldKind =
+  /** Per-channel eligibility (SMS status is per phone). */
+  | 'CHANNEL'
+  /** Namespace-specific, typed. */
+  | 'CUSTOM'
+  /** Computed for every profile; usable in segments but never exported. */
+  | 'DIMENSION'
+  /** Maintained by the system; never written by clients. */
+  | 'RESERVED'
+  /** Built for each profile; supplied by the client or captured online. */
+  | 'STANDARD';
+
+/** A profile write. Omitted fields stay as they are; null clears a field. Needs an email or a phone. */
+export type ProfileInput = {
+  /** 1 to 31; with the month it must be a real date (29 February is allowed). */
+  birthdayDay?: number | null | undefined;
+  /** 1 to 12. */
+  birthdayMonth?: number | null | undefined;
+  /** Custom values by key, checked against each field's type; null removes a value. Define fields first. */
+  custom?: Record<string, unknown> | null | undefined;
+  /** The primary ID. A mailbox (RFC 5321/6531); matched case-insensitively. */
+  email?: string | null | undefined;
+  /** Trimmed; an empty string clears it. At most 200 characters. */
+  firstName?: string | null | undefined;
+  /** Hyphenated and multi-part names are fine. At most 200 characters. */
+  lastName?: string | null | undefined;
+  /** Move a phone that belongs to another email profile onto this one, instead of failing with CONFLICT. */
+  movePhones?: boolean | null | undefined;
+  /** Phone numbers, E.164 or national in the namespace's region. Without an email, exactly one. */
+  phones?: Array<string> | null | undefined;
+};
+
+/** What an API key may do in its namespace. */
+export type Role =
+  /** Everything, including API keys and custom fields. */
+  | 'CLIENT_ADMIN'
+  /** Imports, custom fields, profile writes, segments and reads. */
+  | 'DATA_MANAGER'
+  /** Segments and reads. */
+  | 'MARKETER'
+  /** Reads. */
+  | 'VIEWER';
+
+/** Change the email eligibility of a profile, named by exactly one of profileId or email. */
+export type SetEmailStatusInput = {
+  /** An unknown email is identified first (as KNOWN). */
+  email?: string | null | undefined;
+  /** The profile, by ID. */
+  profileId?: string | number | null | undefined;
+  /** Where the change came from, for the consent history. */
+  source?: ConsentSource;
+  /** The new status. KNOWN is only ever a starting state. */
+  status: EmailStatus;
+};
+
+/** Change the SMS eligibility of a phone number (an unknown number becomes a phone-keyed profile). */
+export type SetSmsStatusInput = {
+  /** For SUBSCRIBED: SINGLE subscribes at once; DOUBLE confirms a PENDING number (the default from PENDING). */
+  method?: SmsOptInMethod | null | undefined;
+  /** The number: E.164, or national in the namespace's region. */
+  phone: string;
+  /** Where the change came from, for the consent history. */
+  source?: ConsentSource;
+  /** The new status. */
+  status: SmsStatus;
+};
+
+/** An inbound SMS to handle as a keyword. */
+export type SmsKeywordInput = {
+  /** The message body. STOP, UNSUBSCRIBE, CANCEL, END, QUIT unsubscribe; YES, Y, START confirm a pending opt-in. */
+  body: string;
+  /** The sending number. */
+  phone: string;
+};
+
+/** What an inbound SMS did. */
+export type SmsKeywordOutcome =
+  | 'CONFIRMED'
+  | 'IGNORED'
+  | 'UNSUBSCRIBED';
+
+/** How an SMS opt-in was given. */
+export type SmsOptInMethod =
+  /** The customer confirmed a pending sign-up. */
+  | 'DOUBLE'
+  /** The sign-up itself was explicit consent. */
+  | 'SINGLE';
+
+/** SMS/MMS eligibility of one phone number. Only SUBSCRIBED numbers receive marketing messages. */
+export type SmsStatus =
+  /** Identified (file upload, site script, or an unconfirmed sign-up) but neither opted in nor unsubscribed. Not eligible. */
+  | 'KNOWN'
+  /** Double opt-in started: waiting for the customer to confirm (YES, Y or START). Not eligible. */
+  | 'PENDING'
+  /** Opted in, by single opt-in or a confirmed double opt-in. */
+  | 'SUBSCRIBED'
+  /** Opted out, by texting STOP (or UNSUBSCRIBE, CANCEL, END, QUIT) or through a file import. */
+  | 'UNSUBSCRIBED';
+
+/** Changes to a custom field. Its key and type are fixed. */
+export type UpdateCustomFieldInput = {
+  /** A new description. */
+  description?: string | null | undefined;
+  /** Whether audience filters on it should be served by an index. */
+  indexed?: boolean | null | undefined;
+};
+
+export type ViewerQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ViewerQuery = { viewer: { role: Role, apiKeyName: string, namespace: { id: string, slug: string, name: string, defaultRegion: string } } };
+
+export type ApiKeysQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ApiKeysQuery = { apiKeys: Array<{ id: string, name: string, role: Role, prefix: string, createdAt: string, revokedAt: string | null }> };
+
+export type CreateApiKeyMutationVariables = Exact<{
+  input: CreateApiKeyInput;
+}>;
+
+
+export type CreateApiKeyMutation = { createApiKey: { secret: string, apiKey: { id: string, name: string, role: Role, prefix: string } } };
+
+export type RevokeApiKeyMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type RevokeApiKeyMutation = { revokeApiKey: { id: string, revokedAt: string | null } };
+
+export type CreateNamespaceMutationVariables = Exact<{
+  input: CreateNamespaceInput;
+}>;
+
+
+export type CreateNamespaceMutation = { createNamespace: { namespace: { id: string, slug: string, name: string, defaultRegion: string }, key: { secret: string, apiKey: { id: string, role: Role } } } };
+
+export type TrackEventsMutationVariables = Exact<{
+  events: Array<EventInput> | EventInput;
+}>;
+
+
+export type TrackEventsMutation = { trackEvents: { accepted: number, duplicates: number, rejected: number, results: Array<{ index: number, status: EventStatus, eventId: string | null, profileId: string | null, errors: Array<{ path: Array<string>, message: string }> }> } };
+
+export type SetEmailStatusMutationVariables = Exact<{
+  input: SetEmailStatusInput;
+}>;
+
+
+export type SetEmailStatusMutation = { setEmailStatus: { id: string, email: string | null, firstName: string | null, lastName: string | null, birthdayDay: number | null, birthdayMonth: number | null, phones: Array<string>, custom: Record<string, unknown>, createdAt: string, updatedAt: string, dimensions: { emailStatus: EmailStatus | null, firstIdentifiedDate: string | null }, reserved: { emailHashNumber: number | null, hasControlGroupHaltedEmail: string | null, hasEmailDelivered: boolean, hasReceivedEmail: boolean, lastEmailScheduled: string | null, lastPurchaseDate: string | null, lastEmailSent: string | null }, channels: { email: { address: string, status: EmailStatus, statusChangedAt: string | null, promotionalEligible: boolean, transactionalEligible: boolean } | null, sms: Array<{ phone: string, status: SmsStatus, optInMethod: SmsOptInMethod | null, confirmedAt: string | null, promotionalEligible: boolean, transactionalEligible: boolean }> } } };
+
+export type SetSmsStatusMutationVariables = Exact<{
+  input: SetSmsStatusInput;
+}>;
+
+
+export type SetSmsStatusMutation = { setSmsStatus: { id: string, email: string | null, firstName: string | null, lastName: string | null, birthdayDay: number | null, birthdayMonth: number | null, phones: Array<string>, custom: Record<string, unknown>, createdAt: string, updatedAt: string, dimensions: { emailStatus: EmailStatus | null, firstIdentifiedDate: string | null }, reserved: { emailHashNumber: number | null, hasControlGroupHaltedEmail: string | null, hasEmailDelivered: boolean, hasReceivedEmail: boolean, lastEmailScheduled: string | null, lastPurchaseDate: string | null, lastEmailSent: string | null }, channels: { email: { address: string, status: EmailStatus, statusChangedAt: string | null, promotionalEligible: boolean, transactionalEligible: boolean } | null, sms: Array<{ phone: string, status: SmsStatus, optInMethod: SmsOptInMethod | null, confirmedAt: string | null, promotionalEligible: boolean, transactionalEligible: boolean }> } } };
+
+export type ReceiveSmsKeywordMutationVariables = Exact<{
+  input: SmsKeywordInput;
+}>;
+
+
+export type ReceiveSmsKeywordMutation = { receiveSmsKeyword: { outcome: SmsKeywordOutcome, phone: string, profile: { id: string, channels: { sms: Array<{ phone: string, status: SmsStatus, optInMethod: SmsOptInMethod | null }> } } | null } };
+
+export type ProfileFieldsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ProfileFieldsQuery = { profileFields: Array<{ name: string, graphqlName: string, graphqlPath: string, kind: FieldKind, type: FieldDataType, enumValues: Array<string> | null, description: string, writable: boolean, filterable: boolean, exportable: boolean }> };
+
+export type CustomFieldsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type CustomFieldsQuery = { customFields: Array<{ key: string, type: CustomFieldType, description: string, indexed: boolean }> };
+
+export type DefineCustomFieldMutationVariables = Exact<{
+  input: DefineCustomFieldInput;
+}>;
+
+
+export type DefineCustomFieldMutation = { defineCustomField: { key: string, type: CustomFieldType, description: string, indexed: boolean } };
+
+export type UpdateCustomFieldMutationVariables = Exact<{
+  key: string;
+  input: UpdateCustomFieldInput;
+}>;
+
+
+export type UpdateCustomFieldMutation = { updateCustomField: { key: string, type: CustomFieldType, description: string, indexed: boolean } };
+
+export type ProfileDetailFragment = { id: string, email: string | null, firstName: string | null, lastName: string | null, birthdayDay: number | null, birthdayMonth: number | null, phones: Array<string>, custom: Record<string, unknown>, createdAt: string, updatedAt: string, dimensions: { emailStatus: EmailStatus | null, firstIdentifiedDate: string | null }, reserved: { emailHashNumber: number | null, hasControlGroupHaltedEmail: string | null, hasEmailDelivered: boolean, hasReceivedEmail: boolean, lastEmailScheduled: string | null, lastPurchaseDate: string | null, lastEmailSent: string | null }, channels: { email: { address: string, status: EmailStatus, statusChangedAt: string | null, promotionalEligible: boolean, transactionalEligible: boolean } | null, sms: Array<{ phone: string, status: SmsStatus, optInMethod: SmsOptInMethod | null, confirmedAt: string | null, promotionalEligible: boolean, transactionalEligible: boolean }> } };
+
+export type ProfileQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type ProfileQuery = { profile: { id: string, email: string | null, firstName: string | null, lastName: string | null, birthdayDay: number | null, birthdayMonth: number | null, phones: Array<string>, custom: Record<string, unknown>, createdAt: string, updatedAt: string, dimensions: { emailStatus: EmailStatus | null, firstIdentifiedDate: string | null }, reserved: { emailHashNumber: number | null, hasControlGroupHaltedEmail: string | null, hasEmailDelivered: boolean, hasReceivedEmail: boolean, lastEmailScheduled: string | null, lastPurchaseDate: string | null, lastEmailSent: string | null }, channels: { email: { address: string, status: EmailStatus, statusChangedAt: string | null, promotionalEligible: boolean, transactionalEligible: boolean } | null, sms: Array<{ phone: string, status: SmsStatus, optInMethod: SmsOptInMethod | null, confirmedAt: string | null, promotionalEligible: boolean, transactionalEligible: boolean }> } } };
+
+export type ProfileByEmailQueryVariables = Exact<{
+  email: string;
+}>;
+
+
+export type ProfileByEmailQuery = { profileByEmail: { id: string, email: string | null, firstName: string | null, lastName: string | null, birthdayDay: number | null, birthdayMonth: number | null, phones: Array<string>, custom: Record<string, unknown>, createdAt: string, updatedAt: string, dimensions: { emailStatus: EmailStatus | null, firstIdentifiedDate: string | null }, reserved: { emailHashNumber: number | null, hasControlGroupHaltedEmail: string | null, hasEmailDelivered: boolean, hasReceivedEmail: boolean, lastEmailScheduled: string | null, lastPurchaseDate: string | null, lastEmailSent: string | null }, channels: { email: { address: string, status: EmailStatus, statusChangedAt: string | null, promotionalEligible: boolean, transactionalEligible: boolean } | null, sms: Array<{ phone: string, status: SmsStatus, optInMethod: SmsOptInMethod | null, confirmedAt: string | null, promotionalEligible: boolean, transactionalEligible: boolean }> } } | null };
+
+export type ProfileByPhoneQueryVariables = Exact<{
+  phone: string;
+}>;
+
+
+export type ProfileByPhoneQuery = { profileByPhone: { id: string, email: string | null, firstName: string | null, lastName: string | null, birthdayDay: number | null, birthdayMonth: number | null, phones: Array<string>, custom: Record<string, unknown>, createdAt: string, updatedAt: string, dimensions: { emailStatus: EmailStatus | null, firstIdentifiedDate: string | null }, reserved: { emailHashNumber: number | null, hasControlGroupHaltedEmail: string | null, hasEmailDelivered: boolean, hasReceivedEmail: boolean, lastEmailScheduled: string | null, lastPurchaseDate: string | null, lastEmailSent: string | null }, channels: { email: { address: string, status: EmailStatus, statusChangedAt: string | null, promotionalEligible: boolean, transactionalEligible: boolean } | null, sms: Array<{ phone: string, status: SmsStatus, optInMethod: SmsOptInMethod | null, confirmedAt: string | null, promotionalEligible: boolean, transactionalEligible: boolean }> } } | null };
+
+export type Customer360QueryVariables = Exact<{
+  id: string | number;
+  events?: number | null | undefined;
+  eventsAfter?: string | null | undefined;
+  consent?: number | null | undefined;
+}>;
+
+
+export type Customer360Query = { profile: { id: string, email: string | null, firstName: string | null, lastName: string | null, birthdayDay: number | null, birthdayMonth: number | null, phones: Array<string>, custom: Record<string, unknown>, createdAt: string, updatedAt: string, events: { nodes: Array<{ id: string, type: string, created: string, createdOverride: string | null, occurredAt: string, properties: Record<string, unknown>, clientEventId: string | null }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } }, consentHistory: { nodes: Array<{ channel: ConsentChannel, phone: string | null, fromStatus: string | null, toStatus: string, optInMethod: SmsOptInMethod | null, source: string, actor: string, occurredAt: string }> }, dimensions: { emailStatus: EmailStatus | null, firstIdentifiedDate: string | null }, reserved: { emailHashNumber: number | null, hasControlGroupHaltedEmail: string | null, hasEmailDelivered: boolean, hasReceivedEmail: boolean, lastEmailScheduled: string | null, lastPurchaseDate: string | null, lastEmailSent: string | null }, channels: { email: { address: string, status: EmailStatus, statusChangedAt: string | null, promotionalEligible: boolean, transactionalEligible: boolean } | null, sms: Array<{ phone: string, status: SmsStatus, optInMethod: SmsOptInMethod | null, confirmedAt: string | null, promotionalEligible: boolean, transactionalEligible: boolean }> } } };
+
+export type ProfilePageQueryVariables = Exact<{
+  first: number;
+  after?: string | null | undefined;
+  events?: number | null | undefined;
+}>;
+
+
+export type ProfilePageQuery = { profiles: { nodes: Array<{ id: string, email: string | null, firstName: string | null, lastName: string | null, birthdayDay: number | null, birthdayMonth: number | null, phones: Array<string>, custom: Record<string, unknown>, createdAt: string, updatedAt: string, events: { nodes: Array<{ id: string, type: string, occurredAt: string, properties: Record<string, unknown> }> }, dimensions: { emailStatus: EmailStatus | null, firstIdentifiedDate: string | null }, reserved: { emailHashNumber: number | null, hasControlGroupHaltedEmail: string | null, hasEmailDelivered: boolean, hasReceivedEmail: boolean, lastEmailScheduled: string | null, lastPurchaseDate: string | null, lastEmailSent: string | null }, channels: { email: { address: string, status: EmailStatus, statusChangedAt: string | null, promotionalEligible: boolean, transactionalEligible: boolean } | null, sms: Array<{ phone: string, status: SmsStatus, optInMethod: SmsOptInMethod | null, confirmedAt: string | null, promotionalEligible: boolean, transactionalEligible: boolean }> } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
+export type UpsertProfileMutationVariables = Exact<{
+  input: ProfileInput;
+}>;
+
+
+export type UpsertProfileMutation = { upsertProfile: { created: boolean, promoted: boolean, mergedProfileIds: Array<string>, profile: { id: string, email: string | null, firstName: string | null, lastName: string | null, birthdayDay: number | null, birthdayMonth: number | null, phones: Array<string>, custom: Record<string, unknown>, createdAt: string, updatedAt: string, dimensions: { emailStatus: EmailStatus | null, firstIdentifiedDate: string | null }, reserved: { emailHashNumber: number | null, hasControlGroupHaltedEmail: string | null, hasEmailDelivered: boolean, hasReceivedEmail: boolean, lastEmailScheduled: string | null, lastPurchaseDate: string | null, lastEmailSent: string | null }, channels: { email: { address: string, status: EmailStatus, statusChangedAt: string | null, promotionalEligible: boolean, transactionalEligible: boolean } | null, sms: Array<{ phone: string, status: SmsStatus, optInMethod: SmsOptInMethod | null, confirmedAt: string | null, promotionalEligible: boolean, transactionalEligible: boolean }> } } } };
+
+export type UpsertProfilesMutationVariables = Exact<{
+  inputs: Array<ProfileInput> | ProfileInput;
+}>;
+
+
+export type UpsertProfilesMutation = { upsertProfiles: { succeeded: number, failed: number, results: Array<{ index: number, profileId: string | null, created: boolean, promoted: boolean, mergedProfileIds: Array<string>, errors: Array<{ path: Array<string>, message: string }> }> } };
+
+export const ProfileDetailFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ProfileDetail"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Profile"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"email"}},{"kind":"Field","name":{"kind":"Name","value":"firstName"}},{"kind":"Field","name":{"kind":"Name","value":"lastName"}},{"kind":"Field","name":{"kind":"Name","value":"birthdayDay"}},{"kind":"Field","name":{"kind":"Name","value":"birthdayMonth"}},{"kind":"Field","name":{"kind":"Name","value":"phones"}},{"kind":"Field","name":{"kind":"Name","value":"custom"}},{"kind":"Field","name":{"kind":"Name","value":"dimensions"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"emailStatus"}},{"kind":"Field","name":{"kind":"Name","value":"firstIdentifiedDate"}}]}},{"kind":"Field","name":{"kind":"Name","value":"reserved"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"emailHashNumber"}},{"kind":"Field","name":{"kind":"Name","value":"hasControlGroupHaltedEmail"}},{"kind":"Field","name":{"kind":"Name","value":"hasEmailDelivered"}},{"kind":"Field","name":{"kind":"Name","value":"hasReceivedEmail"}},{"kind":"Field","name":{"kind":"Name","value":"lastEmailScheduled"}},{"kind":"Field","name":{"kind":"Name","value":"lastPurchaseDate"}},{"kind":"Field","name":{"kind":"Name","value":"lastEmailSent"}}]}},{"kind":"Field","name":{"kind":"Name","value":"channels"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"email"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"address"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"statusChangedAt"}},{"kind":"Field","name":{"kind":"Name","value":"promotionalEligible"}},{"kind":"Field","name":{"kind":"Name","value":"transactionalEligible"}}]}},{"kind":"Field","name":{"kind":"Name","value":"sms"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"phone"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"optInMethod"}},{"kind":"Field","name":{"kind":"Name","value":"confirmedAt"}},{"kind":"Field","name":{"kind":"Name","value":"promotionalEligible"}},{"kind":"Field","name":{"kind":"Name","value":"transactionalEligible"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}}]}}]} as unknown as DocumentNode<ProfileDetailFragment, unknown>;
+export const ViewerDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Viewer"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"viewer"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"role"}},{"kind":"Field","name":{"kind":"Name","value":"apiKeyName"}},{"kind":"Field","name":{"kind":"Name","value":"namespace"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"slug"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"defaultRegion"}}]}}]}}]}}]} as unknown as DocumentNode<ViewerQuery, ViewerQueryVariables>;
+export const ApiKeysDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ApiKeys"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"apiKeys"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"role"}},{"kind":"Field","name":{"kind":"Name","value":"prefix"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"revokedAt"}}]}}]}}]} as unknown as DocumentNode<ApiKeysQuery, ApiKeysQueryVariables>;
+export const CreateApiKeyDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CreateApiKey"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"CreateApiKeyInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"createApiKey"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"secret"}},{"kind":"Field","name":{"kind":"Name","value":"apiKey"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"role"}},{"kind":"Field","name":{"kind":"Name","value":"prefix"}}]}}]}}]}}]} as unknown as DocumentNode<CreateApiKeyMutation, CreateApiKeyMutationVariables>;
+export const RevokeApiKeyDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RevokeApiKey"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"revokeApiKey"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"revokedAt"}}]}}]}}]} as unknown as DocumentNode<RevokeApiKeyMutation, RevokeApiKeyMutationVariables>;
+export const CreateNamespaceDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CreateNamespace"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"CreateNamespaceInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"createNamespace"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"namespace"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"slug"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"defaultRegion"}}]}},{"kind":"Field","name":{"kind":"Name","value":"key"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"secret"}},{"kind":"Field","name":{"kind":"Name","value":"apiKey"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"role"}}]}}]}}]}}]}}]} as unknown as DocumentNode<CreateNamespaceMutation, CreateNamespaceMutationVariables>;
+export const TrackEventsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"TrackEvents"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"events"}},"type":{"kind":"NonNullType","type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"EventInput"}}}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"trackEvents"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"events"},"value":{"kind":"Variable","name":{"kind":"Name","value":"events"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"accepted"}},{"kind":"Field","name":{"kind":"Name","value":"duplicates"}},{"kind":"Field","name":{"kind":"Name","value":"rejected"}},{"kind":"Field","name":{"kind":"Name","value":"results"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"index"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"eventId"}},{"kind":"Field","name":{"kind":"Name","value":"profileId"}},{"kind":"Field","name":{"kind":"Name","value":"errors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"path"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]}}]} as unknown as DocumentNode<TrackEventsMutation, TrackEventsMutationVariables>;
+export const SetEmailStatusDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"SetEmailStatus"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"SetEmailStatusInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"setEmailStatus"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"ProfileDetail"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ProfileDetail"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Profile"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"email"}},{"kind":"Field","name":{"kind":"Name","value":"firstName"}},{"kind":"Field","name":{"kind":"Name","value":"lastName"}},{"kind":"Field","name":{"kind":"Name","value":"birthdayDay"}},{"kind":"Field","name":{"kind":"Name","value":"birthdayMonth"}},{"kind":"Field","name":{"kind":"Name","value":"phones"}},{"kind":"Field","name":{"kind":"Name","value":"custom"}},{"kind":"Field","name":{"kind":"Name","value":"dimensions"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"emailStatus"}},{"kind":"Field","name":{"kind":"Name","value":"firstIdentifiedDate"}}]}},{"kind":"Field","name":{"kind":"Name","value":"reserved"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"emailHashNumber"}},{"kind":"Field","name":{"kind":"Name","value":"hasControlGroupHaltedEmail"}},{"kind":"Field","name":{"kind":"Name","value":"hasEmailDelivered"}},{"kind":"Field","name":{"kind":"Name","value":"hasReceivedEmail"}},{"kind":"Field","name":{"kind":"Name","value":"lastEmailScheduled"}},{"kind":"Field","name":{"kind":"Name","value":"lastPurchaseDate"}},{"kind":"Field","name":{"kind":"Name","value":"lastEmailSent"}}]}},{"kind":"Field","name":{"kind":"Name","value":"channels"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"email"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"address"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"statusChangedAt"}},{"kind":"Field","name":{"kind":"Name","value":"promotionalEligible"}},{"kind":"Field","name":{"kind":"Name","value":"transactionalEligible"}}]}},{"kind":"Field","name":{"kind":"Name","value":"sms"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"phone"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"optInMethod"}},{"kind":"Field","name":{"kind":"Name","value":"confirmedAt"}},{"kind":"Field","name":{"kind":"Name","value":"promotionalEligible"}},{"kind":"Field","name":{"kind":"Name","value":"transactionalEligible"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}}]}}]} as unknown as DocumentNode<SetEmailStatusMutation, SetEmailStatusMutationVariables>;
+export const SetSmsStatusDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"SetSmsStatus"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"SetSmsStatusInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"setSmsStatus"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"ProfileDetail"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ProfileDetail"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Profile"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"email"}},{"kind":"Field","name":{"kind":"Name","value":"firstName"}},{"kind":"Field","name":{"kind":"Name","value":"lastName"}},{"kind":"Field","name":{"kind":"Name","value":"birthdayDay"}},{"kind":"Field","name":{"kind":"Name","value":"birthdayMonth"}},{"kind":"Field","name":{"kind":"Name","value":"phones"}},{"kind":"Field","name":{"kind":"Name","value":"custom"}},{"kind":"Field","name":{"kind":"Name","value":"dimensions"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"emailStatus"}},{"kind":"Field","name":{"kind":"Name","value":"firstIdentifiedDate"}}]}},{"kind":"Field","name":{"kind":"Name","value":"reserved"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"emailHashNumber"}},{"kind":"Field","name":{"kind":"Name","value":"hasControlGroupHaltedEmail"}},{"kind":"Field","name":{"kind":"Name","value":"hasEmailDelivered"}},{"kind":"Field","name":{"kind":"Name","value":"hasReceivedEmail"}},{"kind":"Field","name":{"kind":"Name","value":"lastEmailScheduled"}},{"kind":"Field","name":{"kind":"Name","value":"lastPurchaseDate"}},{"kind":"Field","name":{"kind":"Name","value":"lastEmailSent"}}]}},{"kind":"Field","name":{"kind":"Name","value":"channels"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"email"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"address"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"statusChangedAt"}},{"kind":"Field","name":{"kind":"Name","value":"promotionalEligible"}},{"kind":"Field","name":{"kind":"Name","value":"transactionalEligible"}}]}},{"kind":"Field","name":{"kind":"Name","value":"sms"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"phone"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"optInMethod"}},{"kind":"Field","name":{"kind":"Name","value":"confirmedAt"}},{"kind":"Field","name":{"kind":"Name","value":"promotionalEligible"}},{"kind":"Field","name":{"kind":"Name","value":"transactionalEligible"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}}]}}]} as unknown as DocumentNode<SetSmsStatusMutation, SetSmsStatusMutationVariables>;
+export const ReceiveSmsKeywordDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"ReceiveSmsKeyword"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"SmsKeywordInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"receiveSmsKeyword"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"outcome"}},{"kind":"Field","name":{"kind":"Name","value":"phone"}},{"kind":"Field","name":{"kind":"Name","value":"profile"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"channels"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"sms"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"phone"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"optInMethod"}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<ReceiveSmsKeywordMutation, ReceiveSmsKeywordMutationVariables>;
+export const ProfileFieldsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ProfileFields"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"profileFields"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"graphqlName"}},{"kind":"Field","name":{"kind":"Name","value":"graphqlPath"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"type"}},{"kind":"Field","name":{"kind":"Name","value":"enumValues"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"writable"}},{"kind":"Field","name":{"kind":"Name","value":"filterable"}},{"kind":"Field","name":{"kind":"Name","value":"exportable"}}]}}]}}]} as unknown as DocumentNode<ProfileFieldsQuery, ProfileFieldsQueryVariables>;
+export const CustomFieldsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"CustomFields"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"customFields"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"type"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"indexed"}}]}}]}}]} as unknown as DocumentNode<CustomFieldsQuery, CustomFieldsQueryVariables>;
+export const DefineCustomFieldDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"DefineCustomField"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"DefineCustomFieldInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"defineCustomField"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"type"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"indexed"}}]}}]}}]} as unknown as DocumentNode<DefineCustomFieldMutation, DefineCustomFieldMutationVariables>;
+export const UpdateCustomFieldDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"UpdateCustomField"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"key"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"UpdateCustomFieldInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"updateCustomField"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"key"},"value":{"kind":"Variable","name":{"kind":"Name","value":"key"}}},{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"type"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"indexed"}}]}}]}}]} as unknown as DocumentNode<UpdateCustomFieldMutation, UpdateCustomFieldMutationVariables>;
+export const ProfileDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Profile"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"profile"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"ProfileDetail"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ProfileDetail"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Profile"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"email"}},{"kind":"Field","name":{"kind":"Name","value":"firstName"}},{"kind":"Field","name":{"kind":"Name","value":"lastName"}},{"kind":"Field","name":{"kind":"Name","value":"birthdayDay"}},{"kind":"Field","name":{"kind":"Name","value":"birthdayMonth"}},{"kind":"Field","name":{"kind":"Name","value":"phones"}},{"kind":"Field","name":{"kind":"Name","value":"custom"}},{"kind":"Field","name":{"kind":"Name","value":"dimensions"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"emailStatus"}},{"kind":"Field","name":{"kind":"Name","value":"firstIdentifiedDate"}}]}},{"kind":"Field","name":{"kind":"Name","value":"reserved"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"emailHashNumber"}},{"kind":"Field","name":{"kind":"Name","value":"hasControlGroupHaltedEmail"}},{"kind":"Field","name":{"kind":"Name","value":"hasEmailDelivered"}},{"kind":"Field","name":{"kind":"Name","value":"hasReceivedEmail"}},{"kind":"Field","name":{"kind":"Name","value":"lastEmailScheduled"}},{"kind":"Field","name":{"kind":"Name","value":"lastPurchaseDate"}},{"kind":"Field","name":{"kind":"Name","value":"lastEmailSent"}}]}},{"kind":"Field","name":{"kind":"Name","value":"channels"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"email"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"address"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"statusChangedAt"}},{"kind":"Field","name":{"kind":"Name","value":"promotionalEligible"}},{"kind":"Field","name":{"kind":"Name","value":"transactionalEligible"}}]}},{"kind":"Field","name":{"kind":"Name","value":"sms"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"phone"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"optInMethod"}},{"kind":"Field","name":{"kind":"Name","value":"confirmedAt"}},{"kind":"Field","name":{"kind":"Name","value":"promotionalEligible"}},{"kind":"Field","name":{"kind":"Name","value":"transactionalEligible"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}}]}}]} as unknown as DocumentNode<ProfileQuery, ProfileQueryVariables>;
+export const ProfileByEmailDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ProfileByEmail"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"email"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"profileByEmail"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"email"},"value":{"kind":"Variable","name":{"kind":"Name","value":"email"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"ProfileDetail"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ProfileDetail"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Profile"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"email"}},{"kind":"Field","name":{"kind":"Name","value":"firstName"}},{"kind":"Field","name":{"kind":"Name","value":"lastName"}},{"kind":"Field","name":{"kind":"Name","value":"birthdayDay"}},{"kind":"Field","name":{"kind":"Name","value":"birthdayMonth"}},{"kind":"Field","name":{"kind":"Name","value":"phones"}},{"kind":"Field","name":{"kind":"Name","value":"custom"}},{"kind":"Field","name":{"kind":"Name","value":"dimensions"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"emailStatus"}},{"kind":"Field","name":{"kind":"Name","value":"firstIdentifiedDate"}}]}},{"kind":"Field","name":{"kind":"Name","value":"reserved"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"emailHashNumber"}},{"kind":"Field","name":{"kind":"Name","value":"hasControlGroupHaltedEmail"}},{"kind":"Field","name":{"kind":"Name","value":"hasEmailDelivered"}},{"kind":"Field","name":{"kind":"Name","value":"hasReceivedEmail"}},{"kind":"Field","name":{"kind":"Name","value":"lastEmailScheduled"}},{"kind":"Field","name":{"kind":"Name","value":"lastPurchaseDate"}},{"kind":"Field","name":{"kind":"Name","value":"lastEmailSent"}}]}},{"kind":"Field","name":{"kind":"Name","value":"channels"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"email"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"address"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"statusChangedAt"}},{"kind":"Field","name":{"kind":"Name","value":"promotionalEligible"}},{"kind":"Field","name":{"kind":"Name","value":"transactionalEligible"}}]}},{"kind":"Field","name":{"kind":"Name","value":"sms"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"phone"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"optInMethod"}},{"kind":"Field","name":{"kind":"Name","value":"confirmedAt"}},{"kind":"Field","name":{"kind":"Name","value":"promotionalEligible"}},{"kind":"Field","name":{"kind":"Name","value":"transactionalEligible"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}}]}}]} as unknown as DocumentNode<ProfileByEmailQuery, ProfileByEmailQueryVariables>;
+export const ProfileByPhoneDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ProfileByPhone"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"phone"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"profileByPhone"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"phone"},"value":{"kind":"Variable","name":{"kind":"Name","value":"phone"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"ProfileDetail"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ProfileDetail"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Profile"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"email"}},{"kind":"Field","name":{"kind":"Name","value":"firstName"}},{"kind":"Field","name":{"kind":"Name","value":"lastName"}},{"kind":"Field","name":{"kind":"Name","value":"birthdayDay"}},{"kind":"Field","name":{"kind":"Name","value":"birthdayMonth"}},{"kind":"Field","name":{"kind":"Name","value":"phones"}},{"kind":"Field","name":{"kind":"Name","value":"custom"}},{"kind":"Field","name":{"kind":"Name","value":"dimensions"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"emailStatus"}},{"kind":"Field","name":{"kind":"Name","value":"firstIdentifiedDate"}}]}},{"kind":"Field","name":{"kind":"Name","value":"reserved"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"emailHashNumber"}},{"kind":"Field","name":{"kind":"Name","value":"hasControlGroupHaltedEmail"}},{"kind":"Field","name":{"kind":"Name","value":"hasEmailDelivered"}},{"kind":"Field","name":{"kind":"Name","value":"hasReceivedEmail"}},{"kind":"Field","name":{"kind":"Name","value":"lastEmailScheduled"}},{"kind":"Field","name":{"kind":"Name","value":"lastPurchaseDate"}},{"kind":"Field","name":{"kind":"Name","value":"lastEmailSent"}}]}},{"kind":"Field","name":{"kind":"Name","value":"channels"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"email"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"address"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"statusChangedAt"}},{"kind":"Field","name":{"kind":"Name","value":"promotionalEligible"}},{"kind":"Field","name":{"kind":"Name","value":"transactionalEligible"}}]}},{"kind":"Field","name":{"kind":"Name","value":"sms"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"phone"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"optInMethod"}},{"kind":"Field","name":{"kind":"Name","value":"confirmedAt"}},{"kind":"Field","name":{"kind":"Name","value":"promotionalEligible"}},{"kind":"Field","name":{"kind":"Name","value":"transactionalEligible"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}}]}}]} as unknown as DocumentNode<ProfileByPhoneQuery, ProfileByPhoneQueryVariables>;
+export const Customer360Document = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Customer360"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"events"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}},"defaultValue":{"kind":"IntValue","value":"10"}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"eventsAfter"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"consent"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}},"defaultValue":{"kind":"IntValue","value":"20"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"profile"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"ProfileDetail"}},{"kind":"Field","name":{"kind":"Name","value":"events"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"events"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"eventsAfter"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"type"}},{"kind":"Field","name":{"kind":"Name","value":"created"}},{"kind":"Field","name":{"kind":"Name","value":"createdOverride"}},{"kind":"Field","name":{"kind":"Name","value":"occurredAt"}},{"kind":"Field","name":{"kind":"Name","value":"properties"}},{"kind":"Field","name":{"kind":"Name","value":"clientEventId"}}]}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"consentHistory"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"consent"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"channel"}},{"kind":"Field","name":{"kind":"Name","value":"phone"}},{"kind":"Field","name":{"kind":"Name","value":"fromStatus"}},{"kind":"Field","name":{"kind":"Name","value":"toStatus"}},{"kind":"Field","name":{"kind":"Name","value":"optInMethod"}},{"kind":"Field","name":{"kind":"Name","value":"source"}},{"kind":"Field","name":{"kind":"Name","value":"actor"}},{"kind":"Field","name":{"kind":"Name","value":"occurredAt"}}]}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ProfileDetail"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Profile"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"email"}},{"kind":"Field","name":{"kind":"Name","value":"firstName"}},{"kind":"Field","name":{"kind":"Name","value":"lastName"}},{"kind":"Field","name":{"kind":"Name","value":"birthdayDay"}},{"kind":"Field","name":{"kind":"Name","value":"birthdayMonth"}},{"kind":"Field","name":{"kind":"Name","value":"phones"}},{"kind":"Field","name":{"kind":"Name","value":"custom"}},{"kind":"Field","name":{"kind":"Name","value":"dimensions"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"emailStatus"}},{"kind":"Field","name":{"kind":"Name","value":"firstIdentifiedDate"}}]}},{"kind":"Field","name":{"kind":"Name","value":"reserved"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"emailHashNumber"}},{"kind":"Field","name":{"kind":"Name","value":"hasControlGroupHaltedEmail"}},{"kind":"Field","name":{"kind":"Name","value":"hasEmailDelivered"}},{"kind":"Field","name":{"kind":"Name","value":"hasReceivedEmail"}},{"kind":"Field","name":{"kind":"Name","value":"lastEmailScheduled"}},{"kind":"Field","name":{"kind":"Name","value":"lastPurchaseDate"}},{"kind":"Field","name":{"kind":"Name","value":"lastEmailSent"}}]}},{"kind":"Field","name":{"kind":"Name","value":"channels"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"email"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"address"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"statusChangedAt"}},{"kind":"Field","name":{"kind":"Name","value":"promotionalEligible"}},{"kind":"Field","name":{"kind":"Name","value":"transactionalEligible"}}]}},{"kind":"Field","name":{"kind":"Name","value":"sms"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"phone"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"optInMethod"}},{"kind":"Field","name":{"kind":"Name","value":"confirmedAt"}},{"kind":"Field","name":{"kind":"Name","value":"promotionalEligible"}},{"kind":"Field","name":{"kind":"Name","value":"transactionalEligible"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}}]}}]} as unknown as DocumentNode<Customer360Query, Customer360QueryVariables>;
+export const ProfilePageDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ProfilePage"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"events"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}},"defaultValue":{"kind":"IntValue","value":"5"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"profiles"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"ProfileDetail"}},{"kind":"Field","name":{"kind":"Name","value":"events"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"events"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"type"}},{"kind":"Field","name":{"kind":"Name","value":"occurredAt"}},{"kind":"Field","name":{"kind":"Name","value":"properties"}}]}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ProfileDetail"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Profile"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"email"}},{"kind":"Field","name":{"kind":"Name","value":"firstName"}},{"kind":"Field","name":{"kind":"Name","value":"lastName"}},{"kind":"Field","name":{"kind":"Name","value":"birthdayDay"}},{"kind":"Field","name":{"kind":"Name","value":"birthdayMonth"}},{"kind":"Field","name":{"kind":"Name","value":"phones"}},{"kind":"Field","name":{"kind":"Name","value":"custom"}},{"kind":"Field","name":{"kind":"Name","value":"dimensions"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"emailStatus"}},{"kind":"Field","name":{"kind":"Name","value":"firstIdentifiedDate"}}]}},{"kind":"Field","name":{"kind":"Name","value":"reserved"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"emailHashNumber"}},{"kind":"Field","name":{"kind":"Name","value":"hasControlGroupHaltedEmail"}},{"kind":"Field","name":{"kind":"Name","value":"hasEmailDelivered"}},{"kind":"Field","name":{"kind":"Name","value":"hasReceivedEmail"}},{"kind":"Field","name":{"kind":"Name","value":"lastEmailScheduled"}},{"kind":"Field","name":{"kind":"Name","value":"lastPurchaseDate"}},{"kind":"Field","name":{"kind":"Name","value":"lastEmailSent"}}]}},{"kind":"Field","name":{"kind":"Name","value":"channels"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"email"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"address"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"statusChangedAt"}},{"kind":"Field","name":{"kind":"Name","value":"promotionalEligible"}},{"kind":"Field","name":{"kind":"Name","value":"transactionalEligible"}}]}},{"kind":"Field","name":{"kind":"Name","value":"sms"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"phone"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"optInMethod"}},{"kind":"Field","name":{"kind":"Name","value":"confirmedAt"}},{"kind":"Field","name":{"kind":"Name","value":"promotionalEligible"}},{"kind":"Field","name":{"kind":"Name","value":"transactionalEligible"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}}]}}]} as unknown as DocumentNode<ProfilePageQuery, ProfilePageQueryVariables>;
+export const UpsertProfileDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"UpsertProfile"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ProfileInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"upsertProfile"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"created"}},{"kind":"Field","name":{"kind":"Name","value":"promoted"}},{"kind":"Field","name":{"kind":"Name","value":"mergedProfileIds"}},{"kind":"Field","name":{"kind":"Name","value":"profile"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"ProfileDetail"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ProfileDetail"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Profile"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"email"}},{"kind":"Field","name":{"kind":"Name","value":"firstName"}},{"kind":"Field","name":{"kind":"Name","value":"lastName"}},{"kind":"Field","name":{"kind":"Name","value":"birthdayDay"}},{"kind":"Field","name":{"kind":"Name","value":"birthdayMonth"}},{"kind":"Field","name":{"kind":"Name","value":"phones"}},{"kind":"Field","name":{"kind":"Name","value":"custom"}},{"kind":"Field","name":{"kind":"Name","value":"dimensions"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"emailStatus"}},{"kind":"Field","name":{"kind":"Name","value":"firstIdentifiedDate"}}]}},{"kind":"Field","name":{"kind":"Name","value":"reserved"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"emailHashNumber"}},{"kind":"Field","name":{"kind":"Name","value":"hasControlGroupHaltedEmail"}},{"kind":"Field","name":{"kind":"Name","value":"hasEmailDelivered"}},{"kind":"Field","name":{"kind":"Name","value":"hasReceivedEmail"}},{"kind":"Field","name":{"kind":"Name","value":"lastEmailScheduled"}},{"kind":"Field","name":{"kind":"Name","value":"lastPurchaseDate"}},{"kind":"Field","name":{"kind":"Name","value":"lastEmailSent"}}]}},{"kind":"Field","name":{"kind":"Name","value":"channels"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"email"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"address"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"statusChangedAt"}},{"kind":"Field","name":{"kind":"Name","value":"promotionalEligible"}},{"kind":"Field","name":{"kind":"Name","value":"transactionalEligible"}}]}},{"kind":"Field","name":{"kind":"Name","value":"sms"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"phone"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"optInMethod"}},{"kind":"Field","name":{"kind":"Name","value":"confirmedAt"}},{"kind":"Field","name":{"kind":"Name","value":"promotionalEligible"}},{"kind":"Field","name":{"kind":"Name","value":"transactionalEligible"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}}]}}]} as unknown as DocumentNode<UpsertProfileMutation, UpsertProfileMutationVariables>;
+export const UpsertProfilesDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"UpsertProfiles"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"inputs"}},"type":{"kind":"NonNullType","type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ProfileInput"}}}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"upsertProfiles"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"inputs"},"value":{"kind":"Variable","name":{"kind":"Name","value":"inputs"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"succeeded"}},{"kind":"Field","name":{"kind":"Name","value":"failed"}},{"kind":"Field","name":{"kind":"Name","value":"results"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"index"}},{"kind":"Field","name":{"kind":"Name","value":"profileId"}},{"kind":"Field","name":{"kind":"Name","value":"created"}},{"kind":"Field","name":{"kind":"Name","value":"promoted"}},{"kind":"Field","name":{"kind":"Name","value":"mergedProfileIds"}},{"kind":"Field","name":{"kind":"Name","value":"errors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"path"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]}}]} as unknown as DocumentNode<UpsertProfilesMutation, UpsertProfilesMutationVariables>;

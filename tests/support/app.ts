@@ -1,0 +1,57 @@
+import { randomBytes } from 'node:crypto';
+import { createApp, type App } from '../../src/app';
+import type { AppConfig } from '../../src/config';
+import { createScratchPgDatabase, TEST_TARGETS, type TestTarget } from './databases';
+
+export const TEST_ADMIN_TOKEN = `admin-${randomBytes(16).toString('hex')}`;
+
+export interface TestApp {
+  readonly app: App;
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+const quiet = { info: () => undefined, error: () => undefined };
+
+/** Starts the real app (HTTP on a free port) on a fresh database of the given kind. */
+export async function startTestApp(target: TestTarget, overrides: Partial<AppConfig> = {}): Promise<TestApp> {
+  const scratch = target.name === 'postgres' ? await createScratchPgDatabase() : undefined;
+  const config: AppConfig = {
+    port: 0,
+    host: '127.0.0.1',
+    database: scratch ? { kind: 'postgres', url: scratch.url, poolSize: 5 } : { kind: 'pglite', dataDir: 'memory://' },
+    autoMigrate: true,
+    adminToken: TEST_ADMIN_TOKEN,
+    seedDemo: false,
+    exposeQueryStats: true,
+    statementTimeoutMs: 30_000,
+    logQueries: false,
+    ...overrides,
+  };
+  const app = await createApp(config, quiet);
+  return {
+    app,
+    url: `${app.url}/graphql`,
+    close: async () => {
+      await app.close();
+      await scratch?.drop();
+    },
+  };
+}
+
+/** A `describe` block per test database, with the app started once for the block. */
+export function describeEachApp(title: string, body: (get: () => TestApp) => void, overrides: Partial<AppConfig> = {}): void {
+  describe.each(TEST_TARGETS)(`${title} on $name`, (target) => {
+    let started: TestApp | undefined;
+    beforeAll(async () => {
+      started = await startTestApp(target, overrides);
+    });
+    afterAll(async () => {
+      await started?.close();
+    });
+    body(() => {
+      if (!started) throw new Error('test app is not started');
+      return started;
+    });
+  });
+}
