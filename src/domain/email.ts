@@ -72,7 +72,6 @@ function checkDomain(domain: string): string | { reason: string } {
   const labels = ascii.split('.');
   if (labels.length < 2) return { reason: `the domain "${domain}" needs at least two labels, such as example.com` };
   if (!labels.every((l) => LDH_LABEL.test(l))) return { reason: `the domain "${domain}" is not a valid domain name` };
-  if (/^[0-9]+$/.test(labels[labels.length - 1]!)) return { reason: `the domain "${domain}" has an all-numeric top-level label` };
   if (ascii.length > 253) return { reason: 'its domain is longer than 253 characters' };
   return foldCase(domainToUnicode(ascii));
 }

@@ -1,0 +1,32 @@
+import { ConfigError, loadConfig } from '../src/config';
+
+describe('configuration', () => {
+  test('defaults: embedded PGlite in ./.data on port 4000', () => {
+    expect(loadConfig({}, '/srv/app')).toEqual({
+      port: 4000,
+      host: '127.0.0.1',
+      database: { kind: 'pglite', dataDir: '/srv/app/.data' },
+      autoMigrate: true,
+      adminToken: null,
+      seedDemo: true,
+      exposeQueryStats: false,
+      statementTimeoutMs: 30000,
+      logQueries: false,
+    });
+  });
+
+  test('DATABASE_URL selects a PostgreSQL server', () => {
+    expect(loadConfig({ DATABASE_URL: 'postgres://u@db:5432/a', DB_POOL_SIZE: '20', AUTO_MIGRATE: 'false' }).database).toEqual({ kind: 'postgres', url: 'postgres://u@db:5432/a', poolSize: 20 });
+  });
+
+  test.each([
+    [{ PORT: 'abc' }, 'Invalid configuration: PORT must be a whole number from 1 to 65535 (got "abc")'],
+    [{ PORT: '70000' }, 'Invalid configuration: PORT must be a whole number from 1 to 65535 (got "70000")'],
+    [{ DATABASE_URL: 'mysql://x' }, 'Invalid configuration: DATABASE_URL must start with postgres:// or postgresql://'],
+    [{ AUTO_MIGRATE: 'maybe' }, 'Invalid configuration: AUTO_MIGRATE must be true or false (got "maybe")'],
+    [{ ADMIN_TOKEN: 'short' }, 'Invalid configuration: ADMIN_TOKEN must be at least 24 characters long'],
+  ])('%j is refused with a message naming the variable', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(new ConfigError('', '').constructor as typeof ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+});
