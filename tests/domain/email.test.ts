@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { checkEmail, emailHashNumber } from '../../src/domain/email';
 
 describe('email validation and normalization', () => {
@@ -37,8 +38,7 @@ describe('email validation and normalization', () => {
 
 describe('email_hash_number', () => {
   test('is the documented function: first 4 bytes of SHA-256, big-endian, modulo 100', () => {
-    // sha256("ana@example.com") starts with 0xfb98fa6d (fixed by the function's definition)
-    const expected = parseInt(require('node:crypto').createHash('sha256').update('ana@example.com').digest('hex').slice(0, 8), 16) % 100;
+    const expected = parseInt(createHash('sha256').update('ana@example.com', 'utf8').digest('hex').slice(0, 8), 16) % 100;
     expect(emailHashNumber('ana@example.com')).toBe(expected);
   });
 

@@ -1,0 +1,199 @@
+/**
+ * The audience filter AST: one discriminated union of readonly nodes shared by the text parser
+ * and the JSON decoder. Every node remembers where it came from (`origin`).
+ *
+ * @example
+ *   // email_status = "SUBSCRIBED"
+ *   const node: ConditionNode = {
+ *     kind: 'condition', field: 'email_status', op: 'eq', value: 'SUBSCRIBED',
+ *     origin: { line: 1, column: 1 },
+ *   };
+ */
+import type { OperatorName } from './operators';
+
+/** Where a node came from in the JSON form: a JSON pointer such as `/filter/and/0`. */
+export interface JsonOrigin {
+  readonly path: string;
+}
+
+/** Where a node came from in the text form: 1-based line and column (columns count code points). */
+export interface TextOrigin {
+  readonly line: number;
+  readonly column: number;
+}
+
+export type Origin = JsonOrigin | TextOrigin;
+
+export type DurationUnit = 'minute' | 'hour' | 'day' | 'week' | 'month';
+
+export const DURATION_UNITS: readonly DurationUnit[] = ['minute', 'hour', 'day', 'week', 'month'];
+
+export interface Duration {
+  readonly amount: number;
+  readonly unit: DurationUnit;
+}
+
+/** A single literal, kept as written: dates stay strings, numbers are JSON numbers. */
+export type ScalarValue = string | number | boolean;
+
+/** A list of literals (`in`, `not_in`); a `between` range is a two-item list `[low, high]`. */
+export type ListValue = readonly (string | number)[];
+
+export type RangeValue = readonly [string | number, string | number];
+
+export type Value = ScalarValue | ListValue | Duration;
+
+export interface AndNode {
+  readonly kind: 'and';
+  readonly children: readonly FilterNode[];
+  readonly origin: Origin;
+}
+
+export interface OrNode {
+  readonly kind: 'or';
+  readonly children: readonly FilterNode[];
+  readonly origin: Origin;
+}
+
+export interface NotNode {
+  readonly kind: 'not';
+  readonly child: FilterNode;
+  readonly origin: Origin;
+}
+
+/** A condition on a profile field. `value` is absent exactly for `is_set` / `is_not_set`. */
+export interface ConditionNode {
+  readonly kind: 'condition';
+  readonly field: string;
+  readonly op: OperatorName;
+  readonly value?: Value;
+  readonly origin: Origin;
+}
+
+export type CountOp = 'eq' | 'gt' | 'gte' | 'lt' | 'lte';
+
+export const COUNT_OPS: readonly CountOp[] = ['eq', 'gt', 'gte', 'lt', 'lte'];
+
+export interface EventCount {
+  readonly op: CountOp;
+  readonly value: number;
+}
+
+export type EventWindow =
+  | { readonly kind: 'within_last'; readonly duration: Duration }
+  | { readonly kind: 'between'; readonly from: string; readonly to: string };
+
+/** A condition on one property of an event's free-form JSON `properties`. */
+export interface PropertyCondition {
+  readonly kind: 'property';
+  readonly property: string;
+  readonly op: OperatorName;
+  readonly value?: Value;
+  readonly origin: Origin;
+}
+
+/** "The profile did `event` (count) times (in the window), counting only events matching `where`." */
+export interface EventNode {
+  readonly kind: 'event';
+  readonly event: string;
+  readonly count?: EventCount;
+  readonly window?: EventWindow;
+  readonly where?: readonly PropertyCondition[];
+  readonly origin: Origin;
+}
+
+/** Membership of a saved segment, by id. */
+export interface SegmentNode {
+  readonly kind: 'segment';
+  readonly id: string;
+  readonly origin: Origin;
+}
+
+export type LeafNode = ConditionNode | EventNode | SegmentNode;
+
+export type FilterNode = AndNode | OrNode | NotNode | LeafNode;
+
+export function isLeaf(node: FilterNode): node is LeafNode {
+  return node.kind === 'condition' || node.kind === 'event' || node.kind === 'segment';
+}
+
+export function isDuration(value: Value | undefined): value is Duration {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The children of a node, in document order (empty for leaves). */
+export function childrenOf(node: FilterNode): readonly FilterNode[] {
+  switch (node.kind) {
+    case 'and':
+    case 'or':
+      return node.children;
+    case 'not':
+      return [node.child];
+    default:
+      return [];
+  }
+}
+
+/**
+ * Visits every node in document order (pre-order) without recursion, so an arbitrarily deep
+ * hand-built AST cannot overflow the stack. `depth` counts the and/or/not nodes from the root
+ * down to and including the node itself.
+ *
+ * @example
+ *   walk(ast, (node, depth) => { if (node.kind === 'segment') ids.push(node.id); });
+ */
+export function walk(root: FilterNode, visit: (node: FilterNode, depth: number) => void): void {
+  const stack: { node: FilterNode; depth: number }[] = [{ node: root, depth: isLeaf(root) ? 0 : 1 }];
+  while (stack.length > 0) {
+    const { node, depth } = stack.pop()!;
+    visit(node, depth);
+    const children = childrenOf(node);
+    for (let i = children.length - 1; i >= 0; i--) {
+      const child = children[i];
+      stack.push({ node: child, depth: isLeaf(child) ? depth : depth + 1 });
+    }
+  }
+}
+
+/**
+ * The number of conditions a filter holds, as counted by `MAX_CONDITIONS`: field conditions,
+ * event conditions, segment references and event property conditions.
+ *
+ * @example
+ *   countConditions(parsed) // 3 for `a = 1 and did purchase where (total > 5)`
+ */
+export function countConditions(root: FilterNode): number {
+  let count = 0;
+  walk(root, (node) => {
+    if (isLeaf(node)) count += 1 + (node.kind === 'event' ? (node.where?.length ?? 0) : 0);
+  });
+  return count;
+}
+
+/**
+ * The depth of a filter: the most and/or/not nodes on any path from the root to a leaf.
+ *
+ * @example
+ *   depthOf(ast)  // 2 for `a = 1 or not b = 2`, 0 for `(((a = 1)))`
+ */
+export function depthOf(root: FilterNode): number {
+  let max = 0;
+  walk(root, (_node, depth) => {
+    if (depth > max) max = depth;
+  });
+  return max;
+}
+
+/**
+ * Every segment reference of a filter, in document order (repeats included).
+ *
+ * @example
+ *   segmentReferences(ast).map((ref) => ref.id)  // ['seg_a', 'seg_b'] for `in segment "seg_a" or not in segment "seg_b"`
+ */
+export function segmentReferences(root: FilterNode): SegmentNode[] {
+  const found: SegmentNode[] = [];
+  walk(root, (node) => {
+    if (node.kind === 'segment') found.push(node);
+  });
+  return found;
+}

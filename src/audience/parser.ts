@@ -1,0 +1,429 @@
+/**
+ * The text-form parser: hand-written recursive descent (graphql-js `language/parser.ts` style),
+ * with the grammar rule in each method's comment. Limits are enforced while parsing; recursion
+ * only happens through parentheses, whose nesting is bounded by `MAX_DEPTH`.
+ *
+ * @example
+ *   parseText('first_name is set or last_name is not set');
+ *   // { ok: true, value: { kind: 'or', children: [...], origin: { line: 1, column: 1 } } }
+ */
+import type {
+  ConditionNode,
+  CountOp,
+  Duration,
+  EventCount,
+  EventNode,
+  EventWindow,
+  FilterNode,
+  PropertyCondition,
+  SegmentNode,
+  TextOrigin,
+  Value,
+} from './ast';
+import { AudienceError, failure, success, type Result } from './errors';
+import { describeToken, Lexer, type Token } from './lexer';
+import { MAX_CONDITIONS, MAX_DEPTH, MAX_LIST_ITEMS, MAX_TEXT_LENGTH } from './limits';
+import { OPERATORS, type OperatorName } from './operators';
+import { COUNT_PHRASES, OPERATOR_PHRASES, OPERATOR_SPELLINGS, printEventType, UNIT_WORDS, type Phrase } from './text-syntax';
+
+const VALUE_HINT = 'Values are "double-quoted strings", numbers, dates such as 2026-01-31, true or false.';
+
+/**
+ * Parses a text filter into an AST, or returns the first error, located by line and column.
+ *
+ * @example
+ *   parseText('email_status = ');
+ *   // { ok: false, errors: [AudienceError { code: 'SYNTAX_ERROR', line: 1, column: 15, ... }] }
+ */
+export function parseText(text: string): Result<FilterNode> {
+  if (typeof text !== 'string') {
+    return failure([AudienceError.syntax('Expected the filter text to be a string.', { line: 1, column: 1 })]);
+  }
+  if (text.length > MAX_TEXT_LENGTH) {
+    return failure([AudienceError.textTooLong(MAX_TEXT_LENGTH, Lexer.positionAt(text, MAX_TEXT_LENGTH))]);
+  }
+  try {
+    return success(new Parser(text).parseDocument());
+  } catch (error) {
+    if (error instanceof AudienceError) return failure([error]);
+    throw error;
+  }
+}
+
+class Parser {
+  private readonly lexer: Lexer;
+  private last: Token | undefined;
+  private parenDepth = 0;
+  private conditions = 0;
+  private readonly depths = new Map<FilterNode, number>();
+
+  constructor(source: string) {
+    this.lexer = new Lexer(source);
+  }
+
+  /** Document := OrExpr EOF */
+  parseDocument(): FilterNode {
+    const node = this.parseOr();
+    if (this.peek().kind !== 'eof') throw this.unexpected('`and`, `or` or the end of the filter');
+    return node;
+  }
+
+  /**
+   * OrExpr := AndExpr ("or" AndExpr)*
+   *
+   * A chain is one n-ary node: `a or b or c` is `{or: [a, b, c]}`.
+   */
+  private parseOr(): FilterNode {
+    const start = this.peek().start;
+    const first = this.parseAnd();
+    if (!this.isKeyword(this.peek(), 'or')) return first;
+    const children = [first];
+    while (this.isKeyword(this.peek(), 'or')) {
+      this.advance();
+      children.push(this.parseAnd());
+    }
+    return this.compound({ kind: 'or', children, origin: start });
+  }
+
+  /** AndExpr := NotExpr ("and" NotExpr)* */
+  private parseAnd(): FilterNode {
+    const start = this.peek().start;
+    const first = this.parseNot();
+    if (!this.isKeyword(this.peek(), 'and')) return first;
+    const children = [first];
+    while (this.isKeyword(this.peek(), 'and')) {
+      this.advance();
+      children.push(this.parseNot());
+    }
+    return this.compound({ kind: 'and', children, origin: start });
+  }
+
+  /**
+   * NotExpr := "not"* Primary
+   *
+   * `not` binds tighter than `and`: `not a = 1 and b = 2` is `{and: [{not: a = 1}, b = 2]}`.
+   */
+  private parseNot(): FilterNode {
+    const nots: TextOrigin[] = [];
+    while (this.isKeyword(this.peek(), 'not')) nots.push(this.advance().start);
+    let node = this.parsePrimary();
+    for (let i = nots.length - 1; i >= 0; i--) node = this.compound({ kind: 'not', child: node, origin: nots[i] });
+    return node;
+  }
+
+  /** Primary := Group | SegmentRef | EventCondition | FieldCondition */
+  private parsePrimary(): FilterNode {
+    const token = this.peek();
+    if (this.isPunct(token, '(')) return this.parseGroup();
+    if (this.isKeyword(token, 'did')) return this.parseEvent();
+    if (this.isKeyword(token, 'in') && this.isKeyword(this.peek(1), 'segment')) return this.parseSegmentRef();
+    if (token.kind === 'string' || (token.kind === 'name' && !this.isKeyword(token, 'and') && !this.isKeyword(token, 'or'))) {
+      return this.parseFieldCondition();
+    }
+    throw this.unexpected('a condition');
+  }
+
+  /**
+   * Group := "(" OrExpr ")"
+   *
+   * A group is a node of its own (`a and (b and c)` keeps the inner `and`); `(a = 1)` is `a = 1`.
+   */
+  private parseGroup(): FilterNode {
+    const open = this.advance().start;
+    if (++this.parenDepth > MAX_DEPTH) throw AudienceError.parenthesesTooDeep(MAX_DEPTH, open);
+    const node = this.parseOr();
+    if (!this.isPunct(this.peek(), ')')) {
+      throw this.unexpected(`\`and\`, \`or\` or \`)\` to close the \`(\` at line ${open.line}, column ${open.column}`);
+    }
+    this.advance();
+    this.parenDepth -= 1;
+    return node;
+  }
+
+  /** SegmentRef := "in" "segment" String, as in `in segment "seg_vip"`. */
+  private parseSegmentRef(): SegmentNode {
+    const start = this.advance().start;
+    this.advance();
+    const id = this.peek();
+    if (id.kind !== 'string') throw this.unexpected('a segment id in double quotes after `segment`, as in "seg_vip"');
+    this.advance();
+    return this.leaf<SegmentNode>({ kind: 'segment', id: id.value as string, origin: start });
+  }
+
+  /**
+   * EventCondition := "did" "not"? EventType Count? Window? Where?
+   * EventType := Name | String
+   *
+   * `did not purchase` is count `eq 0` and takes no Count.
+   *
+   * @example did purchase at least 2 times within last 90 days where (total > 50)
+   */
+  private parseEvent(): EventNode {
+    const start = this.advance().start;
+    this.countCondition(start);
+    const negated = this.isKeyword(this.peek(), 'not');
+    if (negated) this.advance();
+    const type = this.peek();
+    if (type.kind !== 'name' && type.kind !== 'string') {
+      throw this.unexpected(`an event type after ${describeToken(this.last!)}`);
+    }
+    this.advance();
+    let count: EventCount | undefined = negated ? { op: 'eq', value: 0 } : undefined;
+    const countStart = this.peek();
+    const countOp = this.matchPhrase(COUNT_PHRASES);
+    if (countOp !== undefined) {
+      if (negated) {
+        const name = printEventType(type.value as string);
+        throw AudienceError.syntax(
+          `\`did not ${name}\` already means zero times and takes no count; write \`did ${name} fewer than N times\` or \`not did ${name} at least N times\`.`,
+          countStart.start,
+        );
+      }
+      count = this.parseCount(countOp);
+    }
+    const window = this.parseWindow();
+    const where = this.isKeyword(this.peek(), 'where') ? this.parseWhere() : undefined;
+    return {
+      kind: 'event',
+      event: type.value as string,
+      ...(count && { count }),
+      ...(window && { window }),
+      ...(where && { where }),
+      origin: start,
+    };
+  }
+
+  /** Count := ("at least" | "more than" | "at most" | "fewer than" | "exactly") Number ("time" | "times") */
+  private parseCount(op: CountOp): EventCount {
+    const value = this.expectNumber(`a number of times after ${describeToken(this.last!)}`);
+    if (!this.isKeyword(this.peek(), 'times') && !this.isKeyword(this.peek(), 'time')) {
+      throw this.unexpected(`\`times\` after ${describeToken(this.last!)}`);
+    }
+    this.advance();
+    return { op, value };
+  }
+
+  /** Window := "within" "last" Duration | "between" DateValue "and" DateValue */
+  private parseWindow(): EventWindow | undefined {
+    if (this.isKeyword(this.peek(), 'within')) {
+      this.advance();
+      this.expectKeyword('last');
+      return { kind: 'within_last', duration: this.parseDuration() };
+    }
+    if (this.isKeyword(this.peek(), 'between')) {
+      this.advance();
+      const from = this.parseDateValue();
+      this.expectKeyword('and');
+      return { kind: 'between', from, to: this.parseDateValue() };
+    }
+    return undefined;
+  }
+
+  /** DateValue := Date | String */
+  private parseDateValue(): string {
+    const token = this.peek();
+    if (token.kind !== 'date' && token.kind !== 'string') {
+      throw this.unexpected(`a date after ${describeToken(this.last!)}`, 'Dates are written as 2026-01-31 or 2026-01-31T12:00:00Z.');
+    }
+    this.advance();
+    return token.value as string;
+  }
+
+  /**
+   * Where := "where" "(" PropertyCondition ("and" PropertyCondition)* ")"
+   *
+   * Property conditions are always parenthesized and joined by `and` only.
+   */
+  private parseWhere(): PropertyCondition[] {
+    this.advance();
+    if (!this.isPunct(this.peek(), '(')) {
+      throw this.unexpected('`(` after `where`', 'Property conditions are written in parentheses, as in `where (total > 50)`.');
+    }
+    this.advance();
+    const conditions = [this.parsePropertyCondition()];
+    while (this.isKeyword(this.peek(), 'and')) {
+      this.advance();
+      conditions.push(this.parsePropertyCondition());
+    }
+    if (!this.isPunct(this.peek(), ')')) {
+      throw this.unexpected('`and` or `)`', 'Property conditions can only be joined with `and`.');
+    }
+    this.advance();
+    return conditions;
+  }
+
+  /** PropertyCondition := PropertyName Operation ; PropertyName := Name | String */
+  private parsePropertyCondition(): PropertyCondition {
+    const name = this.peek();
+    if (name.kind !== 'name' && name.kind !== 'string') throw this.unexpected('an event property name');
+    this.advance();
+    this.countCondition(name.start);
+    const operation = this.parseOperation(name);
+    return { kind: 'property', property: name.value as string, ...operation, origin: name.start };
+  }
+
+  /** FieldCondition := FieldName Operation ; FieldName := Name | String */
+  private parseFieldCondition(): ConditionNode {
+    const name = this.advance();
+    const operation = this.parseOperation(name);
+    return this.leaf<ConditionNode>({ kind: 'condition', field: name.value as string, ...operation, origin: name.start });
+  }
+
+  /**
+   * Operation := OperatorPhrase OperatorValue
+   * OperatorPhrase := "=" | "!=" | "<" | "<=" | ">" | ">=" | "between" | "in" | "not" "in" | "contains"
+   *   | "not" "contains" | "starts" "with" | "ends" "with" | "is" "set" | "is" "not" "set" | "before"
+   *   | "after" | "on" | "within" "last" | "more" "than" | "within" "next"
+   * OperatorValue, by the operator's value shape:
+   *   none: (nothing)   scalar, date: Scalar   list: List   range: ListItem "and" ListItem
+   *   duration: Duration, then "ago" after "more than"
+   */
+  private parseOperation(subject: Token): { op: OperatorName; value?: Value } {
+    const op = this.matchPhrase(OPERATOR_PHRASES);
+    if (op === undefined) throw this.unexpected(`an operator after ${describeToken(subject)}`, `Operators are ${OPERATOR_SPELLINGS}.`);
+    const spec = OPERATORS[op];
+    const after = `after ${describeToken(this.last!)}`;
+    switch (spec.valueShape) {
+      case 'none':
+        return { op };
+      case 'scalar':
+      case 'date':
+        return { op, value: this.parseScalar(after) };
+      case 'list':
+        return { op, value: this.parseList(after) };
+      case 'range': {
+        const low = this.parseListItem(after);
+        this.expectKeyword('and');
+        return { op, value: [low, this.parseListItem(`after ${describeToken(this.last!)}`)] };
+      }
+      case 'duration': {
+        const value = this.parseDuration();
+        if (spec.textAfter) this.expectKeyword(spec.textAfter);
+        return { op, value };
+      }
+    }
+  }
+
+  /** Scalar := String | Number | Date | "true" | "false" */
+  private parseScalar(context: string): string | number | boolean {
+    const token = this.peek();
+    if (this.isKeyword(token, 'true') || this.isKeyword(token, 'false')) {
+      this.advance();
+      return this.isKeyword(token, 'true');
+    }
+    return this.parseListItem(context);
+  }
+
+  /** ListItem := String | Number | Date */
+  private parseListItem(context: string): string | number {
+    const token = this.peek();
+    if (token.kind !== 'string' && token.kind !== 'number' && token.kind !== 'date') {
+      throw this.unexpected(`a value ${context}`, VALUE_HINT);
+    }
+    this.advance();
+    return token.value;
+  }
+
+  /** List := "(" ListItem ("," ListItem)* ")" */
+  private parseList(context: string): (string | number)[] {
+    if (!this.isPunct(this.peek(), '(')) throw this.unexpected(`\`(\` ${context}`, 'Lists are written as ("a", "b").');
+    this.advance();
+    if (this.isPunct(this.peek(), ')')) {
+      throw AudienceError.syntax('Expected a value, found `)`; a list needs at least one value.', this.peek().start);
+    }
+    const items: (string | number)[] = [];
+    for (;;) {
+      const at = this.peek().start;
+      items.push(this.parseListItem(items.length === 0 ? 'after `(`' : 'after `,`'));
+      if (items.length > MAX_LIST_ITEMS) throw AudienceError.listTooLong(MAX_LIST_ITEMS, at);
+      if (this.isPunct(this.peek(), ')')) break;
+      if (!this.isPunct(this.peek(), ',')) throw this.unexpected('`,` or `)` in the list');
+      this.advance();
+    }
+    this.advance();
+    return items;
+  }
+
+  /** Duration := Number Unit ; Unit := "minute" | "minutes" | "hour" | "hours" | "day" | "days" | "week" | "weeks" | "month" | "months" */
+  private parseDuration(): Duration {
+    const amount = this.expectNumber(`a number after ${describeToken(this.last!)}`);
+    const word = this.peek().kind === 'name' ? this.peek().text.toLowerCase() : '';
+    const unit = Object.prototype.hasOwnProperty.call(UNIT_WORDS, word) ? UNIT_WORDS[word] : undefined;
+    if (unit === undefined) {
+      throw this.unexpected(`a time unit after ${describeToken(this.last!)}`, 'Units are minutes, hours, days, weeks and months.');
+    }
+    this.advance();
+    return { amount, unit };
+  }
+
+  // ---- helpers ----
+
+  private compound(node: FilterNode): FilterNode {
+    const children = node.kind === 'not' ? [node.child] : node.kind === 'and' || node.kind === 'or' ? node.children : [];
+    const depth = 1 + Math.max(...children.map((child) => this.depths.get(child) ?? 0));
+    if (depth > MAX_DEPTH) throw AudienceError.tooDeep(MAX_DEPTH, node.origin as TextOrigin);
+    this.depths.set(node, depth);
+    return node;
+  }
+
+  private leaf<T extends FilterNode>(node: T): T {
+    this.countCondition(node.origin as TextOrigin);
+    return node;
+  }
+
+  private countCondition(at: TextOrigin): void {
+    this.conditions += 1;
+    if (this.conditions > MAX_CONDITIONS) throw AudienceError.tooManyConditions(MAX_CONDITIONS, at);
+  }
+
+  private peek(ahead = 0): Token {
+    return this.lexer.peek(ahead);
+  }
+
+  private advance(): Token {
+    this.last = this.lexer.next();
+    return this.last;
+  }
+
+  private isKeyword(token: Token, word: string): boolean {
+    return token.kind === 'name' && token.text.toLowerCase() === word;
+  }
+
+  private isPunct(token: Token, symbol: string): boolean {
+    return token.kind === 'punct' && token.text === symbol;
+  }
+
+  /** Consumes the first phrase whose words all match the next tokens (keywords ignore case). */
+  private matchPhrase<T>(phrases: readonly Phrase<T>[]): T | undefined {
+    for (const phrase of phrases) {
+      const matches = phrase.words.every((word, i) => {
+        const token = this.peek(i);
+        return this.isPunct(token, word) || this.isKeyword(token, word);
+      });
+      if (matches) {
+        phrase.words.forEach(() => this.advance());
+        return phrase.value;
+      }
+    }
+    return undefined;
+  }
+
+  private expectKeyword(word: string): void {
+    if (!this.isKeyword(this.peek(), word)) throw this.unexpected(`\`${word}\` after ${describeToken(this.last!)}`);
+    this.advance();
+  }
+
+  private expectNumber(expected: string): number {
+    const token = this.peek();
+    if (token.kind !== 'number') throw this.unexpected(expected);
+    this.advance();
+    return token.value as number;
+  }
+
+  /** "Expected X, found Y." at the unexpected token, or just after the last token at the end of input. */
+  private unexpected(expected: string, hint?: string): AudienceError {
+    const token = this.peek();
+    const at = token.kind === 'eof' && this.last ? this.last.end : token.start;
+    return AudienceError.syntax(`Expected ${expected}, found ${describeToken(token)}.${hint ? ` ${hint}` : ''}`, at);
+  }
+}

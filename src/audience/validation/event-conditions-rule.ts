@@ -1,0 +1,78 @@
+/**
+ * Event conditions: the event type is an identifier, the count a whole number, the window a
+ * valid duration or date range, and each `where` property condition valid on free JSON.
+ *
+ * @example
+ *   // did Purchase
+ *   // INVALID_EVENT_TYPE: 'Invalid event type "Purchase"; an event type is a lower-case letter ...'
+ */
+import { COUNT_OPS, type EventNode } from '../ast';
+import { AudienceError, describeValue, originOf } from '../errors';
+import { OPERATOR_NAMES, OPERATORS, operatorsFor } from '../operators';
+import type { ValidationContext, ValidationRule } from './validation-context';
+import { checkDate, checkDuration, checkValue } from './value-checks';
+
+/** Event types: `purchase`, `email_delivered`, custom types alike. */
+export const EVENT_TYPE_PATTERN = /^[a-z][a-z0-9_]{0,63}$/;
+
+/** Event property names: a top-level key of the event's `properties`. */
+export const PROPERTY_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+
+export const eventConditionsRule: ValidationRule = (context) => ({
+  event(node) {
+    if (!EVENT_TYPE_PATTERN.test(node.event)) {
+      context.report(AudienceError.invalidEventType(node.event, originOf(node.origin, '/event')));
+    }
+    checkCount(context, node);
+    checkWindow(context, node);
+    for (const condition of node.where ?? []) {
+      if (!PROPERTY_NAME_PATTERN.test(condition.property)) {
+        context.report(AudienceError.invalidProperty(condition.property, originOf(condition.origin, '/property')));
+      }
+      const spec = OPERATORS[condition.op];
+      const label = `event property \`${condition.property}\``;
+      if (!spec) {
+        context.report(AudienceError.unknownOperator(condition.op, OPERATOR_NAMES, originOf(condition.origin, '/op')));
+      } else if (!spec.appliesTo.includes('event_property')) {
+        const accepted = operatorsFor('event_property');
+        context.report(AudienceError.operatorNotAllowed(condition.op, label, accepted, originOf(condition.origin, '/op')));
+      } else {
+        checkValue(context.report, { label, type: 'event_property' }, spec, condition.value, condition.origin);
+      }
+    }
+  },
+});
+
+function checkCount(context: ValidationContext, node: EventNode): void {
+  if (!node.count) return;
+  const { op, value } = node.count;
+  if (!COUNT_OPS.includes(op)) {
+    context.report(AudienceError.unknownOperator(op, COUNT_OPS, originOf(node.origin, '/count/op')));
+  } else if (!Number.isSafeInteger(value) || value < 0) {
+    context.report(
+      AudienceError.invalidValue(`An event count is a whole number of at least 0, got ${describeValue(value)}.`, originOf(node.origin, '/count/value')),
+    );
+  } else if (op === 'lt' && value === 0) {
+    context.report(
+      AudienceError.invalidValue('An event count `lt 0` (fewer than 0 times) never matches; use `eq 0` for "never".', originOf(node.origin, '/count')),
+    );
+  }
+}
+
+function checkWindow(context: ValidationContext, node: EventNode): void {
+  const window = node.window;
+  if (window?.kind === 'within_last') {
+    checkDuration(context.report, window.duration, originOf(node.origin, '/window/within_last'));
+  } else if (window?.kind === 'between') {
+    const from = checkDate(context.report, window.from, originOf(node.origin, '/window/between/0'));
+    const to = checkDate(context.report, window.to, originOf(node.origin, '/window/between/1'));
+    if (from && to && from.startMs > to.endMs) {
+      context.report(
+        AudienceError.invalidValue(
+          `An event window needs its start first, got ${describeValue([window.from, window.to])}.`,
+          originOf(node.origin, '/window/between'),
+        ),
+      );
+    }
+  }
+}

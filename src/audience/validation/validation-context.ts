@@ -1,0 +1,47 @@
+/**
+ * What validation rules see (graphql-js `ValidationContext` style): the catalog, the saved
+ * segments, and a way to report an error. Each rule returns a visitor that the validator calls
+ * for every node, in document order.
+ *
+ * @example
+ *   const noSegmentsRule: ValidationRule = (context) => ({
+ *     segment(node) { context.report(AudienceError.unknownSegment([node.id], node.origin)); },
+ *   });
+ */
+import type { ConditionNode, EventNode, FilterNode, SegmentNode } from '../ast';
+import type { FieldCatalog } from '../catalog';
+import type { AudienceError } from '../errors';
+
+/**
+ * The saved segments a filter may refer to, preloaded by the caller (validation is synchronous).
+ * A `Map<string, FilterNode>` is one.
+ */
+export interface SegmentLookup {
+  /** The parsed filter of a saved segment, or undefined when no segment has this id. */
+  get(id: string): FilterNode | undefined;
+}
+
+export interface ValidationOptions {
+  /**
+   * The id of the segment whose filter is being validated, when it is one: references back to
+   * it are cycles, and its stored (old) definition is never consulted.
+   */
+  readonly segmentId?: string;
+}
+
+export interface ValidationContext {
+  readonly catalog: FieldCatalog;
+  readonly segments: SegmentLookup;
+  readonly options: ValidationOptions;
+  report(error: AudienceError): void;
+}
+
+export interface FilterVisitor {
+  /** Called for every node; `depth` counts the and/or/not nodes from the root down to it. */
+  enter?(node: FilterNode, depth: number): void;
+  condition?(node: ConditionNode): void;
+  event?(node: EventNode): void;
+  segment?(node: SegmentNode): void;
+}
+
+export type ValidationRule = (context: ValidationContext) => FilterVisitor;
