@@ -1,5 +1,7 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261128000000_foundation } from './Migration20261128000000_foundation';
+import { Migration20261128010000_segments } from './Migration20261128010000_segments';
+import { Migration20261128020000_indexes } from './Migration20261128020000_indexes';
 
 /**
  * Every migration, in order. The runtime uses this list rather than scanning the folder, so the
@@ -8,4 +10,6 @@ import { Migration20261128000000_foundation } from './Migration20261128000000_fo
  */
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261128000000_foundation', class: Migration20261128000000_foundation },
+  { name: 'Migration20261128010000_segments', class: Migration20261128010000_segments },
+  { name: 'Migration20261128020000_indexes', class: Migration20261128020000_indexes },
 ];

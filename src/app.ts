@@ -46,6 +46,8 @@ export async function createApp(config: AppConfig, logger: Logger = consoleLogge
       includeStacktraceInErrorResponses: false,
       introspection: true,
       plugins: [ApolloServerPluginLandingPageDisabled()],
+      // main.ts owns the signals: it stops the HTTP server, Apollo and the database in order.
+      stopOnTerminationSignals: false,
     });
     await apollo.start();
     const server = createHttpServer({

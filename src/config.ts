@@ -26,7 +26,7 @@ export class ConfigError extends Error {
 
 /** The variables read, with what each accepts; the README's config table mirrors this. */
 export const CONFIG_VARIABLES = {
-  PORT: 'HTTP port (1–65535). Default 4000.',
+  PORT: 'HTTP port (0–65535; 0 picks a free one). Default 4000.',
   HOST: 'Interface to listen on. Default 127.0.0.1; use 0.0.0.0 in a container.',
   DATABASE_URL: 'postgres://… of a PostgreSQL 14+ server. Unset: embedded PGlite in DATA_DIR.',
   DATA_DIR: 'Directory of the embedded PGlite database. Default ./.data.',
@@ -80,7 +80,7 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): AppConfig {
   const adminToken = env.ADMIN_TOKEN?.trim() || null;
   if (adminToken !== null && adminToken.length < 24) throw new ConfigError('ADMIN_TOKEN', 'must be at least 24 characters long');
   return {
-    port: integer(env, 'PORT', 4000, 1, 65535),
+    port: integer(env, 'PORT', 4000, 0, 65535),
     host: env.HOST?.trim() || '127.0.0.1',
     database,
     autoMigrate: flag(env, 'AUTO_MIGRATE', true),

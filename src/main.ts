@@ -50,11 +50,11 @@ async function main(argv: readonly string[]): Promise<void> {
   if (command !== 'serve') throw new Error(`unknown command "${command}"; use serve, migrate, print-schema or create-key`);
 
   const app = await createApp(config);
-  consoleLogger.info(`audience-graph is listening: GraphQL at ${app.url}/graphql, GraphiQL at ${app.url}/graphiql`);
-  consoleLogger.info(`Database: ${config.database.kind === 'pglite' ? `embedded PGlite in ${config.database.dataDir}` : 'PostgreSQL server (DATABASE_URL)'}`);
   if (app.demoKey) {
     consoleLogger.info(`\nA demo namespace was created. Its CLIENT_ADMIN API key (shown once; store it):\n\n    ${app.demoKey}\n\nPaste it into GraphiQL's "API key" field, or send "Authorization: Bearer <key>".\n`);
   }
+  consoleLogger.info(`Database: ${config.database.kind === 'pglite' ? `embedded PGlite in ${config.database.dataDir}` : 'PostgreSQL server (DATABASE_URL)'}`);
+  consoleLogger.info(`audience-graph is listening: GraphQL at ${app.url}/graphql, GraphiQL at ${app.url}/graphiql`);
   const stop = async (signal: string) => {
     consoleLogger.info(`${signal}: shutting down`);
     await app.close();

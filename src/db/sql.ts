@@ -58,6 +58,13 @@ export class Sql {
     return this.em.transactional((txEm) => work(this.with(txEm)), { loggerContext: this.em.getLoggerContext() });
   }
 
+  /** True on the embedded PGlite, which lacks a few server features (such as concurrent index builds). */
+  async embedded(): Promise<boolean> {
+    const { client, conn } = await this.acquire();
+    await client.releaseConnection(conn);
+    return isPGlite(conn);
+  }
+
   async rows<R = Record<string, unknown>>(text: string, params: readonly unknown[] = []): Promise<R[]> {
     return (await this.run(text, params)).rows as R[];
   }
@@ -72,11 +79,15 @@ export class Sql {
     return result.rowCount ?? result.affectedRows ?? 0;
   }
 
-  private async run(text: string, params: readonly unknown[]): Promise<PgLikeResult> {
+  private async acquire(): Promise<{ client: { releaseConnection(c: unknown): Promise<unknown> }; conn: unknown }> {
     const knex = (this.em.getTransactionContext<Knex.Transaction>() ??
       (this.em.getConnection() as AbstractSqlConnection).getKnex()) as Knex;
     const client = knex.client as { acquireConnection(): Promise<unknown>; releaseConnection(c: unknown): Promise<unknown> };
-    const conn = await client.acquireConnection();
+    return { client, conn: await client.acquireConnection() };
+  }
+
+  private async run(text: string, params: readonly unknown[]): Promise<PgLikeResult> {
+    const { client, conn } = await this.acquire();
     if (this.stats) this.stats.statements++;
     try {
       const values = params.map(serializeParam);

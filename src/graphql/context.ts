@@ -21,6 +21,8 @@ export interface ContextHooks {
  */
 export class RequestContext {
   readonly stats = new QueryStats();
+  /** The default `asOf` of every evaluation in this request, so they agree with each other. */
+  readonly startedAt = new Date();
   readonly em: EntityManager;
   private scoped: { services: RequestServices; loaders: Loaders } | undefined;
 

@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { ConsentChangeRecord, EventRecord, PhoneRecord, ProfileRecord, RequestServices, TimeCursor } from '../services';
+import type { ConsentChangeRecord, EventRecord, PhoneRecord, ProfileRecord, RequestServices, SegmentRow, TimeCursor } from '../services';
 
 /** Per-profile list arguments; profiles asking with the same arguments are loaded in one statement. */
 interface ListKey {
@@ -7,6 +7,17 @@ interface ListKey {
   readonly limit: number;
   readonly before: TimeCursor | null;
   readonly type?: string | null;
+}
+
+/** Rows grouped by their profile, in the order the query returned them. */
+function byProfile<R extends { profileId: number }>(rows: readonly R[]): Map<number, R[]> {
+  const grouped = new Map<number, R[]>();
+  for (const row of rows) {
+    const list = grouped.get(row.profileId);
+    if (list) list.push(row);
+    else grouped.set(row.profileId, [row]);
+  }
+  return grouped;
 }
 
 function listKey(k: ListKey): string {
@@ -27,8 +38,8 @@ function listLoader<R extends { profileId: number }>(
       const results = new Map<string, R[]>();
       for (const group of groups.values()) {
         const { limit, before, type } = group[0]!;
-        const rows = await load(group.map((k) => k.profileId), limit, before, type ?? null);
-        for (const k of group) results.set(listKey(k), rows.filter((r) => r.profileId === k.profileId));
+        const rows = byProfile(await load(group.map((k) => k.profileId), limit, before, type ?? null));
+        for (const k of group) results.set(listKey(k), rows.get(k.profileId) ?? []);
       }
       return keys.map((k) => results.get(listKey(k)) ?? []);
     },
@@ -44,11 +55,25 @@ export function createLoaders(services: RequestServices) {
   return {
     profile: new DataLoader<number, ProfileRecord | undefined>((ids) => services.profiles.loadMany(ids)),
     phones: new DataLoader<number, PhoneRecord[]>(async (ids) => {
-      const rows = await services.profiles.phonesOf(ids);
-      return ids.map((id) => rows.filter((r) => r.profileId === id));
+      const rows = byProfile(await services.profiles.phonesOf(ids));
+      return ids.map((id) => rows.get(id) ?? []);
     }),
     events: listLoader<EventRecord>((ids, limit, before, type) => services.profiles.eventsOf(ids, limit, before, type)),
     consent: listLoader<ConsentChangeRecord>((ids, limit, before) => services.profiles.consentOf(ids, limit, before)),
+    /** Segment membership of many profiles: one statement per distinct asOf. */
+    segmentsOf: new DataLoader<{ profileId: number; asOf: string }, SegmentRow[], string>(
+      async (keys) => {
+        const byAsOf = new Map<string, number[]>();
+        for (const k of keys) byAsOf.set(k.asOf, [...(byAsOf.get(k.asOf) ?? []), k.profileId]);
+        const results = new Map<string, SegmentRow[]>();
+        for (const [asOf, ids] of byAsOf) {
+          const membership = await services.segments.segmentsOf(ids, new Date(asOf));
+          for (const id of ids) results.set(`${id}@${asOf}`, membership.get(id) ?? []);
+        }
+        return keys.map((k) => results.get(`${k.profileId}@${k.asOf}`) ?? []);
+      },
+      { cacheKeyFn: (k) => `${k.profileId}@${k.asOf}` },
+    ),
   };
 }
 

@@ -6,8 +6,9 @@ import { ActivityResolver } from './resolvers/activity.resolver';
 import { CatalogResolver } from './resolvers/catalog.resolver';
 import { ChannelsResolver } from './resolvers/channels.resolver';
 import { ProfileResolver } from './resolvers/profile.resolver';
+import { ProfileSegmentsResolver, SegmentResolver } from './resolvers/segment.resolver';
 
-export const RESOLVERS = [ProfileResolver, ChannelsResolver, ActivityResolver, CatalogResolver, AccessResolver] as const;
+export const RESOLVERS = [ProfileResolver, ChannelsResolver, ActivityResolver, CatalogResolver, AccessResolver, SegmentResolver, ProfileSegmentsResolver] as const;
 
 /** Builds the executable schema from the resolver classes (code first). */
 export async function buildAppSchema(): Promise<GraphQLSchema> {

@@ -1,3 +1,4 @@
+import { syncCustomIndex } from '../db/custom-index.sql';
 import { CustomFieldRow } from '../db/entities';
 import { customKeyProblem, MAX_CUSTOM_FIELDS_PER_NAMESPACE, type CustomFieldType } from '../domain/custom-fields';
 import { AppError } from '../domain/errors';
@@ -50,6 +51,7 @@ export class CustomFieldService {
     });
     await this.scope.sql.em.flush();
     this.cached = undefined;
+    if (row.indexed) await syncCustomIndex(this.scope.sql, row.namespaceId, row.key, row.type, true);
     return row;
   }
 
@@ -58,8 +60,10 @@ export class CustomFieldService {
     const row = (await this.list()).find((f) => f.key === key);
     if (!row) throw AppError.notFound('Custom field', key);
     if (changes.description !== undefined && changes.description !== null) row.description = changes.description.trim();
+    const reindex = changes.indexed !== undefined && changes.indexed !== null && changes.indexed !== row.indexed;
     if (changes.indexed !== undefined && changes.indexed !== null) row.indexed = changes.indexed;
     await this.scope.sql.em.flush();
+    if (reindex) await syncCustomIndex(this.scope.sql, row.namespaceId, row.key, row.type, row.indexed);
     return row;
   }
 }

@@ -3,6 +3,7 @@ import { ConsentService } from './consent.service';
 import { CustomFieldService } from './custom-field.service';
 import { EventService } from './event.service';
 import { ProfileService } from './profile.service';
+import { SegmentService } from './segment.service';
 import type { Scope } from './scope';
 
 /** The services of one request, sharing its scope (namespace, role, EntityManager fork). */
@@ -13,6 +14,7 @@ export interface RequestServices {
   readonly events: EventService;
   readonly consent: ConsentService;
   readonly access: AccessService;
+  readonly segments: SegmentService;
 }
 
 export function createRequestServices(scope: Scope): RequestServices {
@@ -25,10 +27,12 @@ export function createRequestServices(scope: Scope): RequestServices {
     events: new EventService(scope, profiles),
     consent: new ConsentService(scope, profiles),
     access: new AccessService(scope),
+    segments: new SegmentService(scope, customFields),
   };
 }
 
 export type { Scope, Tenant } from './scope';
 export { QueryStats, Sql } from '../db/sql';
 export type { ConsentChangeRecord, EventRecord, PhoneRecord, ProfileRecord, TimeCursor } from '../db/profile.repository';
-export type { ApiKeyRow, CustomFieldRow, NamespaceRow } from '../db/entities';
+export type { ApiKeyRow, CustomFieldRow, NamespaceRow, SegmentRow, SegmentVersionRow } from '../db/entities';
+export type { CheckedDefinition, SegmentDefinitionInput } from './segment-definition';

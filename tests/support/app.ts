@@ -11,7 +11,8 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-const quiet = { info: () => undefined, error: () => undefined };
+/** Quiet by default; TEST_LOG=1 shows the server's logs (internal errors included). */
+const quiet = process.env.TEST_LOG ? { info: (m: string) => console.log(m), error: (m: string, d?: unknown) => console.error(m, d) } : { info: () => undefined, error: () => undefined };
 
 /** Starts the real app (HTTP on a free port) on a fresh database of the given kind. */
 export async function startTestApp(target: TestTarget, overrides: Partial<AppConfig> = {}): Promise<TestApp> {

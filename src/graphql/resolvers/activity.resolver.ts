@@ -14,8 +14,7 @@ export class ActivityResolver {
     description: 'Ingests up to 1,000 events. Each is ACCEPTED, DUPLICATE (its clientEventId was seen) or REJECTED with its errors; one bad event never loses the rest. Reserved fields update in the same transaction.',
   })
   async trackEvents(@Arg('events', () => [EventInput], { description: '1 to 1,000 events.' }) events: EventInput[], @Ctx() ctx: RequestContext): Promise<TrackEventsPayload> {
-    const writes: EventWrite[] = events.map((e) => ({ ...e, type: e.type, created: e.created }));
-    const outcomes = await ctx.services.events.track(writes);
+    const outcomes = await ctx.services.events.track(events satisfies EventWrite[]);
     const results = outcomes.map((o) =>
       Object.assign(new EventResult(), {
         index: o.index,

@@ -1,0 +1,190 @@
+/**
+ * The audience SQL compiler: a validated filter, with its segment references inlined, becomes a
+ * boolean SQL predicate over `profile p` with every value a `$n` parameter and `$1` the namespace
+ * id; the statements around it (count, keyset page, membership) are all scoped to the namespace.
+ *
+ * @example
+ *   const query = compileAudience(inlined, { catalog, asOf: new Date(), namespaceId });
+ *   const { sql, params } = query.count();
+ *   // sql: 'select count(*)::bigint as count from profile p where p.namespace_id = $1 and (p.email_status = $2)'
+ *   // params: [namespaceId, 'SUBSCRIBED']
+ */
+import { depthOf, walk, type FilterNode } from '../ast';
+import type { FieldCatalog } from '../catalog';
+import { MAX_DEPTH, MAX_SEGMENT_NESTING } from '../limits';
+import { toCompileForm, type CompileNode } from '../normalize';
+import { OPERATORS } from '../operators';
+import { AudienceCompileError } from './compile-error';
+import { negate, type Predicate } from './comparisons';
+import type { CompileContext } from './context';
+import { compileEvent } from './event-conditions';
+import { compileCondition } from './field-conditions';
+import { join, Numbering, Param, render, sql, trusted, type Fragment } from './sql-fragment';
+import { defaultNormalizeEmail } from './text';
+
+export interface CompileOptions {
+  readonly catalog: FieldCatalog;
+  /** The instant relative operators (`within_last`, birthdays, ...) are measured from. */
+  readonly asOf: Date;
+  /** The namespace (a uuid) every statement is scoped to; always parameter `$1`. */
+  readonly namespaceId: string;
+  /** Normalizes email values of `eq`/`neq`/`in`/`not_in`; default: trim, then lower-case code point by code point. */
+  readonly normalizeEmail?: (value: string) => string;
+}
+
+/** A parameterized SQL statement. Values are only ever `$n` parameters. */
+export interface Statement {
+  readonly sql: string;
+  readonly params: readonly unknown[];
+}
+
+export interface PageArgs {
+  /** Only profiles with `id > afterId` (keyset pagination; 0 for the first page). */
+  readonly afterId: number;
+  /** At most this many rows. */
+  readonly limit: number;
+  /** The column list, e.g. `p.id, p.email`: trusted SQL from the caller's code, never user input. */
+  readonly select: string;
+}
+
+/** A compiled audience: its predicate and the statements built on it. Frozen. */
+export interface AudienceQuery {
+  /** Boolean SQL over `profile p`; `params[0]` (`$1`) is the namespace id. */
+  readonly predicate: Statement;
+  /** `select count(*)::bigint as count from profile p where p.namespace_id = $1 and (...)` */
+  count(): Statement;
+  /** The members with `id > afterId`, in id order, at most `limit`. */
+  page(args: PageArgs): Statement;
+  /** `select exists(...) as member` for one profile. */
+  member(profileId: number): Statement;
+}
+
+/** The parts of a compiled query that statements are built from (see `membershipStatement`). */
+export interface CompiledParts {
+  readonly namespace: Param;
+  readonly predicate: Fragment;
+}
+
+const COMPILED = new WeakMap<AudienceQuery, CompiledParts>();
+
+/** The fragments of a query made by `compileAudience`; fails closed on any other object. */
+export function compiledParts(query: AudienceQuery): CompiledParts {
+  const parts = COMPILED.get(query);
+  if (!parts) throw AudienceCompileError.invalidOptions('Not an AudienceQuery made by compileAudience.');
+  return parts;
+}
+
+/** How deep an inlined filter may nest: each of a chain of segments may nest MAX_DEPTH levels. */
+export const COMPILE_MAX_DEPTH = MAX_DEPTH * (MAX_SEGMENT_NESTING + 1);
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Renders statement text with the namespace as `$1`, then the fragment's own parameters. */
+export function statement(namespace: Param, fragment: Fragment, numbering = new Numbering()): Statement {
+  numbering.numberOf(namespace);
+  const text = render(fragment, numbering);
+  return Object.freeze({ sql: text, params: Object.freeze([...numbering.params]) });
+}
+
+function checkOptions(options: CompileOptions): void {
+  if (!options || typeof options.catalog?.lookup !== 'function') throw AudienceCompileError.invalidOptions('A catalog is required.');
+  if (!(options.asOf instanceof Date) || Number.isNaN(options.asOf.getTime())) throw AudienceCompileError.invalidOptions('asOf must be a valid Date.');
+  if (typeof options.namespaceId !== 'string' || !UUID.test(options.namespaceId)) throw AudienceCompileError.invalidOptions('namespaceId must be a uuid.');
+  if (options.normalizeEmail !== undefined && typeof options.normalizeEmail !== 'function') {
+    throw AudienceCompileError.invalidOptions('normalizeEmail must be a function.');
+  }
+}
+
+/** Rejects what the compiler must never see, before the normal-form pass touches it. */
+function checkShape(filter: FilterNode): void {
+  if (typeof filter !== 'object' || filter === null) throw AudienceCompileError.invalidOptions('A filter is required.');
+  const depth = depthOf(filter);
+  if (depth > COMPILE_MAX_DEPTH) throw AudienceCompileError.tooDeep(COMPILE_MAX_DEPTH, filter.origin);
+  walk(filter, (node) => {
+    switch (node.kind) {
+      case 'segment':
+        throw AudienceCompileError.segmentNotInlined(node.id, node.origin);
+      case 'and':
+      case 'or':
+        if (!Array.isArray(node.children) || node.children.length === 0) {
+          throw AudienceCompileError.invalidValue(`An \`${node.kind}\` needs at least one filter.`, node.origin);
+        }
+        return;
+      case 'not':
+        if (typeof node.child !== 'object' || node.child === null) throw AudienceCompileError.invalidValue('A `not` needs a filter.', node.origin);
+        return;
+      case 'condition':
+        if (!Object.hasOwn(OPERATORS, node.op)) throw AudienceCompileError.operatorNotAllowed(String(node.op), `field ${JSON.stringify(node.field)}`, node.origin);
+        return;
+      case 'event':
+        return;
+      default:
+        throw AudienceCompileError.invalidValue(`Unknown filter node ${JSON.stringify((node as { kind?: unknown }).kind)}.`, (node as FilterNode).origin);
+    }
+  });
+}
+
+function compileNode(node: CompileNode, context: CompileContext): Predicate {
+  switch (node.kind) {
+    case 'and':
+    case 'or': {
+      const children = node.children.map((child) => {
+        const predicate = compileNode(child, context);
+        return child.kind === 'and' || child.kind === 'or' ? { ...predicate, sql: sql`(${predicate.sql})` } : predicate;
+      });
+      return { sql: join(children.map((child) => child.sql), node.kind === 'and' ? ' and ' : ' or '), nullable: children.some((c) => c.nullable) };
+    }
+    case 'not':
+      return node.child.kind === 'event' ? compileEvent(node.child, context, true) : negate(compileNode(node.child, context));
+    case 'condition':
+      return compileCondition(node, context);
+    case 'event':
+      return compileEvent(node, context, false);
+    case 'segment':
+      throw AudienceCompileError.segmentNotInlined(node.id, node.origin);
+  }
+}
+
+function checkId(value: number, what: string): Param {
+  if (!Number.isSafeInteger(value)) throw AudienceCompileError.invalidOptions(`${what} must be a whole number.`);
+  return new Param(value);
+}
+
+function makeQuery(namespace: Param, predicate: Fragment): AudienceQuery {
+  const scoped = (extra?: Fragment): Fragment => (extra ? sql`p.namespace_id = ${namespace} and (${predicate}) and ${extra}` : sql`p.namespace_id = ${namespace} and (${predicate})`);
+  const query: AudienceQuery = Object.freeze({
+    predicate: statement(namespace, predicate),
+    count: () => statement(namespace, sql`select count(*)::bigint as count from profile p where ${scoped()}`),
+    page: ({ afterId, limit, select }: PageArgs) => {
+      const after = checkId(afterId, 'afterId');
+      if (!Number.isSafeInteger(limit) || limit < 1) throw AudienceCompileError.invalidOptions('limit must be a whole number of at least 1.');
+      return statement(namespace, sql`select ${trusted(select)} from profile p where ${scoped(sql`p.id > ${after}`)} order by p.id limit ${new Param(limit)}`);
+    },
+    member: (profileId: number) =>
+      statement(namespace, sql`select exists (select 1 from profile p where ${scoped(sql`p.id = ${checkId(profileId, 'profileId')}`)}) as member`),
+  });
+  COMPILED.set(query, { namespace, predicate });
+  return query;
+}
+
+/**
+ * Compiles a validated filter whose segment references are inlined (`inlineSegments`). It is
+ * brought to compile-normal form (`toCompileForm`) here. Throws `AudienceCompileError` on
+ * anything it cannot compile exactly: fail closed, never "everyone".
+ *
+ * @example
+ *   compileAudience(parse('custom.tier in ("gold", "silver")'), options).predicate
+ *   // { sql: 'p.custom ->> $2 = any($3::text[])', params: [namespaceId, 'tier', ['gold', 'silver']] }
+ */
+export function compileAudience(filter: FilterNode, options: CompileOptions): AudienceQuery {
+  checkOptions(options);
+  checkShape(filter);
+  const namespace = new Param(options.namespaceId);
+  const context: CompileContext = {
+    catalog: options.catalog,
+    asOfMs: options.asOf.getTime(),
+    namespace,
+    normalizeEmail: options.normalizeEmail ?? defaultNormalizeEmail,
+  };
+  return makeQuery(namespace, compileNode(toCompileForm(filter), context).sql);
+}

@@ -1,0 +1,47 @@
+import type { Sql } from './sql';
+
+/** Reads and writes of saved segments that the EntityManager does not cover: references and keyset pages. */
+export class SegmentRepository {
+  constructor(
+    private readonly sql: Sql,
+    private readonly namespaceId: string,
+  ) {}
+
+  /** Stored definitions of the given segments (those that exist). */
+  definitions(ids: readonly string[]): Promise<{ id: string; definition: unknown }[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return this.sql.rows(`select id, definition from segment where namespace_id = $1 and id = any($2::text[])`, [this.namespaceId, ids]);
+  }
+
+  /** Segments whose definitions reference the given one. */
+  dependents(id: string): Promise<{ id: string; name: string }[]> {
+    return this.sql.rows(
+      `select s.id, s.name from segment_dependency d join segment s on s.namespace_id = d.namespace_id and s.id = d.segment_id
+       where d.namespace_id = $1 and d.depends_on_id = $2 order by s.name, s.id`,
+      [this.namespaceId, id],
+    );
+  }
+
+  dependencies(id: string): Promise<{ id: string }[]> {
+    return this.sql.rows(`select depends_on_id as id from segment_dependency where namespace_id = $1 and segment_id = $2 order by 1`, [this.namespaceId, id]);
+  }
+
+  async replaceDependencies(id: string, dependsOn: readonly string[]): Promise<void> {
+    await this.sql.execute(`delete from segment_dependency where namespace_id = $1 and segment_id = $2`, [this.namespaceId, id]);
+    if (dependsOn.length === 0) return;
+    await this.sql.execute(
+      `insert into segment_dependency (namespace_id, segment_id, depends_on_id) select $1, $2, d from unnest($3::text[]) as d`,
+      [this.namespaceId, id, dependsOn],
+    );
+  }
+
+  /** A page of segments by name (case-insensitive), after the given (name, id) position. */
+  page(after: { name: string; id: string } | null, limit: number): Promise<{ id: string }[]> {
+    return this.sql.rows(
+      `select id from segment where namespace_id = $1
+         and ($2::text is null or (lower(name), id) > ($2::text, $3::text))
+       order by lower(name), id limit $4`,
+      [this.namespaceId, after?.name ?? null, after?.id ?? null, limit],
+    );
+  }
+}

@@ -1,0 +1,167 @@
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { CheckedDefinition, SegmentRow } from '../../services';
+import type { RequestContext } from '../context';
+import { parseProfileCursor, profileCursor } from '../cursors';
+import { AppError } from '../../domain/errors';
+import { toProfile } from '../mappers';
+import { DateTimeScalar } from '../scalars';
+import { Profile, ProfileConnection } from '../types/profile.type';
+import {
+  CreateSegmentInput, FilterError, Segment, SegmentConnection, SegmentDefinitionInput, SegmentExplanation, SegmentPreview, SegmentValidation,
+  SegmentVersion, UpdateSegmentInput,
+} from '../types/segment.type';
+
+/** Saved segments are looked up by their GraphQL object's id; the row stays hidden. */
+function toSegment(row: SegmentRow): Segment {
+  return Object.assign(new Segment(), {
+    id: row.id, name: row.name, description: row.description, definition: row.definition, text: row.text, version: row.version,
+    createdBy: row.createdBy, updatedBy: row.updatedBy, createdAt: row.createdAt, updatedAt: row.updatedAt,
+  });
+}
+
+function segmentCursor(row: { name: string; id: string }): string {
+  return Buffer.from(JSON.stringify([row.name.toLowerCase(), row.id])).toString('base64url');
+}
+
+function parseSegmentCursor(cursor: string | null): { name: string; id: string } | null {
+  if (!cursor) return null;
+  try {
+    const [name, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as [unknown, unknown];
+    if (typeof name === 'string' && typeof id === 'string') return { name, id };
+  } catch {
+    // fall through
+  }
+  throw AppError.invalid(['after'], 'is not a cursor from this connection; pass a pageInfo.endCursor you received');
+}
+
+function toValidation(checked: CheckedDefinition): SegmentValidation {
+  return {
+    valid: checked.errors.length === 0,
+    errors: checked.errors.map((e) => Object.assign(new FilterError(), { code: e.code, message: e.message, path: e.path ?? null, line: e.line ?? null, column: e.column ?? null })),
+    normalized: checked.normalized ?? null,
+    text: checked.text ?? null,
+  };
+}
+
+
+@Resolver(() => Segment)
+export class SegmentResolver {
+  @Query(() => Segment, { description: 'A saved segment by ID; NOT_FOUND outside this namespace.' })
+  async segment(@Arg('id', () => ID, { description: 'The segment ID.' }) id: string, @Ctx() ctx: RequestContext): Promise<Segment> {
+    return toSegment(await ctx.services.segments.get(id));
+  }
+
+  @Query(() => SegmentConnection, { description: 'Saved segments, by name, with keyset pagination.' })
+  async segments(
+    @Arg('first', () => Int, { defaultValue: 50, description: 'Page size, 1 to 500.' }) first: number,
+    @Arg('after', () => String, { nullable: true, description: 'The endCursor of the previous page.' }) after: string | null,
+    @Ctx() ctx: RequestContext,
+  ): Promise<SegmentConnection> {
+    const { segments, hasMore } = await ctx.services.segments.page(first, parseSegmentCursor(after));
+    const edges = segments.map((s) => ({ cursor: segmentCursor(s), node: toSegment(s) }));
+    return { edges, nodes: edges.map((e) => e.node), pageInfo: { hasNextPage: hasMore, endCursor: edges.at(-1)?.cursor ?? null } };
+  }
+
+  @Query(() => SegmentValidation, { description: 'Validates a definition against this namespace without saving it: every error, the normalized JSON and the canonical text.' })
+  async validateSegment(@Arg('definition', () => SegmentDefinitionInput, { description: 'The definition to check.' }) definition: SegmentDefinitionInput, @Ctx() ctx: RequestContext): Promise<SegmentValidation> {
+    return toValidation(await ctx.services.segments.validate(definition));
+  }
+
+  @Query(() => SegmentPreview, { description: 'Counts a definition and returns a sample of its members, without saving it.' })
+  async previewSegment(
+    @Arg('definition', () => SegmentDefinitionInput, { description: 'The definition to evaluate.' }) definition: SegmentDefinitionInput,
+    @Arg('asOf', () => DateTimeScalar, { nullable: true, description: 'Instant for relative operators; default now.' }) asOf: Date | null,
+    @Arg('sampleSize', () => Int, { defaultValue: 10, description: 'How many members to return, 0 to 100.' }) sampleSize: number,
+    @Ctx() ctx: RequestContext,
+  ): Promise<SegmentPreview> {
+    if (!Number.isInteger(sampleSize) || sampleSize < 0 || sampleSize > 100) throw AppError.invalid(['sampleSize'], `must be from 0 to 100 (got ${sampleSize})`);
+    const at = asOf ?? ctx.startedAt;
+    const count = await ctx.services.segments.count(definition, at);
+    const sample = sampleSize === 0 ? [] : (await ctx.services.segments.members(definition, at, sampleSize, 0)).profiles;
+    return { count, sample: sample.map(toProfile), asOf: at };
+  }
+
+  @Query(() => SegmentExplanation, { description: 'The SQL a definition compiles to and its EXPLAIN plan, for tuning (CLIENT_ADMIN).' })
+  async explainSegment(
+    @Arg('definition', () => SegmentDefinitionInput, { description: 'The definition to explain.' }) definition: SegmentDefinitionInput,
+    @Arg('asOf', () => DateTimeScalar, { nullable: true, description: 'Instant for relative operators; default now.' }) asOf: Date | null,
+    @Arg('analyze', { defaultValue: false, description: 'Run the query too (EXPLAIN ANALYZE, BUFFERS).' }) analyze: boolean,
+    @Ctx() ctx: RequestContext,
+  ): Promise<SegmentExplanation> {
+    const explained = await ctx.services.segments.explain(definition, asOf ?? ctx.startedAt, analyze);
+    return { sql: explained.sql, params: [...explained.params], plan: explained.plan };
+  }
+
+  @Mutation(() => Segment, { description: 'Saves a new segment (MARKETER or above). An invalid definition is BAD_USER_INPUT with every problem in extensions.problems.' })
+  async createSegment(@Arg('input', () => CreateSegmentInput, { description: 'The new segment.' }) input: CreateSegmentInput, @Ctx() ctx: RequestContext): Promise<Segment> {
+    return toSegment(await ctx.services.segments.create(input));
+  }
+
+  @Mutation(() => Segment, { description: 'Changes a segment; the previous version stays in its history.' })
+  async updateSegment(
+    @Arg('id', () => ID, { description: 'The segment to change.' }) id: string,
+    @Arg('input', () => UpdateSegmentInput, { description: 'The changes.' }) input: UpdateSegmentInput,
+    @Ctx() ctx: RequestContext,
+  ): Promise<Segment> {
+    return toSegment(await ctx.services.segments.update(id, input));
+  }
+
+  @Mutation(() => Segment, { description: 'Deletes a segment. A segment that other segments reference is a CONFLICT naming them.' })
+  async deleteSegment(@Arg('id', () => ID, { description: 'The segment to delete.' }) id: string, @Ctx() ctx: RequestContext): Promise<Segment> {
+    return toSegment(await ctx.services.segments.delete(id));
+  }
+
+  @FieldResolver(() => Int, { description: 'How many profiles are members at asOf.' })
+  async count(
+    @Root() segment: Segment,
+    @Arg('asOf', () => DateTimeScalar, { nullable: true, description: 'Instant for relative operators; default now.' }) asOf: Date | null,
+    @Ctx() ctx: RequestContext,
+  ): Promise<number> {
+    return ctx.services.segments.count(await ctx.services.segments.get(segment.id), asOf ?? ctx.startedAt);
+  }
+
+  @FieldResolver(() => ProfileConnection, { description: 'The members at asOf, by profile ID, with keyset pagination.' })
+  async members(
+    @Root() segment: Segment,
+    @Arg('first', () => Int, { defaultValue: 50, description: 'Page size, 1 to 500.' }) first: number,
+    @Arg('after', () => String, { nullable: true, description: 'The endCursor of the previous page.' }) after: string | null,
+    @Arg('asOf', () => DateTimeScalar, { nullable: true, description: 'Instant for relative operators; default now. Pass the same asOf on every page.' }) asOf: Date | null,
+    @Ctx() ctx: RequestContext,
+  ): Promise<ProfileConnection> {
+    const row = await ctx.services.segments.get(segment.id);
+    const { profiles, hasMore } = await ctx.services.segments.members(row, asOf ?? ctx.startedAt, first, parseProfileCursor(after, 'after'));
+    for (const p of profiles) ctx.loaders.profile.prime(p.id, p);
+    const edges = profiles.map((p) => ({ cursor: profileCursor(p.id), node: toProfile(p) }));
+    return { edges, nodes: edges.map((e) => e.node), pageInfo: { hasNextPage: hasMore, endCursor: edges.at(-1)?.cursor ?? null } };
+  }
+
+  @FieldResolver(() => [SegmentVersion], { description: 'Every version, newest first.' })
+  async versions(@Root() segment: Segment, @Ctx() ctx: RequestContext): Promise<SegmentVersion[]> {
+    return (await ctx.services.segments.versions(segment.id)).map((v) =>
+      Object.assign(new SegmentVersion(), { version: v.version, name: v.name, description: v.description, definition: v.definition, text: v.text, createdBy: v.createdBy, createdAt: v.createdAt }),
+    );
+  }
+
+  @FieldResolver(() => [ID], { description: 'IDs of the segments this one references.' })
+  async dependsOn(@Root() segment: Segment, @Ctx() ctx: RequestContext): Promise<string[]> {
+    return (await ctx.services.segments.dependencies(segment.id)).dependsOn;
+  }
+
+  @FieldResolver(() => [ID], { description: 'IDs of the segments that reference this one.' })
+  async usedBy(@Root() segment: Segment, @Ctx() ctx: RequestContext): Promise<string[]> {
+    return (await ctx.services.segments.dependencies(segment.id)).usedBy;
+  }
+}
+
+@Resolver(() => Profile)
+export class ProfileSegmentsResolver {
+  @FieldResolver(() => [Segment], { description: 'The saved segments this profile belongs to at asOf (Customer 360). One statement for a whole page of profiles.' })
+  async segments(
+    @Root() profile: Profile,
+    @Arg('asOf', () => DateTimeScalar, { nullable: true, description: 'Instant for relative operators; default now.' }) asOf: Date | null,
+    @Ctx() ctx: RequestContext,
+  ): Promise<Segment[]> {
+    const rows = await ctx.loaders.segmentsOf.load({ profileId: profile.profileId, asOf: (asOf ?? ctx.startedAt).toISOString() });
+    return rows.map(toSegment);
+  }
+}

@@ -1,0 +1,112 @@
+import {
+  AudienceError, decodeEnvelope, decodeJson, encodeEnvelope, inlineSegments, normalize, parseText, print, segmentReferences, validate,
+  type FieldCatalog, type FilterEnvelopeJson, type FilterNode,
+} from '../audience';
+import { SegmentRepository } from '../db/segment.repository';
+import type { InputProblem } from '../domain/errors';
+import type { Scope } from './scope';
+
+/** A definition as a client sends it: exactly one of a JSON filter or a text expression. */
+export interface SegmentDefinitionInput {
+  /** The JSON form: `{"version": 1, "filter": …}`, or a bare filter. */
+  readonly filter?: unknown;
+  /** The text form, e.g. `email_status = "SUBSCRIBED" and did purchase within last 30 days`. */
+  readonly expression?: string | null;
+}
+
+export interface CheckedDefinition {
+  readonly errors: readonly AudienceError[];
+  /** The parsed filter (present when it parsed, even if it did not validate). */
+  readonly ast?: FilterNode;
+  readonly normalized?: FilterEnvelopeJson;
+  readonly text?: string;
+  /** The filter as it runs: every saved-segment reference replaced by its (validated) definition. */
+  readonly inlined?: FilterNode;
+  /** Saved segments it references directly. */
+  readonly references: readonly string[];
+  /** Which form it came in, for error paths. */
+  readonly form: 'filter' | 'expression';
+}
+
+/** How deep references are followed when loading referenced definitions. */
+const MAX_REFERENCE_HOPS = 16;
+
+/**
+ * Parsing, validation and inlining of segment definitions against a namespace's catalog and its
+ * saved segments. Referenced segments are loaded breadth-first, one statement per level.
+ */
+export class SegmentDefinitions {
+  constructor(
+    private readonly scope: Scope,
+    private readonly catalog: () => Promise<FieldCatalog>,
+  ) {}
+
+  /** Parses and validates a definition; `selfId` is the segment being edited (for cycle checks). */
+  async check(input: SegmentDefinitionInput, selfId?: string): Promise<CheckedDefinition> {
+    const hasFilter = input.filter !== undefined && input.filter !== null;
+    const hasExpression = input.expression !== undefined && input.expression !== null;
+    if (hasFilter === hasExpression) {
+      const error = hasFilter
+        ? AudienceError.invalidValue('Send exactly one of `filter` (JSON) or `expression` (text), not both.', { path: '' })
+        : AudienceError.missingKey('filter', 'the definition (send exactly one of `filter` or `expression`)', { path: '' });
+      return { form: 'filter', references: [], errors: [error] };
+    }
+    const parsed = hasExpression ? parseText(input.expression!) : decodeFilter(input.filter);
+    const form = hasExpression ? 'expression' : 'filter';
+    if (!parsed.ok) return { form, references: [], errors: parsed.errors };
+    const ast = parsed.value;
+    const references = [...new Set(segmentReferences(ast).map((s) => s.id))];
+    const lookup = await this.lookup(references);
+    const catalog = await this.catalog();
+    const valid = validate(ast, catalog, lookup, selfId ? { segmentId: selfId } : {});
+    if (!valid.ok) return { form, references, ast, errors: valid.errors };
+    // Fail closed: the definition as it will run, with every reference inlined, must validate too.
+    const inlined = await this.inline(ast, lookup, catalog);
+    if (!inlined.ok) return { form, references, ast, errors: inlined.errors };
+    const normalized = normalize(ast);
+    return { form, references, ast, errors: [], normalized: encodeEnvelope(normalized), text: print(normalized), inlined: inlined.value };
+  }
+
+  private async inline(ast: FilterNode, lookup: Map<string, FilterNode>, catalog: FieldCatalog) {
+    const inlined = inlineSegments(ast, lookup);
+    if (!inlined.ok) return inlined;
+    return validate(inlined.value, catalog, lookup);
+  }
+
+  /** Loads every segment reachable from `ids`, decoded. A stored definition that no longer decodes is left out (and so reported as unknown). */
+  private async lookup(ids: readonly string[]): Promise<Map<string, FilterNode>> {
+    const repo = new SegmentRepository(this.scope.sql, this.scope.tenant.id);
+    const found = new Map<string, FilterNode>();
+    let frontier = ids.filter((id) => !found.has(id));
+    for (let hop = 0; frontier.length && hop < MAX_REFERENCE_HOPS; hop++) {
+      const rows = await repo.definitions(frontier);
+      const next: string[] = [];
+      for (const row of rows) {
+        const decoded = decodeEnvelope(row.definition);
+        if (!decoded.ok) continue;
+        found.set(row.id, decoded.value);
+        for (const ref of segmentReferences(decoded.value)) if (!found.has(ref.id)) next.push(ref.id);
+      }
+      frontier = [...new Set(next)];
+    }
+    return found;
+  }
+}
+
+function decodeFilter(json: unknown) {
+  const isEnvelope = typeof json === 'object' && json !== null && !Array.isArray(json) && 'version' in json;
+  return isEnvelope ? decodeEnvelope(json) : decodeJson(json);
+}
+
+/** Audience errors as input problems under `base` (JSON pointers become path segments). */
+export function toProblems(errors: readonly AudienceError[], base: readonly (string | number)[], form: 'filter' | 'expression'): InputProblem[] {
+  return errors.map((e) => {
+    const pointer = e.path === undefined ? [] : e.path.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+    return {
+      path: [...base, form, ...pointer],
+      message: e.message,
+      code: e.code,
+      ...(e.line !== undefined ? { line: e.line, column: e.column } : {}),
+    };
+  });
+}

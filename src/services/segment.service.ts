@@ -1,0 +1,226 @@
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import { randomBytes } from 'node:crypto';
+import { compileAudience, membershipStatement, type AudienceQuery } from '../audience/compiler';
+import type { FilterNode } from '../audience';
+import { SegmentRow, SegmentVersionRow } from '../db/entities';
+import { PROFILE_SELECT, type ProfileRecord } from '../db/profile.repository';
+import { SegmentRepository } from '../db/segment.repository';
+import { checkEmail } from '../domain/email';
+import { AppError } from '../domain/errors';
+import { foldCase } from '../domain/text';
+import type { CustomFieldService } from './custom-field.service';
+import { namespaceCatalog } from './field-catalog';
+import { inTransaction, requirePermission, type Scope } from './scope';
+import { SegmentDefinitions, toProblems, type CheckedDefinition, type SegmentDefinitionInput } from './segment-definition';
+
+export const MAX_SEGMENT_PAGE = 500;
+export const MAX_PREVIEW_SAMPLE = 100;
+
+export interface SegmentInput {
+  readonly name?: string | null;
+  readonly description?: string | null;
+  readonly definition?: SegmentDefinitionInput | null;
+}
+
+/** Email values in filters compare normalized, as stored. */
+function normalizeEmail(value: string): string {
+  const checked = checkEmail(value);
+  return checked.ok ? checked.normalized : foldCase(value.trim());
+}
+
+/**
+ * Saved segments: create, update (keeping every version), delete (refused while others reference
+ * it), and evaluation: count, members, membership of one profile, preview and explain. Each
+ * evaluation compiles the definition, with references inlined, to one SQL statement.
+ */
+export class SegmentService {
+  readonly definitions: SegmentDefinitions;
+
+  constructor(
+    private readonly scope: Scope,
+    private readonly customFields: CustomFieldService,
+  ) {
+    this.definitions = new SegmentDefinitions(scope, async () => namespaceCatalog(await customFields.list()));
+  }
+
+  private get repo(): SegmentRepository {
+    return new SegmentRepository(this.scope.sql, this.scope.tenant.id);
+  }
+
+  async validate(input: SegmentDefinitionInput): Promise<CheckedDefinition> {
+    requirePermission(this.scope, 'read', 'validate segments');
+    return this.definitions.check(input);
+  }
+
+  async create(input: SegmentInput): Promise<SegmentRow> {
+    requirePermission(this.scope, 'segments:write', 'create segments');
+    const name = this.name(input.name);
+    if (!input.definition) throw AppError.invalid(['input', 'definition'], 'is required: send a filter (JSON) or an expression (text)');
+    const checked = await this.checked(input.definition);
+    const row = Object.assign(new SegmentRow(), {
+      namespaceId: this.scope.tenant.id,
+      id: `seg_${randomBytes(8).toString('hex')}`,
+      name,
+      description: input.description?.trim() ?? '',
+      definition: checked.normalized!,
+      text: checked.text!,
+      createdBy: this.scope.actor,
+      updatedBy: this.scope.actor,
+    });
+    await this.save(row, checked.references);
+    return row;
+  }
+
+  async update(id: string, input: SegmentInput): Promise<SegmentRow> {
+    requirePermission(this.scope, 'segments:write', 'change segments');
+    const row = await this.get(id);
+    const checked = input.definition ? await this.checked(input.definition, id) : undefined;
+    if (input.name !== undefined && input.name !== null) row.name = this.name(input.name);
+    if (input.description !== undefined && input.description !== null) row.description = input.description.trim();
+    if (checked) {
+      row.definition = checked.normalized!;
+      row.text = checked.text!;
+    }
+    row.version += 1;
+    row.updatedBy = this.scope.actor;
+    row.updatedAt = new Date();
+    await this.save(row, checked?.references);
+    return row;
+  }
+
+  async delete(id: string): Promise<SegmentRow> {
+    requirePermission(this.scope, 'segments:write', 'delete segments');
+    const row = await this.get(id);
+    const dependents = await this.repo.dependents(id);
+    if (dependents.length) {
+      throw AppError.conflict(
+        `Segment "${row.name}" is used by ${dependents.map((d) => `"${d.name}" (${d.id})`).join(', ')}; change or delete those first.`,
+        { usedBy: dependents.map((d) => d.id) },
+      );
+    }
+    await this.scope.sql.em.remove(row).flush();
+    return row;
+  }
+
+  async get(id: string): Promise<SegmentRow> {
+    requirePermission(this.scope, 'read', 'read segments');
+    const row = await this.scope.sql.em.findOne(SegmentRow, { namespaceId: this.scope.tenant.id, id });
+    if (!row) throw AppError.notFound('Segment', id);
+    return row;
+  }
+
+  async page(first: number, after: { name: string; id: string } | null): Promise<{ segments: SegmentRow[]; hasMore: boolean }> {
+    requirePermission(this.scope, 'read', 'read segments');
+    if (!Number.isInteger(first) || first < 1 || first > MAX_SEGMENT_PAGE) throw AppError.invalid(['first'], `must be a whole number from 1 to ${MAX_SEGMENT_PAGE} (got ${first})`);
+    const ids = (await this.repo.page(after, first + 1)).map((r) => r.id);
+    const rows = await this.scope.sql.em.find(SegmentRow, { namespaceId: this.scope.tenant.id, id: { $in: ids.slice(0, first) } });
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return { segments: ids.slice(0, first).map((id) => byId.get(id)!).filter(Boolean), hasMore: ids.length > first };
+  }
+
+  async versions(id: string): Promise<SegmentVersionRow[]> {
+    await this.get(id);
+    return this.scope.sql.em.find(SegmentVersionRow, { namespaceId: this.scope.tenant.id, segmentId: id }, { orderBy: { version: 'desc' } });
+  }
+
+  async dependencies(id: string): Promise<{ dependsOn: string[]; usedBy: string[] }> {
+    requirePermission(this.scope, 'read', 'read segments');
+    const [dependsOn, usedBy] = await Promise.all([this.repo.dependencies(id), this.repo.dependents(id)]);
+    return { dependsOn: dependsOn.map((d) => d.id), usedBy: usedBy.map((d) => d.id) };
+  }
+
+  // ---- evaluation -------------------------------------------------------------------------
+
+  async count(target: SegmentRow | SegmentDefinitionInput, asOf: Date): Promise<number> {
+    requirePermission(this.scope, 'read', 'evaluate segments');
+    const statement = (await this.query(target, asOf)).count();
+    const row = await this.scope.sql.one<{ count: number }>(statement.sql, statement.params);
+    return Number(row?.count ?? 0);
+  }
+
+  async members(target: SegmentRow | SegmentDefinitionInput, asOf: Date, first: number, afterId: number): Promise<{ profiles: ProfileRecord[]; hasMore: boolean }> {
+    requirePermission(this.scope, 'read', 'evaluate segments');
+    if (!Number.isInteger(first) || first < 1 || first > MAX_SEGMENT_PAGE) throw AppError.invalid(['first'], `must be a whole number from 1 to ${MAX_SEGMENT_PAGE} (got ${first})`);
+    const statement = (await this.query(target, asOf)).page({ afterId, limit: first + 1, select: PROFILE_SELECT });
+    const rows = await this.scope.sql.rows<ProfileRecord>(statement.sql, statement.params);
+    return { profiles: rows.slice(0, first), hasMore: rows.length > first };
+  }
+
+  async isMember(target: SegmentRow, profileId: number, asOf: Date): Promise<boolean> {
+    requirePermission(this.scope, 'read', 'evaluate segments');
+    const statement = (await this.query(target, asOf)).member(profileId);
+    return Boolean((await this.scope.sql.one<{ member: boolean }>(statement.sql, statement.params))?.member);
+  }
+
+  /** For each profile, the saved segments it belongs to at `asOf`, in one statement. */
+  async segmentsOf(profileIds: readonly number[], asOf: Date): Promise<Map<number, SegmentRow[]>> {
+    requirePermission(this.scope, 'read', 'evaluate segments');
+    const all = await this.scope.sql.em.find(SegmentRow, { namespaceId: this.scope.tenant.id }, { orderBy: { name: 'asc' } });
+    const result = new Map<number, SegmentRow[]>(profileIds.map((id) => [id, []]));
+    if (all.length === 0 || profileIds.length === 0) return result;
+    const entries = await Promise.all(all.map(async (row) => ({ key: row.id, query: await this.query(row, asOf) })));
+    const statement = membershipStatement(entries, profileIds);
+    const rows = await this.scope.sql.rows<{ key: string; profile_id: number }>(statement.sql, statement.params);
+    const byId = new Map(all.map((r) => [r.id, r]));
+    for (const r of rows) result.get(Number(r.profile_id))?.push(byId.get(r.key)!);
+    return result;
+  }
+
+  /** The SQL of a definition and its plan (CLIENT_ADMIN). `analyze` runs the query to time it. */
+  async explain(input: SegmentDefinitionInput, asOf: Date, analyze: boolean): Promise<{ sql: string; params: readonly unknown[]; plan: string }> {
+    requirePermission(this.scope, 'segments:explain', 'explain segments');
+    const statement = (await this.query(input, asOf)).count();
+    const rows = await this.scope.sql.rows<Record<string, string>>(`explain (${analyze ? 'analyze, buffers, ' : ''}format text) ${statement.sql}`, statement.params);
+    return { sql: statement.sql, params: statement.params, plan: rows.map((r) => Object.values(r)[0]).join('\n') };
+  }
+
+  /** Compiles a saved segment or a definition; an invalid or stale one is an error, never "everyone". */
+  private async query(target: SegmentRow | SegmentDefinitionInput, asOf: Date): Promise<AudienceQuery> {
+    let inlined: FilterNode;
+    if (target instanceof SegmentRow) {
+      const checked = await this.definitions.check({ filter: target.definition }, target.id);
+      if (checked.errors.length || !checked.inlined) {
+        throw AppError.conflict(`Segment "${target.name}" (${target.id}) no longer validates, so it is not evaluated: ${checked.errors.map((e) => e.message).join(' ')}`);
+      }
+      inlined = checked.inlined;
+    } else {
+      inlined = (await this.checked(target)).inlined!;
+    }
+    const catalog = namespaceCatalog(await this.customFields.list());
+    return compileAudience(inlined, { catalog, asOf, namespaceId: this.scope.tenant.id, normalizeEmail });
+  }
+
+  /** A definition that must be valid: BAD_USER_INPUT listing every problem otherwise. */
+  private async checked(input: SegmentDefinitionInput, selfId?: string): Promise<CheckedDefinition> {
+    const checked = await this.definitions.check(input, selfId);
+    if (checked.errors.length) {
+      throw AppError.invalidMany(toProblems(checked.errors, ['input', 'definition'], checked.form), `The segment definition is not valid: ${checked.errors.map((e) => e.message).join(' ')}`);
+    }
+    return checked;
+  }
+
+  private name(raw: string | null | undefined): string {
+    const name = raw?.trim() ?? '';
+    if (name === '' || name.length > 200) throw AppError.invalid(['input', 'name'], 'must be 1 to 200 characters');
+    return name;
+  }
+
+  private async save(row: SegmentRow, references: readonly string[] | undefined): Promise<void> {
+    try {
+      await inTransaction(this.scope, async (sql) => {
+        const em = sql.em;
+        // Two flushes: the version row's foreign key needs the segment row first.
+        await em.persist(row).flush();
+        const version = Object.assign(new SegmentVersionRow(), {
+          namespaceId: row.namespaceId, segmentId: row.id, version: row.version, name: row.name, description: row.description,
+          definition: row.definition, text: row.text, createdBy: this.scope.actor,
+        });
+        await em.persist(version).flush();
+        if (references) await new SegmentRepository(sql, this.scope.tenant.id).replaceDependencies(row.id, references);
+      }, 1);
+    } catch (error) {
+      if (error instanceof UniqueConstraintViolationException) throw AppError.conflict(`A segment named "${row.name}" already exists in this namespace.`);
+      throw error;
+    }
+  }
+}
