@@ -1,0 +1,33 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DefineCustomFieldDocument } from '../generated/graphql';
+import { TEST_ADMIN_TOKEN, describeEachApp } from '../support/app';
+import { newNamespace } from '../support/client';
+
+/**
+ * The README's GraphQL examples run, in order, against a fresh namespace and must not error.
+ * An example with a placeholder (…) is skipped; each top-level operation runs on its own.
+ */
+const readme = readFileSync(join(__dirname, '../../README.md'), 'utf8');
+const operations = [...readme.matchAll(/```graphql\n([\s\S]*?)```/g)]
+  .flatMap((m) => m[1]!.split(/\n(?=(?:query|mutation)\b)/))
+  .map((op) => op.trim())
+  .filter((op) => op && !op.includes('…'));
+
+describeEachApp('README examples', (getApp) => {
+  test('every runnable GraphQL example succeeds', async () => {
+    expect(operations.length).toBeGreaterThanOrEqual(8);
+    const { client } = await newNamespace(getApp().url);
+    await client.data(DefineCustomFieldDocument, { input: { key: 'loyalty_tier', type: 'STRING' } });
+    for (const query of operations) {
+      const token = query.includes('createNamespace') ? TEST_ADMIN_TOKEN : client.key!;
+      const response = await fetch(getApp().url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query }),
+      });
+      const body = (await response.json()) as { errors?: unknown[] };
+      expect([query, body.errors ?? []]).toEqual([query, []]);
+    }
+  });
+});
