@@ -97,6 +97,13 @@ export async function seedDemoIfEmpty(em: EntityManager, logger: { info(m: strin
     if (w.email && rnd() < 0.5) await services.consent.setEmailStatus({ email: w.email, status: rnd() < 0.8 ? 'SUBSCRIBED' : 'UNSUBSCRIBED', source: 'FORM' });
     if (w.phones?.length && rnd() < 0.5) await services.consent.setSmsStatus({ phone: w.phones[0]!, status: pick(['PENDING', 'SUBSCRIBED', 'UNSUBSCRIBED'] as const), source: 'FORM' });
   }
-  logger.info(`Created the demo namespace with ${profiles} profiles and ${events.length} events.`);
+  const segments: [string, string, string][] = [
+    ['Subscribed buyers', 'Subscribed to email and bought in the last year', 'email_status = "SUBSCRIBED" and did purchase within last 12 months'],
+    ['Gold and platinum', 'Top loyalty tiers', 'custom.loyalty_tier in ("gold", "platinum")'],
+    ['Holdout 10%', 'A stable 10% holdout group by email hash', 'email_hash_number < 10'],
+    ['Lapsed shoe buyers', 'Bought shoes before, nothing in the last 90 days', 'did purchase where (category = "shoes") and did not purchase within last 90 days'],
+  ];
+  for (const [name, description, expression] of segments) await services.segments.create({ name, description, definition: { expression } });
+  logger.info(`Created the demo namespace with ${profiles} profiles, ${events.length} events and ${segments.length} segments.`);
   return key.secret;
 }

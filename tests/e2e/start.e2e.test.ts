@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ProfilePageDocument, ViewerDocument } from '../generated/graphql';
+import { ProfilePageDocument, SegmentsDocument, ViewerDocument } from '../generated/graphql';
 import { GraphQLClient } from '../support/client';
 
 const ROOT = join(__dirname, '../..');
@@ -71,6 +71,8 @@ describe('the process: npm start on an embedded database', () => {
     expect((await client.data(ViewerDocument)).viewer).toMatchObject({ role: 'CLIENT_ADMIN', namespace: { slug: 'demo' } });
     const page = await client.data(ProfilePageDocument, { first: 500 });
     expect(page.profiles.nodes).toHaveLength(300);
+    const segments = await client.data(SegmentsDocument, { first: 10 });
+    expect(segments.segments.nodes.map((n) => n.name)).toEqual(['Gold and platinum', 'Holdout 10%', 'Lapsed shoe buyers', 'Subscribed buyers']);
     expect(await stop(first.child)).toBe(0);
 
     const second = await start({ DATA_DIR: dataDir, PORT: '0' });

@@ -31,6 +31,7 @@
     '    }',
     '    pageInfo { hasNextPage endCursor }',
     '  }',
+    '  segments(first: 5) { nodes { id name text count } }',
     '}',
     '',
   ].join('\n');
