@@ -6,6 +6,7 @@ import { parseNumericId, parseProfileCursor, parseTimeCursor, profileCursor, tim
 import { toConsentChange, toEvent, toInputErrors, toProfile } from '../mappers';
 import { ProfileInput } from '../types/inputs.type';
 import { UpsertProfilePayload, UpsertProfileResult, UpsertProfilesPayload } from '../types/payloads.type';
+import { toConnection } from '../types/connection.type';
 import { ConsentChangeConnection, Profile, ProfileConnection, ProfileEventConnection } from '../types/profile.type';
 
 export const MAX_NESTED_PAGE = 100;
@@ -51,8 +52,7 @@ export class ProfileResolver {
   ): Promise<ProfileConnection> {
     const { profiles, hasMore } = await ctx.services.profiles.page(first, parseProfileCursor(after, 'after'));
     for (const p of profiles) ctx.loaders.profile.prime(p.id, p);
-    const edges = profiles.map((p) => ({ cursor: profileCursor(p.id), node: toProfile(p) }));
-    return { edges, nodes: edges.map((e) => e.node), pageInfo: { hasNextPage: hasMore, endCursor: edges.at(-1)?.cursor ?? null } };
+    return toConnection(profiles, hasMore, (p) => profileCursor(p.id), toProfile);
   }
 
   @FieldResolver(() => [String])
@@ -70,8 +70,7 @@ export class ProfileResolver {
   ): Promise<ProfileEventConnection> {
     const limit = nestedLimit(first, 'first');
     const rows = await ctx.loaders.events.load({ profileId: profile.profileId, limit: limit + 1, before: parseTimeCursor(after, 'after'), type });
-    const edges = rows.slice(0, limit).map((e) => ({ cursor: timeCursor(e.occurredAt, e.id), node: toEvent(e) }));
-    return { edges, nodes: edges.map((e) => e.node), pageInfo: { hasNextPage: rows.length > limit, endCursor: edges.at(-1)?.cursor ?? null } };
+    return toConnection(rows.slice(0, limit), rows.length > limit, (e) => timeCursor(e.occurredAt, e.id), toEvent);
   }
 
   @FieldResolver(() => ConsentChangeConnection, { description: 'Eligibility changes of this profile, newest first: when, from what, to what, the source and the actor.' })
@@ -83,8 +82,7 @@ export class ProfileResolver {
   ): Promise<ConsentChangeConnection> {
     const limit = nestedLimit(first, 'first');
     const rows = await ctx.loaders.consent.load({ profileId: profile.profileId, limit: limit + 1, before: parseTimeCursor(after, 'after') });
-    const edges = rows.slice(0, limit).map((c) => ({ cursor: timeCursor(c.occurredAt, c.id), node: toConsentChange(c) }));
-    return { edges, nodes: edges.map((e) => e.node), pageInfo: { hasNextPage: rows.length > limit, endCursor: edges.at(-1)?.cursor ?? null } };
+    return toConnection(rows.slice(0, limit), rows.length > limit, (c) => timeCursor(c.occurredAt, c.id), toConsentChange);
   }
 
   @Mutation(() => UpsertProfilePayload, {

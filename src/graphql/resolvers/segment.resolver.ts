@@ -5,6 +5,7 @@ import { parseProfileCursor, profileCursor } from '../cursors';
 import { AppError } from '../../domain/errors';
 import { toProfile } from '../mappers';
 import { DateTimeScalar } from '../scalars';
+import { toConnection } from '../types/connection.type';
 import { Profile, ProfileConnection } from '../types/profile.type';
 import {
   CreateSegmentInput, FilterError, Segment, SegmentConnection, SegmentDefinitionInput, SegmentExplanation, SegmentPreview, SegmentValidation,
@@ -58,8 +59,7 @@ export class SegmentResolver {
     @Ctx() ctx: RequestContext,
   ): Promise<SegmentConnection> {
     const { segments, hasMore } = await ctx.services.segments.page(first, parseSegmentCursor(after));
-    const edges = segments.map((s) => ({ cursor: segmentCursor(s), node: toSegment(s) }));
-    return { edges, nodes: edges.map((e) => e.node), pageInfo: { hasNextPage: hasMore, endCursor: edges.at(-1)?.cursor ?? null } };
+    return toConnection(segments, hasMore, segmentCursor, toSegment);
   }
 
   @Query(() => SegmentValidation, { description: 'Validates a definition against this namespace without saving it: every error, the normalized JSON and the canonical text.' })
@@ -131,8 +131,7 @@ export class SegmentResolver {
     const row = await ctx.services.segments.get(segment.id);
     const { profiles, hasMore } = await ctx.services.segments.members(row, asOf ?? ctx.startedAt, first, parseProfileCursor(after, 'after'));
     for (const p of profiles) ctx.loaders.profile.prime(p.id, p);
-    const edges = profiles.map((p) => ({ cursor: profileCursor(p.id), node: toProfile(p) }));
-    return { edges, nodes: edges.map((e) => e.node), pageInfo: { hasNextPage: hasMore, endCursor: edges.at(-1)?.cursor ?? null } };
+    return toConnection(profiles, hasMore, (p) => profileCursor(p.id), toProfile);
   }
 
   @FieldResolver(() => [SegmentVersion], { description: 'Every version, newest first.' })

@@ -3,11 +3,9 @@ import { EventStatusEnum, KeywordOutcomeEnum } from '../enums';
 import { InputError } from './common.type';
 import { Profile } from './profile.type';
 
-@ObjectType({ description: 'The result of upserting one profile.' })
-export class UpsertProfilePayload {
-  @Field(() => Profile, { description: 'The profile as it is now.' })
-  profile!: Profile;
-
+/** What identity resolution did for one write. */
+@ObjectType()
+abstract class ResolutionOutcome {
   @Field({ description: 'A new profile was created.' })
   created!: boolean;
 
@@ -18,22 +16,19 @@ export class UpsertProfilePayload {
   mergedProfileIds!: string[];
 }
 
+@ObjectType({ description: 'The result of upserting one profile.' })
+export class UpsertProfilePayload extends ResolutionOutcome {
+  @Field(() => Profile, { description: 'The profile as it is now.' })
+  profile!: Profile;
+}
+
 @ObjectType({ description: 'The result of one write of a batch.' })
-export class UpsertProfileResult {
+export class UpsertProfileResult extends ResolutionOutcome {
   @Field(() => Int, { description: 'Position in the batch.' })
   index!: number;
 
   @Field(() => ID, { nullable: true, description: 'The profile written, when it succeeded.' })
   profileId!: string | null;
-
-  @Field({ description: 'A new profile was created.' })
-  created!: boolean;
-
-  @Field({ description: 'A phone-keyed profile received its first email.' })
-  promoted!: boolean;
-
-  @Field(() => [ID], { description: 'Phone-keyed profiles merged into this one.' })
-  mergedProfileIds!: string[];
 
   @Field(() => [InputError], { description: 'Why it failed; empty on success.' })
   errors!: InputError[];

@@ -1,7 +1,7 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { ConsentChannelEnum, EmailStatusEnum, SmsOptInMethodEnum, SmsStatusEnum } from '../enums';
 import { DateTimeScalar, JSONObjectScalar } from '../scalars';
-import { PageInfo } from './common.type';
+import { Connection } from './connection.type';
 
 @ObjectType({ description: 'Fields maintained by the system from events; clients never write them.' })
 export class ReservedFields {
@@ -189,65 +189,11 @@ export class Profile {
   profileId!: number;
 }
 
-@ObjectType({ description: 'An edge of a profile connection.' })
-export class ProfileEdge {
-  @Field({ description: 'Opaque cursor of this edge.' })
-  cursor!: string;
-
-  @Field(() => Profile, { description: 'The profile.' })
-  node!: Profile;
-}
-
 @ObjectType({ description: 'A page of profiles, in stable ID order (keyset pagination).' })
-export class ProfileConnection {
-  @Field(() => [ProfileEdge], { description: 'The profiles of the page, with cursors.' })
-  edges!: ProfileEdge[];
-
-  @Field(() => [Profile], { description: 'The profiles of the page, without cursors.' })
-  nodes!: Profile[];
-
-  @Field(() => PageInfo, { description: 'Whether more follow, and the cursor to get them.' })
-  pageInfo!: PageInfo;
-}
-
-@ObjectType({ description: 'An edge of an event connection.' })
-export class ProfileEventEdge {
-  @Field({ description: 'Opaque cursor of this edge.' })
-  cursor!: string;
-
-  @Field(() => ProfileEvent, { description: 'The event.' })
-  node!: ProfileEvent;
-}
+export class ProfileConnection extends Connection(Profile, 'Profile', 'profiles') {}
 
 @ObjectType({ description: 'Events of one profile, newest first.' })
-export class ProfileEventConnection {
-  @Field(() => [ProfileEventEdge], { description: 'The events of the page, with cursors.' })
-  edges!: ProfileEventEdge[];
-
-  @Field(() => [ProfileEvent], { description: 'The events of the page, without cursors.' })
-  nodes!: ProfileEvent[];
-
-  @Field(() => PageInfo, { description: 'Whether older events follow, and the cursor to get them.' })
-  pageInfo!: PageInfo;
-}
-
-@ObjectType({ description: 'An edge of a consent history connection.' })
-export class ConsentChangeEdge {
-  @Field({ description: 'Opaque cursor of this edge.' })
-  cursor!: string;
-
-  @Field(() => ConsentChange, { description: 'The change.' })
-  node!: ConsentChange;
-}
+export class ProfileEventConnection extends Connection(ProfileEvent, 'ProfileEvent', 'events') {}
 
 @ObjectType({ description: 'Eligibility changes of one profile, newest first.' })
-export class ConsentChangeConnection {
-  @Field(() => [ConsentChangeEdge], { description: 'The changes of the page, with cursors.' })
-  edges!: ConsentChangeEdge[];
-
-  @Field(() => [ConsentChange], { description: 'The changes of the page, without cursors.' })
-  nodes!: ConsentChange[];
-
-  @Field(() => PageInfo, { description: 'Whether older changes follow, and the cursor to get them.' })
-  pageInfo!: PageInfo;
-}
+export class ConsentChangeConnection extends Connection(ConsentChange, 'ConsentChange', 'changes') {}

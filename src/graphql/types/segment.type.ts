@@ -1,6 +1,6 @@
 import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { DateTimeScalar, JSONScalar } from '../scalars';
-import { PageInfo } from './common.type';
+import { Connection } from './connection.type';
 import { Profile } from './profile.type';
 
 @ObjectType({ description: 'A saved audience: a named filter over the profiles of this namespace.' })
@@ -60,26 +60,8 @@ export class SegmentVersion {
   createdAt!: Date;
 }
 
-@ObjectType({ description: 'An edge of a segment connection.' })
-export class SegmentEdge {
-  @Field({ description: 'Opaque cursor of this edge.' })
-  cursor!: string;
-
-  @Field(() => Segment, { description: 'The segment.' })
-  node!: Segment;
-}
-
 @ObjectType({ description: 'Saved segments by name.' })
-export class SegmentConnection {
-  @Field(() => [SegmentEdge], { description: 'The segments of the page, with cursors.' })
-  edges!: SegmentEdge[];
-
-  @Field(() => [Segment], { description: 'The segments of the page, without cursors.' })
-  nodes!: Segment[];
-
-  @Field(() => PageInfo, { description: 'Whether more follow, and the cursor to get them.' })
-  pageInfo!: PageInfo;
-}
+export class SegmentConnection extends Connection(Segment, 'Segment', 'segments') {}
 
 @ObjectType({ description: 'A problem with a filter: what, and where (a JSON pointer into the filter, or a line and column of the text).' })
 export class FilterError {

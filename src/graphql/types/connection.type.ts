@@ -1,0 +1,36 @@
+import { Field, ObjectType, type ClassType } from 'type-graphql';
+import { PageInfo } from './common.type';
+
+/**
+ * A Relay-style connection type for items of `itemType`, with its edge type `<Name>Edge`.
+ * `@ObjectType({ description }) class ProfileConnection extends Connection(Profile, 'Profile', 'profiles') {}`
+ */
+export function Connection<T extends object>(itemType: ClassType<T>, name: string, noun: string) {
+  @ObjectType(`${name}Edge`, { description: `An edge of a ${name} connection: one item and its cursor.` })
+  class Edge {
+    @Field({ description: 'Opaque cursor of this edge; pass it as `after` to continue from here.' })
+    cursor!: string;
+
+    @Field(() => itemType, { description: `The item.` })
+    node!: T;
+  }
+
+  @ObjectType()
+  abstract class ConnectionType {
+    @Field(() => [Edge], { description: `The ${noun} of the page, with cursors.` })
+    edges!: Edge[];
+
+    @Field(() => [itemType], { description: `The ${noun} of the page, without cursors.` })
+    nodes!: T[];
+
+    @Field(() => PageInfo, { description: 'Whether more follow, and the cursor to get them.' })
+    pageInfo!: PageInfo;
+  }
+  return ConnectionType;
+}
+
+/** A page of rows as a connection: one edge per row, the last cursor as `endCursor`. */
+export function toConnection<R, T>(rows: readonly R[], hasMore: boolean, cursor: (row: R) => string, node: (row: R) => T) {
+  const edges = rows.map((row) => ({ cursor: cursor(row), node: node(row) }));
+  return { edges, nodes: edges.map((e) => e.node), pageInfo: { hasNextPage: hasMore, endCursor: edges.at(-1)?.cursor ?? null } };
+}
