@@ -6,6 +6,8 @@
  * - `email`: `p.email_normalized`, with `eq`/`neq`/`in`/`not_in` values normalized.
  * - `custom`: `p.custom ->> $key` (the key is a parameter); numbers and booleans are read
  *   through a CASE on `jsonb_typeof`, so a value of another JSON type is missing, never a failed cast.
+ *   These expressions are a contract: `src/db/custom-index.sql.ts` builds per-field expression
+ *   indexes on exactly them (and the golden tests pin them), so change both together.
  * - `sms_status`: EXISTS / NOT EXISTS over the profile's phones.
  * - `birthday`: (month, day) ranges computed in JavaScript.
  *

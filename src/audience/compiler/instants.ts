@@ -122,7 +122,7 @@ export function literalRange(op: 'before' | 'after' | 'on', literal: DateLiteral
 export function betweenRange(low: DateLiteral, high: DateLiteral): InstantRange {
   return {
     lower: { ms: low.startMs, inclusive: true },
-    upper: high.dateOnly ? { ms: high.startMs, inclusive: true } : { ms: high.startMs, inclusive: true },
+    upper: high.dateOnly ? { ms: high.startMs + DAY_MS, inclusive: false } : { ms: high.startMs, inclusive: true },
   };
 }
 

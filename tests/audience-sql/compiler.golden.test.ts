@@ -1,0 +1,241 @@
+/**
+ * Golden compiler tests: for representative filters, the exact SQL and parameters (a reviewable
+ * design document of the compiled shapes), then the exact members on a real database, which the
+ * reference evaluator must agree with.
+ */
+import type { Tenant } from '../../src/services/scope';
+import { describeEachDatabase } from '../support/databases';
+import { createTenant, scopeFor } from '../support/tenants';
+import { catalog } from './support/catalog';
+import { GOLDEN_AS_OF, GOLDEN_PROFILES } from './support/golden-profiles';
+import { compileText, filterOf, runCount, runMember, runMembers } from './support/harness';
+import { insertProfiles } from './support/profiles';
+import { members } from './support/reference-evaluator';
+
+interface Golden {
+  readonly text: string;
+  readonly asOf?: string;
+  /** The predicate; `$1` is the namespace id. */
+  readonly sql: string;
+  /** The parameters after `$1`. */
+  readonly params: readonly unknown[];
+  readonly members: readonly number[];
+}
+
+const phone = 'select 1 from profile_phone ph where ph.namespace_id = p.namespace_id and ph.profile_id = p.id';
+const purchaseExists = 'exists (select 1 from event e where e.namespace_id = p.namespace_id and e.type = $2 and e.profile_id = p.id';
+
+const GOLDENS: readonly Golden[] = [
+  { text: 'email_status = "SUBSCRIBED"', sql: 'p.email_status = $2', params: ['SUBSCRIBED'], members: [1] },
+  // neq is the exact negation of eq: it matches missing first names (3, 6).
+  { text: 'first_name != "Ann"', sql: 'p.first_name is distinct from $2', params: ['Ann'], members: [2, 3, 4, 5, 6] },
+  { text: 'last_name in ("Smith", "O\'Brien")', sql: 'p.last_name = any($2::text[])', params: [['Smith', "O'Brien"]], members: [1, 2] },
+  {
+    text: 'last_name not in ("Smith", "a_b\\\\c")',
+    sql: 'not coalesce(p.last_name = any($2::text[]), false)',
+    params: [['Smith', 'a_b\\c']],
+    members: [2, 3, 5, 6],
+  },
+  // ILIKE with %, _ and \ escaped in the pattern: they match themselves; case is ignored (É/é).
+  {
+    text: 'first_name contains "50%" or first_name starts with "éM" or last_name ends with "_B\\\\C"',
+    sql: 'p.first_name ilike $2 or p.first_name ilike $3 or p.last_name ilike $4',
+    params: ['%50\\%%', 'éM%', '%\\_B\\\\C'],
+    members: [2, 4],
+  },
+  { text: 'first_name not contains "AN"', sql: 'not coalesce(p.first_name ilike $2, false)', params: ['%AN%'], members: [2, 3, 4, 6] },
+  // smallint column: integer values go as ::int (index-friendly), others as ::numeric.
+  {
+    text: 'email_hash_number between 10 and 20 or email_hash_number in (5, 2.5)',
+    sql: 'p.email_hash_number between $2::int and $3::int or p.email_hash_number = any($4::numeric[])',
+    params: [10, 20, [5, 2.5]],
+    members: [1, 3],
+  },
+  // `not` around an operator without a complement: NULL (missing) counts as false first.
+  { text: 'not email_hash_number < 50', sql: 'not coalesce(p.email_hash_number < $2::int, false)', params: [50], members: [2, 4, 5, 6] },
+  { text: 'email = " ANN@example.COM "', sql: 'p.email_normalized = $2', params: ['ann@example.com'], members: [1] },
+  {
+    text: 'custom.vip = false or custom.score > 50',
+    sql:
+      "(case when jsonb_typeof(p.custom -> $2) = 'boolean' then (p.custom ->> $2)::boolean end) = $3" +
+      " or (case when jsonb_typeof(p.custom -> $4) = 'number' then (p.custom ->> $4)::numeric end) > $5::numeric",
+    params: ['vip', false, 'score', 50],
+    members: [1, 3, 4],
+  },
+  {
+    text: 'custom.vip != true and custom.tier = "gold"',
+    sql: "(case when jsonb_typeof(p.custom -> $2) = 'boolean' then (p.custom ->> $2)::boolean end) is distinct from $3 and (p.custom ->> $4) = $5",
+    params: ['vip', true, 'tier', 'gold'],
+    members: [],
+  },
+  // Custom DATETIME values are canonical ISO text: compared byte-wise against ISO bounds.
+  {
+    text: 'custom.signup_date after 2026-01-01 or custom.signup_date between 2025-06-01T00:00Z and 2025-06-01',
+    sql: '(p.custom ->> $2) collate "C" >= $3 or ((p.custom ->> $4) collate "C" >= $5 and (p.custom ->> $4) collate "C" < $6)',
+    params: ['signup_date', '2026-01-02T00:00:00.000Z', 'signup_date', '2025-06-01T00:00:00.000Z', '2025-06-02T00:00:00.000Z'],
+    members: [1, 4],
+  },
+  // Relative operators: bounds computed from asOf in JavaScript, passed as timestamptz.
+  {
+    text: 'last_purchase_date within last 30 days or last_purchase_date more than 2 months ago',
+    sql: 'p.last_purchase_date between $2 and $3 or p.last_purchase_date < $4',
+    params: ['2026-10-29T12:00:00.000Z', '2026-11-28T12:00:00.000Z', '2026-09-28T12:00:00.000Z'],
+    members: [1, 2],
+  },
+  // A date-only literal is its whole UTC day.
+  {
+    text: 'last_email_sent on 2026-11-27',
+    sql: '(p.last_email_sent >= $2 and p.last_email_sent < $3)',
+    params: ['2026-11-27T00:00:00.000Z', '2026-11-28T00:00:00.000Z'],
+    members: [1, 3],
+  },
+  {
+    text: 'last_email_sent after 2026-11-27 or last_email_sent before 2026-11-27T09:00:00.001Z',
+    sql: 'p.last_email_sent >= $2 or p.last_email_sent < $3',
+    params: ['2026-11-28T00:00:00.000Z', '2026-11-27T09:00:00.001Z'],
+    members: [1, 4],
+  },
+  // sms_status is per phone: EXISTS for a state, NOT EXISTS for its negation.
+  {
+    text: 'sms_status != "SUBSCRIBED" and sms_status is set',
+    sql: `not exists (${phone} and ph.sms_status = $2) and exists (${phone})`,
+    params: ['SUBSCRIBED'],
+    members: [2],
+  },
+  { text: 'sms_status in ("UNSUBSCRIBED", "PENDING")', sql: `exists (${phone} and ph.sms_status = any($2::text[]))`, params: [['UNSUBSCRIBED', 'PENDING']], members: [1, 2] },
+  // Birthdays wrap the year end ...
+  {
+    text: 'birthday within next 5 days',
+    asOf: '2026-12-30T08:00:00.000Z',
+    sql:
+      '((p.birthday_month = $2::int and p.birthday_day between $3::int and $4::int)' +
+      ' or (p.birthday_month = $5::int and p.birthday_day between $6::int and $7::int))',
+    params: [12, 30, 31, 1, 1, 4],
+    members: [2, 5],
+  },
+  // ... and 29 February is celebrated on 28 February in non-leap years.
+  {
+    text: 'birthday within next 1 days',
+    asOf: '2027-02-27T10:00:00.000Z',
+    sql: '(p.birthday_month = $2::int and p.birthday_day between $3::int and $4::int)',
+    params: [2, 27, 29],
+    members: [3],
+  },
+  // Events, at least once: a correlated EXISTS. The property is compared only as a JSON number.
+  {
+    text: 'did purchase within last 30 days where (total > 50)',
+    sql:
+      `${purchaseExists} and e.occurred_at between $3 and $4` +
+      " and (case when jsonb_typeof(e.properties -> $5) = 'number' then (e.properties ->> $5)::numeric end) > $6::numeric)",
+    params: ['purchase', '2026-10-29T12:00:00.000Z', '2026-11-28T12:00:00.000Z', 'total', 50],
+    members: [1, 5],
+  },
+  { text: 'did not purchase', sql: `not ${purchaseExists})`, params: ['purchase'], members: [3, 4, 6] },
+  // Other counts: a grouped semi-join ...
+  {
+    text: 'did purchase at least 2 times within last 30 days where (total > 50)',
+    sql:
+      'p.id in (select e.profile_id from event e where e.namespace_id = $1 and e.type = $2 and e.occurred_at between $3 and $4' +
+      " and (case when jsonb_typeof(e.properties -> $5) = 'number' then (e.properties ->> $5)::numeric end) > $6::numeric" +
+      ' group by e.profile_id having count(*) >= $7)',
+    params: ['purchase', '2026-10-29T12:00:00.000Z', '2026-11-28T12:00:00.000Z', 'total', 50, 2],
+    members: [5],
+  },
+  // ... or its complement when zero events satisfy the count.
+  {
+    text: 'did purchase fewer than 2 times',
+    sql: 'not (p.id in (select e.profile_id from event e where e.namespace_id = $1 and e.type = $2 group by e.profile_id having count(*) >= $3))',
+    params: ['purchase', 2],
+    members: [2, 3, 4, 6],
+  },
+  {
+    text: 'did open exactly 2 times where (note != "x")',
+    sql:
+      'p.id in (select e.profile_id from event e where e.namespace_id = $1 and e.type = $2' +
+      " and (case when jsonb_typeof(e.properties -> $3) = 'string' then e.properties ->> $3 end) is distinct from $4" +
+      ' group by e.profile_id having count(*) = $5)',
+    params: ['open', 'note', 'x', 2],
+    members: [4],
+  },
+  // Nesting: `not` is pushed to the leaves (toCompileForm); `not did X` becomes NOT EXISTS.
+  {
+    text: 'not (first_name = "Ann" or (custom.score > 1 and did open))',
+    sql:
+      'p.first_name is distinct from $2 and (not coalesce((case when jsonb_typeof(p.custom -> $3) = \'number\' then (p.custom ->> $3)::numeric end) > $4::numeric, false)' +
+      ' or not exists (select 1 from event e where e.namespace_id = p.namespace_id and e.type = $5 and e.profile_id = p.id))',
+    params: ['Ann', 'score', 1, 'open'],
+    members: [2, 3, 5, 6],
+  },
+  // Edges: a non-integer or out-of-int range number is compared as numeric ...
+  { text: 'email_hash_number > 3000000000', sql: 'p.email_hash_number > $2::numeric', params: [3000000000], members: [] },
+  // ... the day after 9999-12-31 is a five-digit year for timestamptz, and after every canonical ISO text ...
+  {
+    text: 'last_email_sent after 9999-12-31 or custom.signup_date after 9999-12-31 or custom.signup_date on 9999-12-31',
+    sql: 'p.last_email_sent >= $2 or false or (p.custom ->> $3) collate "C" >= $4',
+    params: ['10000-01-01T00:00:00.000Z', 'signup_date', '9999-12-31T00:00:00.000Z'],
+    members: [],
+  },
+  // ... a count every profile satisfies is `true`, and a window covering every birthday needs only both parts set.
+  { text: 'did purchase at least 0 times', sql: 'true', params: [], members: [1, 2, 3, 4, 5, 6] },
+  { text: 'birthday within next 366 days', sql: '(p.birthday_month is not null and p.birthday_day is not null)', params: [], members: [1, 2, 3, 5] },
+  {
+    text: 'first_identified_date is set and custom.tier is not set',
+    sql: 'p.first_identified_at is not null and p.custom ->> $2 is null',
+    params: ['tier'],
+    members: [3, 4],
+  },
+];
+
+describeEachDatabase('compiled audience SQL (golden)', (getDb) => {
+  let tenant: Tenant;
+
+  beforeAll(async () => {
+    tenant = await createTenant(getDb());
+    await insertProfiles(scopeFor(getDb(), tenant).sql, tenant.id, GOLDEN_PROFILES);
+  });
+
+  test.each(GOLDENS.map((golden) => [golden.text, golden] as const))('%s', async (_text, golden) => {
+    const asOf = golden.asOf ? new Date(golden.asOf) : GOLDEN_AS_OF;
+    const { sql } = scopeFor(getDb(), tenant);
+    const query = compileText(golden.text, tenant.id, asOf);
+
+    expect(query.predicate).toEqual({ sql: golden.sql, params: [tenant.id, ...golden.params] });
+    expect(await runMembers(sql, query)).toEqual(golden.members);
+    expect(await runCount(sql, query)).toBe(golden.members.length);
+    expect(members(filterOf(golden.text), GOLDEN_PROFILES, { catalog, asOf })).toEqual(golden.members);
+  });
+
+  test('count, page and member wrap the predicate in the namespace', async () => {
+    const { sql } = scopeFor(getDb(), tenant);
+    const query = compileText('first_name != "Ann"', tenant.id, GOLDEN_AS_OF);
+    expect(query.count()).toEqual({
+      sql: 'select count(*)::bigint as count from profile p where p.namespace_id = $1 and (p.first_name is distinct from $2)',
+      params: [tenant.id, 'Ann'],
+    });
+    expect(query.page({ afterId: 2, limit: 2, select: 'p.id, p.first_name' })).toEqual({
+      sql: 'select p.id, p.first_name from profile p where p.namespace_id = $1 and (p.first_name is distinct from $2) and p.id > $3 order by p.id limit $4',
+      params: [tenant.id, 'Ann', 2, 2],
+    });
+    expect(query.member(3)).toEqual({
+      sql: 'select exists (select 1 from profile p where p.namespace_id = $1 and (p.first_name is distinct from $2) and p.id = $3) as member',
+      params: [tenant.id, 'Ann', 3],
+    });
+    const page = query.page({ afterId: 2, limit: 2, select: 'p.id, p.first_name' });
+    expect(await sql.rows(page.sql, page.params)).toEqual([
+      { id: 3, first_name: null },
+      { id: 4, first_name: '50% off' },
+    ]);
+    expect(await runMember(sql, query, 3)).toBe(true);
+    expect(await runMember(sql, query, 1)).toBe(false);
+    expect(await runMembers(sql, query, 2)).toEqual([2, 3, 4, 5, 6]);
+  });
+
+  test('statements and their parameter lists are frozen', () => {
+    const query = compileText('email_status in ("KNOWN")', tenant.id, GOLDEN_AS_OF);
+    for (const statement of [query.predicate, query.count(), query.member(1), query.page({ afterId: 0, limit: 1, select: 'p.id' })]) {
+      expect(Object.isFrozen(statement)).toBe(true);
+      expect(Object.isFrozen(statement.params)).toBe(true);
+    }
+    expect(Object.isFrozen(query)).toBe(true);
+  });
+});
