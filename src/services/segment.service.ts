@@ -1,6 +1,6 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { randomBytes } from 'node:crypto';
-import { compileAudience, membershipStatement, type AudienceQuery } from '../audience/compiler';
+import { AudienceCompileError, compileAudience, membershipStatement, type AudienceQuery } from '../audience/compiler';
 import type { FilterNode } from '../audience';
 import { SegmentRow, SegmentVersionRow } from '../db/entities';
 import { PROFILE_SELECT, type ProfileRecord } from '../db/profile.repository';
@@ -187,7 +187,14 @@ export class SegmentService {
       inlined = (await this.checked(target)).inlined!;
     }
     const catalog = namespaceCatalog(await this.customFields.list());
-    return compileAudience(inlined, { catalog, asOf, namespaceId: this.scope.tenant.id, normalizeEmail });
+    try {
+      return compileAudience(inlined, { catalog, asOf, namespaceId: this.scope.tenant.id, normalizeEmail });
+    } catch (error) {
+      // Fail closed, as a user error: something the validator let through cannot be compiled exactly
+      // (e.g. text PostgreSQL cannot store, or an instant outside years 1–9999).
+      if (error instanceof AudienceCompileError) throw AppError.invalid(['definition'], error.message, error.code);
+      throw error;
+    }
   }
 
   /** A definition that must be valid: BAD_USER_INPUT listing every problem otherwise. */

@@ -159,3 +159,11 @@ describeEachApp('segments over HTTP', (getApp) => {
     expect(explained.explainSegment.plan).toMatch(/Scan|Aggregate/);
   });
 });
+
+describeEachApp('segments that cannot compile', (getApp) => {
+  test('a value PostgreSQL cannot store fails closed as BAD_USER_INPUT, not an internal error', async () => {
+    const { client } = await newNamespace(getApp().url);
+    const result = await client.request(PreviewSegmentDocument, { definition: { filter: { field: 'first_name', op: 'eq', value: 'a\u0000b' } } });
+    expect(result.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
+  });
+});
