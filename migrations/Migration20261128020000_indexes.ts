@@ -4,6 +4,8 @@ import { Migration } from '@mikro-orm/migrations';
  * Indexes for audience segments, derived from the plans of the reference segments in
  * `npm run bench` (docs/performance.md explains each one: the segment shapes it serves, what it
  * saves, and its write cost). Exported so the benchmark and the index tests use the same list.
+ * Event conditions are served by the foundation's `event_type_profile_time_idx`; a time-ordered
+ * event index was measured and rejected (docs/performance.md).
  */
 export const SEGMENT_INDEXES = [
   {
@@ -15,11 +17,6 @@ export const SEGMENT_INDEXES = [
     name: 'profile_last_purchase_idx',
     table: 'profile',
     definition: 'create index profile_last_purchase_idx on profile (namespace_id, last_purchase_date)',
-  },
-  {
-    name: 'event_type_time_idx',
-    table: 'event',
-    definition: 'create index event_type_time_idx on event (namespace_id, type, occurred_at)',
   },
 ] as const;
 

@@ -1,0 +1,135 @@
+import { DEFAULT_SEED } from './dataset';
+
+/** The flags of `npm run bench -- …`. */
+export interface BenchArgs {
+  readonly profiles: number;
+  readonly eventsPerProfile: number;
+  readonly seed: number;
+  readonly target: 'postgres' | 'pglite' | 'both';
+  readonly databaseUrl: string;
+  readonly pgliteProfiles: number;
+  readonly pgliteDir: string;
+  readonly suites: readonly Suite[];
+  readonly segments?: readonly string[];
+  readonly runs: number;
+  readonly httpSeconds: number;
+  readonly httpConnections: readonly number[];
+  readonly poolSize: number;
+  readonly ingestBatches: number;
+  readonly profileBatches: number;
+  readonly compare: boolean;
+  readonly breakdown: boolean;
+  readonly regenerate: boolean;
+  readonly out: string;
+  readonly reference: boolean;
+  /** New indexes to drop for this run (rebuilt afterwards), to measure without them. */
+  readonly dropIndexes: readonly string[];
+  /** Candidate indexes (`create index …` statements) to add for this run (dropped afterwards). */
+  readonly addIndexes: readonly string[];
+}
+
+export const SUITES = ['segments', 'http', 'ingest', 'plan-cache'] as const;
+export type Suite = (typeof SUITES)[number];
+
+export const USAGE = `npm run bench -- [flags]
+
+Data set (deterministic; reused when the same flags were generated before):
+  --profiles N            profiles on PostgreSQL, over 4 namespaces (one holds 70%)   default 20000
+  --events-per-profile N  mean events per profile (skewed)                             default 10
+  --seed N                generator seed                                               default ${DEFAULT_SEED}
+  --regenerate            drop and generate again even if the data set matches
+
+Targets:
+  --target T              postgres | pglite | both                                     default both
+  --database-url URL      bench database on a PostgreSQL server (created, and dropped and
+                          created again when it holds another data set)
+                          default $BENCH_DATABASE_URL or postgres://postgres@127.0.0.1:5432/bench_audience
+  --pglite-profiles N     size of the embedded PGlite data set        default min(--profiles, 100000)
+  --pglite-dir DIR        where PGlite data sets live                  default bench/.data
+
+Suites:
+  --suites LIST           segments,http,ingest,plan-cache              default all of them
+  --segments LIST         only these reference segments (keys, see bench/reference-segments.ts)
+  --runs N                timed runs per statement (after one warm-up)  default 7
+  --http-seconds N        seconds per load level                        default 10
+  --http-connections LIST concurrent connections                        default 1,10,50
+  --pool-size N           server connection pool (DB_POOL_SIZE)         default 10
+  --ingest-batches N      trackEvents batches of 1,000 per phase        default 10
+  --profile-batches N     upsertProfiles batches of 1,000 per phase     default 3
+  --no-compare            skip the ingest run without the new indexes
+  --drop-indexes LIST     run every suite without these indexes (rebuilt afterwards), e.g.
+                          profile_last_purchase_idx, to measure what an index buys
+  --add-index SQL         run every suite with a candidate index (repeatable; dropped afterwards),
+                          e.g. "create index event_type_time_idx on event (namespace_id, type, occurred_at)"
+  --ingest-breakdown      also measure ingest with each new index dropped alone
+
+Output:
+  --out DIR               results folder                                default bench/results
+  --reference             also copy the Markdown summary to bench/REFERENCE.md
+  --render FILE.json      only re-render the Markdown summary of an earlier run
+  --help`;
+
+function positive(name: string, raw: string | undefined): number {
+  const n = Number(raw);
+  if (!raw || !Number.isInteger(n) || n < 1) throw new Error(`${name} takes a whole number of at least 1 (got ${JSON.stringify(raw)})`);
+  return n;
+}
+
+function list(name: string, raw: string | undefined): string[] {
+  if (!raw) throw new Error(`${name} takes a comma-separated list`);
+  return raw.split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+/** Parses argv (without node and the script); throws with a message on a bad flag. */
+export function parseArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): BenchArgs | 'help' {
+  const flags = new Map<string, string | undefined>();
+  const addIndexes: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (!arg.startsWith('--')) throw new Error(`unexpected argument "${arg}"`);
+    const at = arg.indexOf('=');
+    const name = at < 0 ? arg.slice(2) : arg.slice(2, at);
+    const inline = at < 0 ? undefined : arg.slice(at + 1);
+    const boolean = ['regenerate', 'no-compare', 'ingest-breakdown', 'reference', 'help'].includes(name);
+    const value = boolean ? 'true' : (inline ?? argv[++i]);
+    if (name === 'add-index') {
+      if (!value || !/^\s*create\s+index\s+[a-z_][a-z0-9_]*\s+on\s/i.test(value)) throw new Error('--add-index takes a "create index <name> on …" statement');
+      addIndexes.push(value);
+    }
+    flags.set(name, value);
+  }
+  if (flags.has('help')) return 'help';
+  const known = new Set(['profiles', 'events-per-profile', 'seed', 'target', 'database-url', 'pglite-profiles', 'pglite-dir', 'suites', 'segments', 'runs',
+    'http-seconds', 'http-connections', 'pool-size', 'ingest-batches', 'profile-batches', 'no-compare', 'ingest-breakdown', 'regenerate', 'out', 'reference', 'drop-indexes', 'add-index']);
+  for (const name of flags.keys()) if (!known.has(name)) throw new Error(`unknown flag --${name}; see --help`);
+  const get = (name: string) => flags.get(name);
+  const profiles = get('profiles') ? positive('--profiles', get('profiles')) : 20_000;
+  const target = (get('target') ?? 'both') as BenchArgs['target'];
+  if (!['postgres', 'pglite', 'both'].includes(target)) throw new Error(`--target is postgres, pglite or both (got "${target}")`);
+  const suites = (get('suites') ? list('--suites', get('suites')) : [...SUITES]) as Suite[];
+  for (const suite of suites) if (!SUITES.includes(suite)) throw new Error(`unknown suite "${suite}"; the suites are ${SUITES.join(', ')}`);
+  return {
+    profiles,
+    eventsPerProfile: get('events-per-profile') ? positive('--events-per-profile', get('events-per-profile')) : 10,
+    seed: get('seed') ? positive('--seed', get('seed')) : DEFAULT_SEED,
+    target,
+    databaseUrl: get('database-url') ?? env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/bench_audience',
+    pgliteProfiles: get('pglite-profiles') ? positive('--pglite-profiles', get('pglite-profiles')) : Math.min(profiles, 100_000),
+    pgliteDir: get('pglite-dir') ?? 'bench/.data',
+    suites,
+    ...(get('segments') ? { segments: list('--segments', get('segments')) } : {}),
+    runs: get('runs') ? positive('--runs', get('runs')) : 7,
+    httpSeconds: get('http-seconds') ? positive('--http-seconds', get('http-seconds')) : 10,
+    httpConnections: get('http-connections') ? list('--http-connections', get('http-connections')).map((c) => positive('--http-connections', c)) : [1, 10, 50],
+    poolSize: get('pool-size') ? positive('--pool-size', get('pool-size')) : 10,
+    ingestBatches: get('ingest-batches') ? positive('--ingest-batches', get('ingest-batches')) : 10,
+    profileBatches: get('profile-batches') ? positive('--profile-batches', get('profile-batches')) : 3,
+    compare: !flags.has('no-compare'),
+    breakdown: flags.has('ingest-breakdown'),
+    regenerate: flags.has('regenerate'),
+    out: get('out') ?? 'bench/results',
+    reference: flags.has('reference'),
+    dropIndexes: get('drop-indexes') ? list('--drop-indexes', get('drop-indexes')) : [],
+    addIndexes,
+  };
+}

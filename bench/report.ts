@@ -1,0 +1,225 @@
+import { customIndexName } from '../src/db/custom-index.sql';
+import type { BenchArgs } from './cli';
+import { BENCH_CUSTOM_FIELDS } from './dataset';
+import type { HttpResult } from './http-suite';
+import type { IngestResult } from './ingest-suite';
+import type { JitRow, PlanCacheResult } from './plan-cache';
+import type { PlanSummary } from './plans';
+import { NOISE_FLOOR_MS, TARGET_RATIO, type SegmentSuiteResult } from './segment-suite';
+import { int, ms, ratio } from './stats';
+import { namespaceIdsFor, type DatasetSpec } from './targets';
+import type { GeneratedCounts } from './generate';
+
+export interface Machine {
+  readonly cpus: number;
+  readonly cpuModel: string;
+  readonly memoryGiB: number;
+  readonly platform: string;
+  readonly node: string;
+  readonly loadAverageAtStart: readonly number[];
+}
+
+export interface TargetResults {
+  readonly kind: 'postgres' | 'pglite';
+  readonly version: string;
+  readonly settings: Record<string, string>;
+  readonly dataset: { readonly spec: DatasetSpec; readonly counts: GeneratedCounts; readonly generated: boolean; readonly openSeconds: number };
+  readonly indexSizes: readonly { readonly name: string; readonly table: string; readonly bytes: number }[];
+  readonly tableSizes: readonly { readonly table: string; readonly bytes: number }[];
+  segments?: SegmentSuiteResult;
+  http?: HttpResult;
+  ingest?: IngestResult;
+  planCache?: PlanCacheResult;
+  jit?: readonly JitRow[];
+  readonly errors: { suite: string; error: string }[];
+}
+
+export interface BenchResults {
+  readonly version: 1;
+  readonly startedAt: string;
+  finishedAt: string;
+  readonly args: BenchArgs;
+  readonly machine: Machine;
+  postgres?: TargetResults;
+  pglite?: TargetResults;
+}
+
+/** Readable names for the hashed custom-field index names: `profile_custom_…_idx` → `custom(bench-main.loyalty_tier)`. */
+function indexLabels(seed: number): Map<string, string> {
+  const labels = new Map<string, string>();
+  for (const [slug, id] of Object.entries(namespaceIdsFor(seed))) {
+    for (const field of BENCH_CUSTOM_FIELDS) labels.set(customIndexName(id, field.key), `custom(${slug}.${field.key})`);
+  }
+  return labels;
+}
+
+let LABELS = new Map<string, string>();
+
+/** Replaces hashed index names by their labels. */
+function readable(text: string): string {
+  return text.replace(/profile_custom_[0-9a-f]{24}_idx/g, (name) => LABELS.get(name) ?? name);
+}
+
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(bytes < 10 * 1024 * 1024 ? 1 : 0)} MB`;
+
+function planCell(plan: PlanSummary): string {
+  const parts = [...(plan.indexes.length ? [readable(plan.indexes.join(', '))] : []), ...(plan.seqScans.length ? [`seq scan ${plan.seqScans.join(', ')}`] : [])];
+  return parts.join('; ') || '—';
+}
+
+function segmentsSection(title: string, result: SegmentSuiteResult): string[] {
+  const lines = [
+    `## ${title}`,
+    '',
+    `Namespace \`${result.namespace}\`: ${int(result.profilesInNamespace)} profiles, ${int(result.eventsInNamespace)} events. asOf ${result.asOf}. ` +
+      `Median of ${result.runs} runs after a warm-up, compiled and hand-written alternating in one session. Page = first page of 100 members ` +
+      `(\`limit 101\`, keyset by id, the service's column list). Target: compiled ≤ ${TARGET_RATIO}× hand-written.`,
+    '',
+    '| segment | covers | count: compiled | hand | ratio | page: compiled | hand | ratio | members | same count / page | service count | compiled count plan reads |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---|',
+  ];
+  for (const s of result.segments) {
+    const flag = (v: 'meets' | 'noise' | 'miss' | undefined, ok: boolean) => (v === 'noise' ? ' ≈' : v === 'miss' || (!v && !ok) ? ' ✗' : '');
+    lines.push(
+      `| \`${s.key}\` | ${s.covers} | ${ms(s.compiled.countMs)} | ${ms(s.hand.countMs)} | ${ratio(s.ratio.count)}${flag(s.verdict?.count, s.meetsTarget.count)} | ` +
+        `${ms(s.compiled.pageMs)} | ${ms(s.hand.pageMs)} | ${ratio(s.ratio.page)}${flag(s.verdict?.page, s.meetsTarget.page)} | ${int(s.counts.compiled)} | ` +
+        `${s.sameCount ? 'yes' : `**no** (${s.counts.hand})`} / ${s.samePage ? 'yes' : '**no**'} | ${ms(s.serviceCountMs)} | ${planCell(s.plans.compiledCount)} |`,
+    );
+  }
+  lines.push('', `Times in ms. ✗ = misses the target (docs/performance.md gives the reasons); ≈ = over ${TARGET_RATIO}× by the medians but within noise ` +
+    `(medians less than ${NOISE_FLOOR_MS} ms apart, or the fastest runs within the target). "service count" is \`SegmentService.count\` end to end (validation, catalog, compile, statement).`);
+  const naive = result.segments.filter((s) => s.counts.naive !== undefined);
+  for (const s of naive) lines.push('', `Naive SQL for \`${s.key}\` counts ${int(s.counts.naive!)} instead of ${int(s.counts.compiled)}: ${s.counts.naiveNote}.`);
+  if (result.errors.length) lines.push('', ...result.errors.map((e) => `- **${e.key} failed**: ${e.error}`));
+  lines.push('', '<details><summary>Plan shapes (EXPLAIN ANALYZE, BUFFERS)</summary>', '');
+  for (const s of result.segments) {
+    lines.push(`**${s.key}** — \`${s.text.replace(/\s+/g, ' ')}\``, '');
+    for (const [label, plan] of [['compiled count', s.plans.compiledCount], ['hand count', s.plans.handCount], ['compiled page', s.plans.compiledPage], ['hand page', s.plans.handPage]] as const) {
+      lines.push(`- ${label} (${ms(plan.executionMs)} ms, ${int(plan.sharedHit)} hit / ${int(plan.sharedRead)} read): ${readable(plan.outline)}`);
+    }
+    lines.push('');
+  }
+  lines.push('</details>', '');
+  return lines;
+}
+
+function httpSection(http: HttpResult): string[] {
+  const lines = [
+    '## GraphQL reads over HTTP (PostgreSQL)',
+    '',
+    `\`ProfilePage\` (schema/operations/profiles.graphql): 100 profiles with phones, channels, dimensions, reserved fields and their latest 5 events, ` +
+      `${int(http.bytesPerResponse)} bytes per response, rotating over ${http.statements.pages.length} pages. The real server (\`createApp\`, pool ${http.poolSize}) in a child process, autocannon in the parent.`,
+    '',
+    `SQL statements per request: **${http.statements.max}** (${http.statements.constant ? 'constant: the same for every page and for a page of one profile' : `not constant: ${[...new Set(http.statements.pages)].join(', ')}; page of one: ${http.statements.pageOfOne}`}).`,
+    '',
+    '| connections | req/s | p50 ms | p99 ms | mean ms | requests | errors / non-2xx / GraphQL errors |',
+    '|---:|---:|---:|---:|---:|---:|---|',
+    ...http.levels.map((l) => `| ${l.connections} | ${l.requestsPerSecond.toFixed(1)} | ${l.latencyP50Ms} | ${l.latencyP99Ms} | ${l.latencyMeanMs.toFixed(1)} | ${int(l.requests)} | ${l.errors} / ${l.non2xx} / ${l.graphqlErrors} |`),
+  ];
+  if (http.comparable) {
+    const c = http.comparable;
+    lines.push('', `For the PostGraphile comparison (a filtered connection with totalCount): \`SegmentMembers\` — count and first 10 members of the saved segment \`${c.segment}\` — ` +
+      `at ${c.connections} connections: **${c.requestsPerSecond.toFixed(1)} req/s, p50 ${c.latencyP50Ms} ms, p99 ${c.latencyP99Ms} ms** (${c.statements} statements per request).`);
+  }
+  lines.push('');
+  return lines;
+}
+
+function ingestSection(title: string, ingest: IngestResult): string[] {
+  const row = (label: string, r: IngestResult['withIndexes']) =>
+    `| ${label} | ${int(r.eventsPerSecond)} | ${ms(r.batchMedianMs)} | ${int(r.profilesPerSecond)} | ${ms(r.profileBatchMedianMs)} |`;
+  const lines = [
+    `## ${title}`,
+    '',
+    `\`EventService.track\` (the \`trackEvents\` path: validation, identity resolution by email, insert, reserved-field fold) in batches of ${ingest.batchSize} naming existing profiles of \`${ingest.namespace}\`, ` +
+      `${int(ingest.withIndexes.events)} events per phase; and \`ProfileService.upsertMany\` creating new profiles with custom values in batches of ${ingest.batchSize}.`,
+    '',
+    '| indexes | events/s | ms per 1,000 events | new profiles/s | ms per 1,000 profiles |',
+    '|---|---:|---:|---:|---:|',
+    row('all (migrations + custom-field indexes)', ingest.withIndexes),
+  ];
+  for (const b of ingest.breakdown) lines.push(row(b.label, b.run));
+  if (ingest.withoutNewIndexes) lines.push(row(`without the ${ingest.droppedIndexes.length} new indexes`, ingest.withoutNewIndexes));
+  if (ingest.withIndexesAgain) lines.push(row('all, again (after rebuilding)', ingest.withIndexesAgain));
+  if (ingest.relativeThroughput !== undefined) lines.push('', `Event ingest with every index runs at **${(ingest.relativeThroughput * 100).toFixed(0)}%** of the throughput without the new ones.`);
+  lines.push('');
+  return lines;
+}
+
+function planCacheSection(result: PlanCacheResult, jit: readonly JitRow[] | undefined): string[] {
+  const lines = [
+    '## plan_cache_mode',
+    '',
+    `Compiled count on \`${result.namespace}\` after five executions on \`${result.warmupNamespace}\`, median of ${result.runs}. ` +
+      'Unnamed = what the service sends (a custom plan every time); the others are named prepared statements.',
+    '',
+    '| segment | unnamed | named, auto | named, force_custom_plan | named, force_generic_plan | auto went generic? |',
+    '|---|---:|---:|---:|---:|---|',
+    ...result.rows.map((r) => {
+      const mode = (name: string) => r.modes.find((m) => m.mode === name)!;
+      return `| \`${r.segment}\` | ${ms(r.unnamedMs)} | ${ms(mode('auto').ms)} | ${ms(mode('force_custom_plan').ms)} | ${ms(mode('force_generic_plan').ms)} | ${mode('auto').genericPlans > 0 ? `yes (${mode('auto').genericPlans} generic)` : 'no'} |`;
+    }),
+    '',
+  ];
+  if (jit?.length) {
+    lines.push('## jit', '', 'Compiled count with the server default `jit = on` and with `jit = off` (session), alternating.', '', '| segment | jit on | jit off |', '|---|---:|---:|');
+    for (const r of jit) lines.push(`| \`${r.segment}\` | ${ms(r.jitOnMs)} | ${ms(r.jitOffMs)} |`);
+    lines.push('');
+  }
+  return lines;
+}
+
+function datasetLines(label: string, t: TargetResults): string[] {
+  const c = t.dataset.counts;
+  const ns = Object.entries(c.byNamespace).map(([slug, v]) => `${slug} ${int(v.profiles)}`).join(', ');
+  const gen = t.dataset.generated ? `generated in ${Object.values(c.seconds).reduce((a, b) => a + b, 0).toFixed(0)} s` : 'reused';
+  return [`| ${label} | ${t.version} | ${int(c.profiles)} (${ns}) | ${int(c.events)} | ${int(c.phones)} | ${gen} |`];
+}
+
+/** The Markdown summary of a run. */
+export function renderMarkdown(results: BenchResults): string {
+  LABELS = indexLabels(results.args.seed);
+  const m = results.machine;
+  const a = results.args;
+  const lines: string[] = [
+    `# Benchmark: ${results.startedAt.slice(0, 10)}`,
+    '',
+    `\`npm run bench -- --profiles ${a.profiles} --pglite-profiles ${a.pgliteProfiles} --runs ${a.runs} --target ${a.target} --suites ${a.suites.join(',')}\` ` +
+      `(seed ${a.seed}), ${results.startedAt} → ${results.finishedAt}.`,
+    '',
+    ...(a.dropIndexes?.length ? [`**Run without the indexes ${a.dropIndexes.map((i) => `\`${i}\``).join(', ')}** (dropped for the run, rebuilt after).`, ''] : []),
+    ...(a.addIndexes?.length ? [`**Run with candidate indexes**: ${a.addIndexes.map((i) => `\`${i}\``).join('; ')} (dropped after).`, ''] : []),
+    '| machine | |',
+    '|---|---|',
+    `| CPU | ${m.cpus} × ${m.cpuModel} |`,
+    `| memory | ${m.memoryGiB.toFixed(0)} GiB |`,
+    `| OS / Node | ${m.platform} / ${m.node} |`,
+    `| load average at start | ${m.loadAverageAtStart.map((l) => l.toFixed(2)).join(', ')} (other work ran on the machine: timings are indicative) |`,
+  ];
+  if (results.postgres) {
+    const s = results.postgres.settings;
+    lines.push(`| PostgreSQL | ${results.postgres.version} (${Object.entries(s).map(([k, v]) => `${k}=${v}`).join(', ')}) |`);
+  }
+  if (results.pglite) lines.push(`| PGlite | ${results.pglite.version} |`);
+  lines.push('', '| data set | version | profiles (by namespace) | events | phones | |', '|---|---|---|---:|---:|---|');
+  if (results.postgres) lines.push(...datasetLines('PostgreSQL', results.postgres));
+  if (results.pglite) lines.push(...datasetLines('PGlite', results.pglite));
+  lines.push('');
+  const pg = results.postgres;
+  if (pg?.segments) lines.push(...segmentsSection('Segments on PostgreSQL', pg.segments));
+  if (pg?.http) lines.push(...httpSection(pg.http));
+  if (pg?.ingest) lines.push(...ingestSection('Ingest on PostgreSQL', pg.ingest));
+  if (pg?.planCache) lines.push(...planCacheSection(pg.planCache, pg.jit));
+  const lite = results.pglite;
+  if (lite?.segments) lines.push(...segmentsSection('Segments on PGlite (the embedded default)', lite.segments));
+  if (lite?.ingest) lines.push(...ingestSection('Ingest on PGlite', lite.ingest));
+  for (const t of [pg, lite]) {
+    if (!t) continue;
+    if (t.indexSizes.length) {
+      lines.push(`## Index and table sizes (${t.kind})`, '', '| index | table | size |', '|---|---|---:|', ...t.indexSizes.map((i) => `| ${readable(i.name)} | ${i.table} | ${mb(i.bytes)} |`));
+      lines.push('', `Tables: ${t.tableSizes.map((x) => `${x.table} ${mb(x.bytes)}`).join(', ')}.`, '');
+    }
+    if (t.errors.length) lines.push(`## Errors (${t.kind})`, '', ...t.errors.map((e) => `- ${e.suite}: ${e.error}`), '');
+  }
+  return `${lines.join('\n')}\n`;
+}
