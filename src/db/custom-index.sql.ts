@@ -32,7 +32,8 @@ export async function syncCustomIndex(sql: Sql, namespaceId: string, key: string
     return;
   }
   const build = async (concurrently: boolean) => {
-    const template = `create index ${concurrently ? 'concurrently ' : ''}if not exists %1$I on profile (${EXPRESSIONS[type]}) where namespace_id = %3$L`;
+    // Only rows with a value: every indexed comparison implies `expr is not null`, and a smaller index is cheaper to keep.
+    const template = `create index ${concurrently ? 'concurrently ' : ''}if not exists %1$I on profile (${EXPRESSIONS[type]}) where namespace_id = %3$L and ${EXPRESSIONS[type]} is not null`;
     const ddl = await sql.one<{ ddl: string }>(`select format($1::text, $2::text, $3::text, $4::text) as ddl`, [template, name, key, namespaceId]);
     await sql.execute(ddl!.ddl);
   };

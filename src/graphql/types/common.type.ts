@@ -1,6 +1,6 @@
 import { Field, ObjectType } from 'type-graphql';
 
-@ObjectType({ description: 'One problem with the input: where (a path into the request) and what was wrong.' })
+@ObjectType({ description: 'One problem with the input: where (a path into the request) and what was wrong.', simpleResolvers: true })
 export class InputError {
   @Field(() => [String], { description: 'Path into the input, e.g. ["inputs", "3", "email"].' })
   path!: string[];
@@ -9,7 +9,7 @@ export class InputError {
   message!: string;
 }
 
-@ObjectType({ description: 'Relay page information for keyset pagination.' })
+@ObjectType({ description: 'Relay page information for keyset pagination.', simpleResolvers: true })
 export class PageInfo {
   @Field({ description: 'Whether another page follows.' })
   hasNextPage!: boolean;

@@ -6,7 +6,7 @@ import { PageInfo } from './common.type';
  * `@ObjectType({ description }) class ProfileConnection extends Connection(Profile, 'Profile', 'profiles') {}`
  */
 export function Connection<T extends object>(itemType: ClassType<T>, name: string, noun: string) {
-  @ObjectType(`${name}Edge`, { description: `An edge of a ${name} connection: one item and its cursor.` })
+  @ObjectType(`${name}Edge`, { description: `An edge of a ${name} connection: one item and its cursor.`, simpleResolvers: true })
   class Edge {
     @Field({ description: 'Opaque cursor of this edge; pass it as `after` to continue from here.' })
     cursor!: string;

@@ -3,7 +3,7 @@ import { ConsentChannelEnum, EmailStatusEnum, SmsOptInMethodEnum, SmsStatusEnum 
 import { DateTimeScalar, JSONObjectScalar } from '../scalars';
 import { Connection } from './connection.type';
 
-@ObjectType({ description: 'Fields maintained by the system from events; clients never write them.' })
+@ObjectType({ description: 'Fields maintained by the system from events; clients never write them.', simpleResolvers: true })
 export class ReservedFields {
   @Field(() => Int, { nullable: true, description: 'A number from 0 to 99 from a deterministic hash of the normalized email (first 4 bytes of SHA-256, unsigned big-endian, modulo 100), for holdout groups.' })
   emailHashNumber!: number | null;
@@ -27,7 +27,7 @@ export class ReservedFields {
   lastEmailSent!: Date | null;
 }
 
-@ObjectType({ description: 'Computed dimensions: usable in segments, never exported.' })
+@ObjectType({ description: 'Computed dimensions: usable in segments, never exported.', simpleResolvers: true })
 export class Dimensions {
   @Field(() => EmailStatusEnum, { nullable: true, description: 'The current email eligibility; null when no email is known.' })
   emailStatus!: string | null;
@@ -36,7 +36,7 @@ export class Dimensions {
   firstIdentifiedDate!: Date | null;
 }
 
-@ObjectType({ description: 'The email channel of a profile.' })
+@ObjectType({ description: 'The email channel of a profile.', simpleResolvers: true })
 export class EmailChannel {
   @Field({ description: 'The address, as given.' })
   address!: string;
@@ -54,7 +54,7 @@ export class EmailChannel {
   transactionalEligible!: boolean;
 }
 
-@ObjectType({ description: 'The SMS/MMS channel of one phone number.' })
+@ObjectType({ description: 'The SMS/MMS channel of one phone number.', simpleResolvers: true })
 export class SmsChannel {
   @Field({ description: 'The number in E.164.' })
   phone!: string;
@@ -87,7 +87,7 @@ export class Channels {
   email!: EmailChannel | null;
 }
 
-@ObjectType({ description: 'One eligibility change, for Customer 360.' })
+@ObjectType({ description: 'One eligibility change, for Customer 360.', simpleResolvers: true })
 export class ConsentChange {
   @Field(() => ID, { description: 'The ID of this change.' })
   id!: string;
@@ -117,7 +117,7 @@ export class ConsentChange {
   occurredAt!: Date;
 }
 
-@ObjectType({ description: 'A behavioural event of a profile.' })
+@ObjectType({ description: 'A behavioural event of a profile.', simpleResolvers: true })
 export class ProfileEvent {
   @Field(() => ID, { description: 'The event ID.' })
   id!: string;
