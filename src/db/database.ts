@@ -1,4 +1,4 @@
-import { MikroORM, DefaultLogger, type LogContext, type LoggerNamespace, type Options } from '@mikro-orm/core';
+import { MikroORM, DefaultLogger, type LogContext, type Options } from '@mikro-orm/core';
 import { Migrator } from '@mikro-orm/migrations';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { PGlite } from '@electric-sql/pglite';
@@ -90,4 +90,3 @@ async function openPGlite(dataDir: string): Promise<PGlite> {
   return db;
 }
 
-export type { LoggerNamespace };

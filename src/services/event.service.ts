@@ -59,10 +59,10 @@ export class EventService {
     const identities: (ProfileWrite | undefined)[] = checked.map((e) => (e && 'identity' in e.subject ? e.subject.identity : undefined));
     const identityOutcomes: UpsertOutcome[] = new Array(inputs.length);
     const pathFor = (i: number) => ['events', i];
-    const staged = await this.profiles.stageAll(identities.map((w) => w ?? {}), pathFor, identityOutcomes);
+    const staged = await this.profiles.stageAll(identities, pathFor, identityOutcomes);
 
     await inTransaction(this.scope, async (sql) => {
-      const resolved = await this.profiles.apply(sql, staged.map((s, i) => (identities[i] ? s : undefined)), 'API', pathFor);
+      const resolved = await this.profiles.apply(sql, staged, 'API', pathFor);
       const profileIdOf = await this.knownProfiles(sql, checked);
       const rows: EventRow[] = [];
       checked.forEach((event, index) => {

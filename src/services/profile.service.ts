@@ -67,10 +67,11 @@ export class ProfileService {
     return outcomes;
   }
 
-  /** Validates every write; invalid ones get their outcome now, valid ones come back staged. */
-  async stageAll(writes: readonly ProfileWrite[], pathFor: PathFor, outcomes: UpsertOutcome[]): Promise<(StagedProfile | undefined)[]> {
+  /** Validates every write; invalid ones get their outcome now, valid ones come back staged. Missing writes are skipped. */
+  async stageAll(writes: readonly (ProfileWrite | undefined)[], pathFor: PathFor, outcomes: UpsertOutcome[]): Promise<(StagedProfile | undefined)[]> {
     const ctx = { defaultRegion: this.scope.tenant.defaultRegion, customFields: await this.customFields.types() };
     return writes.map((write, i) => {
+      if (!write) return undefined;
       const result = stageProfile(write, ctx, pathFor(i));
       if (result.ok) return result.value;
       outcomes[i] = { ok: false, problems: result.problems, conflict: false };

@@ -1,5 +1,6 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { CheckedDefinition, SegmentRow } from '../../services';
+import { MAX_PREVIEW_SAMPLE } from '../../services/segment.service';
 import type { RequestContext } from '../context';
 import { parseProfileCursor, profileCursor } from '../cursors';
 import { AppError } from '../../domain/errors';
@@ -74,7 +75,7 @@ export class SegmentResolver {
     @Arg('sampleSize', () => Int, { defaultValue: 10, description: 'How many members to return, 0 to 100.' }) sampleSize: number,
     @Ctx() ctx: RequestContext,
   ): Promise<SegmentPreview> {
-    if (!Number.isInteger(sampleSize) || sampleSize < 0 || sampleSize > 100) throw AppError.invalid(['sampleSize'], `must be from 0 to 100 (got ${sampleSize})`);
+    if (!Number.isInteger(sampleSize) || sampleSize < 0 || sampleSize > MAX_PREVIEW_SAMPLE) throw AppError.invalid(['sampleSize'], `must be from 0 to ${MAX_PREVIEW_SAMPLE} (got ${sampleSize})`);
     const at = asOf ?? ctx.startedAt;
     const count = await ctx.services.segments.count(definition, at);
     const sample = sampleSize === 0 ? [] : (await ctx.services.segments.members(definition, at, sampleSize, 0)).profiles;
