@@ -4,6 +4,7 @@ import {
   eventTypeProblem, MAX_CLIENT_EVENT_ID_LENGTH, MAX_EVENT_PROPERTIES_BYTES, SCHEDULED_FOR_PROPERTY,
 } from './events';
 import type { ProfileWrite } from './profile-input';
+import { jsonProblems, textInputProblems } from './storable-text';
 
 /** An event as a client sends it. Exactly one of: `profileId`, or `email` and/or `phone`. */
 export interface EventInput {
@@ -32,11 +33,26 @@ export interface CheckedEvent {
 type Path = readonly (string | number)[];
 
 /**
- * Validates one event. Timestamps must be ISO 8601 with an offset (a bare date means midnight UTC).
+ * Validates one event. Text must be storable and properties nest at most `MAX_JSON_DEPTH` levels
+ * (`storable-text.ts`). Timestamps must be ISO 8601 with an offset (a bare date means midnight UTC).
  * An `email_scheduled` event's `scheduled_for` property, when present, must be such a timestamp too;
  * it is stored normalized to UTC.
  */
 export function checkEvent(input: EventInput, base: Path): { ok: true; value: CheckedEvent } | { ok: false; problems: InputProblem[] } {
+  // Text the database cannot store, and properties nested too deep, before anything else reads them.
+  const unstorable = [
+    ...textInputProblems([
+      [[...base, 'type'], input.type],
+      [[...base, 'created'], input.created],
+      [[...base, 'createdOverride'], input.createdOverride],
+      [[...base, 'clientEventId'], input.clientEventId],
+      [[...base, 'email'], input.email],
+      [[...base, 'phone'], input.phone],
+      [[...base, 'profileId'], typeof input.profileId === 'string' ? input.profileId : null],
+    ]),
+    ...(input.properties === undefined || input.properties === null ? [] : jsonProblems(input.properties, [...base, 'properties'])),
+  ];
+  if (unstorable.length) return { ok: false, problems: unstorable };
   const problems: InputProblem[] = [];
   const problem = (path: Path, message: string) => problems.push({ path: [...base, ...path], message });
 

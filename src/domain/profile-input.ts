@@ -3,6 +3,7 @@ import { coerceCustomValue, type CustomFieldType } from './custom-fields';
 import { checkEmail, emailHashNumber, emailProblem } from './email';
 import type { InputProblem } from './errors';
 import { checkPhone, phoneProblem } from './phone';
+import { jsonProblems, textInputProblem, textInputProblems } from './storable-text';
 import { hasControlCharacters, trimToNull } from './text';
 
 /** A profile write as a client sends it. Omitted fields stay as they are; `null` clears a field. */
@@ -64,6 +65,8 @@ export function stageProfile(
   ctx: StagingContext,
   base: Path,
 ): { ok: true; value: StagedProfile } | { ok: false; problems: InputProblem[] } {
+  const unstorable = unstorableProblems(write, base);
+  if (unstorable.length) return { ok: false, problems: unstorable };
   const problems: InputProblem[] = [];
   const problem = (path: Path, message: string) => problems.push({ path: [...base, ...path], message });
 
@@ -152,6 +155,20 @@ export function stageProfile(
       movePhones: write.movePhones ?? false,
     },
   };
+}
+
+/** Text the database cannot store, and custom JSON nested too deep: checked before anything else. */
+function unstorableProblems(write: ProfileWrite, base: Path): InputProblem[] {
+  return [
+    ...textInputProblems([
+      [[...base, 'email'], write.email],
+      [[...base, 'firstName'], write.firstName],
+      [[...base, 'lastName'], write.lastName],
+      [[...base, 'birthdayMonth'], typeof write.birthdayMonth === 'string' ? write.birthdayMonth : null],
+    ]),
+    ...(write.phones ?? []).flatMap((phone, i) => textInputProblem([...base, 'phones', i], phone) ?? []),
+    ...(write.custom ? jsonProblems(write.custom, [...base, 'custom']) : []),
+  ];
 }
 
 /** The identity key of a staged write: its normalized email, else its one phone. */

@@ -3,6 +3,7 @@ import { print } from 'graphql';
 import { randomBytes } from 'node:crypto';
 import { CreateNamespaceDocument } from '../generated/graphql';
 import { TEST_ADMIN_TOKEN } from './app';
+import { toJsonText } from './hostile';
 
 export interface GraphQLErrorJson {
   message: string;
@@ -34,7 +35,7 @@ export class GraphQLClient {
     const response = await fetch(this.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...(this.key ? { authorization: `Bearer ${this.key}` } : {}) },
-      body: JSON.stringify({ query: print(document), variables }),
+      body: toJsonText({ query: print(document), variables }),
     });
     const body = await response.text();
     const json = JSON.parse(body) as { data?: R | null; errors?: GraphQLErrorJson[] };
