@@ -8,6 +8,7 @@ import { RequestContext } from './graphql/context';
 import { createErrorFormatter } from './graphql/errors';
 import { buildAppSchema } from './graphql/schema';
 import { createHttpServer } from './http/server';
+import { createProcessServices, type ProcessServices } from './services';
 import { AuthService } from './services/auth.service';
 import { seedDemoIfEmpty } from './services/demo-seed';
 
@@ -27,6 +28,8 @@ export interface App {
   readonly server: Server;
   /** The demo namespace's key, when this start created it. */
   readonly demoKey: string | null;
+  /** What every request of this process shares (running exports, …). */
+  readonly shared: ProcessServices;
   close(): Promise<void>;
 }
 
@@ -40,6 +43,7 @@ export async function createApp(config: AppConfig, logger: Logger = consoleLogge
     await prepareSchema(db, config, logger);
     const demoKey = config.seedDemo ? await seedDemoIfEmpty(db.orm.em.fork(), logger) : null;
     const auth = new AuthService(config.adminToken);
+    const shared = createProcessServices();
     const apollo = new ApolloServer<RequestContext>({
       schema: await buildAppSchema(),
       formatError: createErrorFormatter(logger),
@@ -58,7 +62,7 @@ export async function createApp(config: AppConfig, logger: Logger = consoleLogge
       contextFor: async (authorization) => {
         const em = db.orm.em.fork();
         const caller = await auth.authenticate(authorization, em);
-        return new RequestContext(db.orm.em, caller, { keyRevoked: () => auth.forget() });
+        return new RequestContext(db.orm.em, caller, { keyRevoked: () => auth.forget() }, shared);
       },
     });
     await new Promise<void>((resolve, reject) => {
@@ -72,6 +76,7 @@ export async function createApp(config: AppConfig, logger: Logger = consoleLogge
       db,
       server,
       demoKey,
+      shared,
       close: async () => {
         await new Promise<void>((resolve) => {
           server.close(() => resolve());

@@ -88,3 +88,4 @@ export { print } from './printer';
 export { FilterTransformer } from './transformer';
 export type { FilterVisitor, SegmentLookup, ValidationContext, ValidationOptions, ValidationRule } from './validation/validation-context';
 export { specifiedRules, validate } from './validator';
+export { suggestionList } from './validation/suggestions';

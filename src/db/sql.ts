@@ -1,5 +1,8 @@
 import type { EntityManager } from '@mikro-orm/core';
 import type { AbstractSqlConnection, Knex } from '@mikro-orm/knex';
+import type { Writable } from 'node:stream';
+import type { Client as PgClient } from 'pg';
+import { copyOut, pgCopyDriver, pgliteCopyDriver } from './copy-out';
 import { PG_QUERY_TYPES, PGLITE_PARSERS } from './type-parsers';
 
 /** Counts the SQL statements one request runs, whichever path they take. */
@@ -25,7 +28,7 @@ interface PgClientLike {
 
 interface PGliteLike {
   waitReady: Promise<void>;
-  query(text: string, params: unknown[], options: { parsers: typeof PGLITE_PARSERS }): Promise<PgLikeResult>;
+  query(text: string, params: unknown[], options: { parsers: typeof PGLITE_PARSERS }): Promise<PgLikeResult & { blob?: Blob }>;
 }
 
 function isPGlite(conn: unknown): conn is PGliteLike {
@@ -77,6 +80,32 @@ export class Sql {
   async execute(text: string, params: readonly unknown[] = []): Promise<number> {
     const result = await this.run(text, params);
     return result.rowCount ?? result.affectedRows ?? 0;
+  }
+
+  /**
+   * `COPY (statement) TO STDOUT WITH (copyOptions)` into `sink`, which it ends; resolves with the
+   * rows copied. The statement's `$n` values never enter the SQL text (see `copy-out.ts`). Runs in
+   * its own read-only transaction on a connection of its own, so not inside `transaction()`.
+   * Streams with backpressure on PostgreSQL; on PGlite the output is held in memory first.
+   *
+   * @example await sql.copyOut({ sql: 'select id from profile p where p.namespace_id = $1', params: [ns] }, 'format csv', res)
+   */
+  async copyOut(statement: Statement, copyOptions: string, sink: Writable, timeoutMs = 3_600_000): Promise<number> {
+    if (this.em.getTransactionContext()) throw new Error('copyOut runs in a transaction of its own; call it outside transaction()');
+    const { client, conn } = await this.acquire();
+    if (this.stats) this.stats.statements++;
+    try {
+      if (isPGlite(conn)) {
+        const run = (text: string, params: readonly unknown[]) => conn.query(text, params.map(serializeParam), { parsers: PGLITE_PARSERS });
+        return await copyOut(pgliteCopyDriver(run), statement, copyOptions, sink, timeoutMs);
+      }
+      const pg = conn as PgClient & PgClientLike;
+      const run = async (text: string, params: readonly unknown[]) => (await pg.query({ text, values: params.map(serializeParam), types: PG_QUERY_TYPES })).rows;
+      const cancel = async (pid: number) => void (await this.rows('select pg_cancel_backend($1)', [pid]));
+      return await copyOut(pgCopyDriver(pg, run, cancel), statement, copyOptions, sink, timeoutMs);
+    } finally {
+      await client.releaseConnection(conn);
+    }
   }
 
   private async acquire(): Promise<{ client: { releaseConnection(c: unknown): Promise<unknown> }; conn: unknown }> {

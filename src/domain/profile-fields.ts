@@ -88,6 +88,17 @@ export const BUILT_IN_FIELDS: readonly ProfileFieldSpec[] = [
   },
 ];
 
+/**
+ * The one rule for what leaves the system in an audience export: a field is exported only when
+ * its spec says so AND it is not a dimension. A dimension added later (or one flagged exportable
+ * by mistake) therefore never leaks; `export-columns.ts` and the catalog API both ask here.
+ *
+ * @example isExportable(BUILT_IN_FIELDS.find((f) => f.name === 'email_status')!) // false
+ */
+export function isExportable(spec: ProfileFieldSpec): boolean {
+  return spec.exportable && spec.kind !== 'DIMENSION';
+}
+
 /** `loyalty_tier` → `loyaltyTier`. */
 export function camelCase(snake: string): string {
   return snake.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());

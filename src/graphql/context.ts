@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { AppError } from '../domain/errors';
-import { QueryStats, Sql, createRequestServices, type RequestServices } from '../services';
+import { QueryStats, Sql, createProcessServices, createRequestServices, type ProcessServices, type RequestServices } from '../services';
 import type { KeyIdentity } from '../services/api-key.service';
 import type { Authentication } from '../services/auth.service';
 import { NamespaceService } from '../services/namespace.service';
@@ -30,6 +30,7 @@ export class RequestContext {
     rootEm: EntityManager,
     readonly caller: Caller,
     readonly hooks: ContextHooks = { keyRevoked: () => undefined },
+    private readonly shared: ProcessServices = createProcessServices(),
   ) {
     this.em = rootEm.fork({ loggerContext: { queryStats: this.stats } });
   }
@@ -63,7 +64,7 @@ export class RequestContext {
         tenant: identity.tenant,
         role: identity.role,
         actor: `key:${identity.keyPrefix}`,
-      });
+      }, this.shared);
       this.scoped = { services, loaders: createLoaders(services) };
     }
     return this.scoped;

@@ -52,3 +52,17 @@ export function createErrorFormatter(logger: ErrorLogger) {
     return { message: 'Internal server error', locations: formatted.locations, path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
   };
 }
+
+const HTTP_STATUS: Readonly<Record<string, number>> = { BAD_USER_INPUT: 400, UNAUTHENTICATED: 401, FORBIDDEN: 403, NOT_FOUND: 404, CONFLICT: 409 };
+
+/**
+ * The same mapping for the plain HTTP routes (exports, downloads): an `AppError` becomes its
+ * status and a GraphQL-shaped error body; anything else is logged and is a bare 500.
+ *
+ * @example httpError(AppError.notFound('Segment', 'seg_x'), logger) // { status: 404, body: '{"errors":[…]}' }
+ */
+export function httpError(error: unknown, logger: ErrorLogger): { status: number; body: string } {
+  const formatted = createErrorFormatter(logger)({ message: 'Internal server error' }, error);
+  const code = String(formatted.extensions?.code ?? 'INTERNAL_SERVER_ERROR');
+  return { status: HTTP_STATUS[code] ?? 500, body: JSON.stringify({ errors: [{ message: formatted.message, extensions: formatted.extensions }] }) };
+}

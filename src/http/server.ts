@@ -1,6 +1,7 @@
 import { HeaderMap, type ApolloServer } from '@apollo/server';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { RequestContext } from '../graphql/context';
+import { handleExportRoute } from './exports.route';
 import { GRAPHIQL_HTML, loadGraphiqlAssets } from './graphiql';
 
 export const MAX_BODY_BYTES = 20 * 1024 * 1024;
@@ -37,6 +38,7 @@ export function createHttpServer(deps: HttpDeps): Server {
       if (req.method === 'GET' && !url.searchParams.has('query') && wantsHtml(req)) return sendPage(res);
       return graphql(req, res, url);
     }
+    if (path.startsWith('/exports/') && (await handleExportRoute(req, res, url, deps))) return;
     if (path === '/graphiql' || path === '/graphiql/') return sendPage(res);
     if (path.startsWith('/graphiql/assets/')) {
       const asset = assets.get(path.slice('/graphiql/assets/'.length));

@@ -2,6 +2,8 @@ import { AccessService } from './access.service';
 import { ConsentService } from './consent.service';
 import { CustomFieldService } from './custom-field.service';
 import { EventService } from './event.service';
+import { ExportMonitor } from './export-monitor';
+import { ExportService } from './export.service';
 import { ProfileService } from './profile.service';
 import { SegmentService } from './segment.service';
 import type { Scope } from './scope';
@@ -15,11 +17,22 @@ export interface RequestServices {
   readonly consent: ConsentService;
   readonly access: AccessService;
   readonly segments: SegmentService;
+  readonly exports: ExportService;
 }
 
-export function createRequestServices(scope: Scope): RequestServices {
+/** What the services of every request share in one process (built once, in the composition root). */
+export interface ProcessServices {
+  readonly exportMonitor: ExportMonitor;
+}
+
+export function createProcessServices(): ProcessServices {
+  return { exportMonitor: new ExportMonitor() };
+}
+
+export function createRequestServices(scope: Scope, shared: ProcessServices = createProcessServices()): RequestServices {
   const customFields = new CustomFieldService(scope);
   const profiles = new ProfileService(scope, customFields);
+  const segments = new SegmentService(scope, customFields);
   return {
     scope,
     customFields,
@@ -27,11 +40,14 @@ export function createRequestServices(scope: Scope): RequestServices {
     events: new EventService(scope, profiles),
     consent: new ConsentService(scope, profiles),
     access: new AccessService(scope),
-    segments: new SegmentService(scope, customFields),
+    segments,
+    exports: new ExportService(scope, segments, customFields, shared.exportMonitor),
   };
 }
 
 export type { Scope, Tenant } from './scope';
+export type { ExportMonitor, RunningExport } from './export-monitor';
+export type { ExportRequest, FormulaHandling, PreparedExport } from './export.service';
 export { QueryStats, Sql } from '../db/sql';
 export type { ConsentChangeRecord, EventRecord, PhoneRecord, ProfileRecord, TimeCursor } from '../db/profile.repository';
 export type { ApiKeyRow, CustomFieldRow, NamespaceRow, SegmentRow, SegmentVersionRow } from '../db/entities';

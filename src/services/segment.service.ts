@@ -174,6 +174,15 @@ export class SegmentService {
     return { sql: statement.sql, params: statement.params, plan: rows.map((r) => Object.values(r)[0]).join('\n') };
   }
 
+  /**
+   * The compiled query of a saved segment or a definition at `asOf`: the statement `count` runs and
+   * the predicate exports use, so an export has exactly `count(asOf)` rows.
+   */
+  async compiled(target: SegmentRow | SegmentDefinitionInput, asOf: Date): Promise<AudienceQuery> {
+    requirePermission(this.scope, 'read', 'evaluate segments');
+    return this.query(target, asOf);
+  }
+
   /** Compiles a saved segment or a definition; an invalid or stale one is an error, never "everyone". */
   private async query(target: SegmentRow | SegmentDefinitionInput, asOf: Date): Promise<AudienceQuery> {
     let inlined: FilterNode;

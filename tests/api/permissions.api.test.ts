@@ -15,10 +15,12 @@ const OPERATIONS: Record<Permission, (c: GraphQLClient, n: number) => Promise<Gr
   'imports:run': (c, n) => c.request(TrackEventsDocument, { events: [{ type: 'purchase', created: '2026-01-01T00:00:00Z', email: `i${n}@example.com` }] }),
   'apiKeys:manage': (c) => c.request(ApiKeysDocument),
   'segments:explain': (c) => c.request(ViewerDocument),
+  'exports:run': (c) => c.request(ViewerDocument),
+  'profiles:forget': (c) => c.request(ViewerDocument),
 };
 
 /** Permissions whose operations are not built yet run something every role may do. */
-const EVERYONE: readonly Permission[] = ['segments:write', 'segments:explain'];
+const EVERYONE: readonly Permission[] = ['segments:write', 'segments:explain', 'exports:run', 'profiles:forget'];
 
 describeEachApp('permission matrix over HTTP', (getApp) => {
   test.each(ROLES)('%s gets exactly the permissions of the matrix', async (role: Role) => {

@@ -5,7 +5,10 @@ import { OPERATORS, operatorsFor, type FieldDef, type FilterNode } from '../../s
 import type { EventNode, PropertyCondition, Value } from '../../src/audience/ast';
 import { compileAudience, membershipStatement, type AudienceQuery } from '../../src/audience/compiler';
 import { Database } from '../../src/db/database';
+import { exportPageStatement, exportStatement } from '../../src/db/export.sql';
 import { PROFILE_SELECT } from '../../src/db/profile.repository';
+import { exportColumnsFor } from '../../src/domain/export-columns';
+import { Writable } from 'node:stream';
 import type { CustomFieldRow } from '../../src/db/entities';
 import { createRequestServices } from '../../src/services';
 import { AuthService } from '../../src/services/auth.service';
@@ -116,6 +119,21 @@ describe('compiled audience statements', () => {
     expect(problems).toEqual([]);
   });
 
+  test('export statements (every column, both formats) are scoped to the namespace ($1)', () => {
+    const columns = exportColumnsFor(CUSTOM_FIELDS);
+    const problems: string[] = [];
+    for (const query of [...queries.slice(0, 80).map((q) => q.query), ...mixes]) {
+      for (const format of ['CSV', 'JSONL'] as const) {
+        const options = { columns, format, escapeFormulas: true };
+        for (const statement of [exportStatement(query.predicate, options), exportPageStatement(query.predicate, options, 10, 100)]) {
+          expect(statement.params[0]).toBe(NAMESPACE);
+          for (const p of checkNamespaceScope(statement.sql, { params: new Set([1]) })) problems.push(`${p.message}: ${statement.sql}`);
+        }
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
   test('membership statements are scoped to the namespace ($1)', () => {
     const statement = membershipStatement(queries.slice(0, 50).map((q, i) => ({ key: `seg_${i}`, query: q.query })), [1, 2, 3]);
     expect(statement.params[0]).toBe(NAMESPACE);
@@ -213,6 +231,13 @@ describe('statements the services send', () => {
       await services.segments.isMember(gold, anaId, asOf);
       await services.segments.segmentsOf([anaId], asOf);
       await services.segments.explain({ expression: 'email_status = "SUBSCRIBED" or birthday within next 7 days' }, asOf, true);
+      const sink = () => new Writable({ write: (_chunk, _encoding, done) => done() });
+      for (const paged of [true, false]) {
+        for (const format of ['CSV', 'JSONL'] as const) {
+          const prepared = await services.exports.prepare({ source: { kind: 'segment', segmentId: gold.id }, asOf, format }, { paged });
+          await prepared.writeTo(sink());
+        }
+      }
       await services.segments.delete(gold.id);
       await services.access.namespace();
       const key = await services.access.createKey('reader', 'VIEWER');
@@ -223,13 +248,27 @@ describe('statements the services send', () => {
 
     const problems: string[] = [];
     let checked = 0;
-    for (const statement of statements) {
+    let copies = 0;
+    let settings = new Set<number>();
+    for (const original of statements) {
+      let statement = original;
+      // COPY reads its values from settings made just before (copy-out.ts): check the setting that
+      // carries the namespace as if it were the parameter.
+      if (/^select set_config\('audience\.p1'/.test(statement.sql)) settings = new Set(statement.params.flatMap((p, i) => (p === tenant.id ? [i + 1] : [])));
+      if (/^copy \(/.test(statement.sql)) {
+        copies++;
+        statement = { sql: statement.sql.replace(/current_setting\('audience\.p(\d+)'\)::[a-z ]+(\[\])?/g, '$$$1'), params: [] };
+        for (const p of checkNamespaceScope(statement.sql, { params: settings })) problems.push(`${p.message}: ${statement.sql.replace(/\s+/g, ' ')}`);
+        continue;
+      }
+      if (/^prepare ag_copy_/.test(statement.sql)) continue; // only parsed, never run: its COPY twin is checked
       if (!touchesTenantTable(statement.sql) || CROSS_NAMESPACE.some((c) => c.pattern.test(statement.sql))) continue;
       checked++;
       const namespaceParams = new Set(statement.params.flatMap((p, i) => (p === tenant.id ? [i + 1] : [])));
       for (const p of checkNamespaceScope(statement.sql, { params: namespaceParams, literal: tenant.id })) problems.push(`${p.message}: ${statement.sql.replace(/\s+/g, ' ')}`);
     }
     expect(checked).toBeGreaterThan(60);
+    expect(copies).toBe(2);
     expect(problems).toEqual([]);
   }, 60_000);
 });

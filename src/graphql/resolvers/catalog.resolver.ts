@@ -1,5 +1,5 @@
 import { Arg, Ctx, Mutation, Query, Resolver } from 'type-graphql';
-import { BUILT_IN_FIELDS, camelCase, type ProfileFieldSpec } from '../../domain/profile-fields';
+import { BUILT_IN_FIELDS, camelCase, isExportable, type ProfileFieldSpec } from '../../domain/profile-fields';
 import type { RequestContext } from '../context';
 import { toCustomField } from '../mappers';
 import { CustomField, ProfileField } from '../types/catalog.type';
@@ -22,7 +22,7 @@ export class CatalogResolver {
       ...BUILT_IN_FIELDS.map((f) =>
         Object.assign(new ProfileField(), {
           name: f.name, graphqlName: f.graphqlName, graphqlPath: builtInPath(f), kind: f.kind, type: f.type,
-          enumValues: f.enumValues ? [...f.enumValues] : null, description: f.description, writable: f.writable, filterable: true, exportable: f.exportable,
+          enumValues: f.enumValues ? [...f.enumValues] : null, description: f.description, writable: f.writable, filterable: true, exportable: isExportable(f),
         }),
       ),
       ...custom.map((f) =>
