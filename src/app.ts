@@ -1,14 +1,19 @@
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { createHash, randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Server } from 'node:http';
 import type { AppConfig } from './config';
 import { Database } from './db/database';
 import { RequestContext } from './graphql/context';
 import { createErrorFormatter } from './graphql/errors';
 import { buildAppSchema } from './graphql/schema';
+import { createAdminServer, listenOnSocket } from './http/admin-server';
 import { createHttpServer } from './http/server';
 import { createProcessServices, type ProcessServices } from './services';
+import { isAdminOperation, runAdminOperation } from './services/admin-operations';
 import { AuthService } from './services/auth.service';
 import { seedDemoIfEmpty } from './services/demo-seed';
 
@@ -38,12 +43,14 @@ export interface App {
  * server, and wires them together. Everything the service needs comes through `config`.
  */
 export async function createApp(config: AppConfig, logger: Logger = consoleLogger): Promise<App> {
-  const db = await Database.open(config.database, { statementTimeoutMs: config.statementTimeoutMs, logQueries: config.logQueries });
+  const db = await Database.open(config.database, { statementTimeoutMs: config.statementTimeoutMs, logQueries: config.logQueries, command: 'serve' });
+  let admin: Server | undefined;
   try {
     await prepareSchema(db, config, logger);
     const demoKey = config.seedDemo ? await seedDemoIfEmpty(db.orm.em.fork(), logger) : null;
     const auth = new AuthService(config.adminToken);
     const shared = createProcessServices();
+    admin = await startAdminEndpoint(db, auth, logger);
     const apollo = new ApolloServer<RequestContext>({
       schema: await buildAppSchema(),
       formatError: createErrorFormatter(logger),
@@ -83,13 +90,44 @@ export async function createApp(config: AppConfig, logger: Logger = consoleLogge
           server.closeAllConnections();
         });
         await apollo.stop();
+        await closeServer(admin);
         await db.close();
       },
     };
   } catch (error) {
+    await closeServer(admin);
     await db.close();
     throw error;
   }
+}
+
+function closeServer(server: Server | undefined): Promise<void> {
+  return new Promise((resolve) => (server?.listening ? server.close(() => resolve()) : resolve()));
+}
+
+/** A Unix socket path for the admin endpoint: in the data directory, or in tmp when that path is too long. */
+export function adminSocketPath(dataDir: string): string {
+  const inDir = join(dataDir, 'admin.sock');
+  return Buffer.byteLength(inDir) <= 100 ? inDir : join(tmpdir(), `audience-graph-${createHash('sha256').update(dataDir).digest('hex').slice(0, 16)}.sock`);
+}
+
+/**
+ * A server that owns an embedded database serves the CLI's admin operations on a Unix socket and
+ * writes where to find it (and its token) into the data directory's lock file.
+ */
+async function startAdminEndpoint(db: Database, auth: AuthService, logger: Logger): Promise<Server | undefined> {
+  if (!db.lock) return undefined;
+  const token = randomBytes(32).toString('base64url');
+  const server = createAdminServer({
+    token,
+    logger,
+    run: async (name, input) =>
+      isAdminOperation(name) ? runAdminOperation(name, { em: db.orm.em.fork(), appliedMigrations: () => db.appliedMigrations(), keyRevoked: () => auth.forget() }, input) : undefined,
+  });
+  const path = adminSocketPath(db.lock.dataDir);
+  await listenOnSocket(server, path);
+  db.lock.advertise(path, token);
+  return server;
 }
 
 async function prepareSchema(db: Database, config: AppConfig, logger: Logger): Promise<void> {

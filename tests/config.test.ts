@@ -15,6 +15,12 @@ describe('configuration', () => {
     });
   });
 
+  test('SEED_DEMO defaults to true on the embedded database and to false on a PostgreSQL server', () => {
+    expect(loadConfig({}).seedDemo).toBe(true);
+    expect(loadConfig({ DATABASE_URL: 'postgres://u@db:5432/a' }).seedDemo).toBe(false);
+    expect(loadConfig({ DATABASE_URL: 'postgres://u@db:5432/a', SEED_DEMO: 'true' }).seedDemo).toBe(true);
+  });
+
   test('DATABASE_URL selects a PostgreSQL server', () => {
     expect(loadConfig({ DATABASE_URL: 'postgres://u@db:5432/a', DB_POOL_SIZE: '20', AUTO_MIGRATE: 'false' }).database).toEqual({ kind: 'postgres', url: 'postgres://u@db:5432/a', poolSize: 20 });
   });

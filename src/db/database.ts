@@ -3,8 +3,10 @@ import { Migrator } from '@mikro-orm/migrations';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { PGlite } from '@electric-sql/pglite';
 import { PGliteDriver } from 'mikro-orm-pglite';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { migrationsList } from '../../migrations';
+import { DataDirLock } from './data-dir-lock';
 import { ENTITIES } from './entities';
 import type { QueryStats } from './sql';
 
@@ -16,6 +18,16 @@ export interface DatabaseOptions {
   /** Per-statement time limit on the PostgreSQL server, in milliseconds. */
   readonly statementTimeoutMs?: number;
   readonly logQueries?: boolean;
+  /** What the opening process does (`serve`, `migrate`, …), recorded in the data directory's lock. */
+  readonly command?: string;
+}
+
+/** The database named by DATABASE_URL does not exist (it is never created implicitly). */
+export class MissingDatabaseError extends Error {
+  constructor(readonly database: string, server: string) {
+    super(`The database "${database}" does not exist on the PostgreSQL server ${server} (DATABASE_URL). It is never created implicitly: check the name, or create it first (createdb ${JSON.stringify(database)}).`);
+    this.name = 'MissingDatabaseError';
+  }
 }
 
 /** Counts EntityManager statements into the request's `QueryStats`, passed as logger context. */
@@ -35,6 +47,8 @@ export class Database {
     readonly orm: MikroORM,
     readonly target: DatabaseTarget,
     private readonly pglite: PGlite | undefined,
+    /** The exclusive lock on the PGlite data directory (none for `memory://` or a server). */
+    readonly lock: DataDirLock | undefined = undefined,
   ) {}
 
   static async open(target: DatabaseTarget, options: DatabaseOptions = {}): Promise<Database> {
@@ -57,16 +71,49 @@ export class Database {
         pool: { min: 0, max: target.poolSize ?? 10 },
         driverOptions: { connection: { options: `-c TimeZone=UTC -c statement_timeout=${timeout}` } },
       });
-      return new Database(orm, target, undefined);
+      const db = new Database(orm, target, undefined);
+      await db.checkServerDatabase();
+      return db;
     }
-    const pglite = await openPGlite(target.dataDir);
-    const orm = await MikroORM.init({
-      ...common,
-      driver: PGliteDriver,
-      dbName: 'postgres',
-      driverOptions: { connection: { pglite: () => pglite } },
-    });
-    return new Database(orm, target, pglite);
+    const memory = target.dataDir === 'memory://' || target.dataDir === '';
+    // The lock comes first: PGlite must never open a directory another process has open.
+    const lock = memory ? undefined : DataDirLock.acquire(target.dataDir, { command: options.command ?? 'open' });
+    try {
+      const pglite = await openPGlite(target.dataDir);
+      const orm = await MikroORM.init({
+        ...common,
+        driver: PGliteDriver,
+        dbName: 'postgres',
+        driverOptions: { connection: { pglite: () => pglite } },
+      });
+      return new Database(orm, target, pglite, lock);
+    } catch (error) {
+      lock?.release();
+      throw error;
+    }
+  }
+
+  private async checkServerDatabase(): Promise<void> {
+    try {
+      await this.orm.em.getConnection().execute('select 1');
+    } catch (error) {
+      await this.orm.close(true);
+      if ((error as { code?: string }).code === '3D000' && this.target.kind === 'postgres') {
+        const url = new URL(this.target.url);
+        throw new MissingDatabaseError(decodeURIComponent(url.pathname.slice(1)) || url.username || 'postgres', `${url.hostname}:${url.port || 5432}`);
+      }
+      throw error;
+    }
+  }
+
+  /** The names of the migrations this code knows, oldest first. */
+  static knownMigrations(): string[] {
+    return migrationsList.map((m) => m.name);
+  }
+
+  /** The names of the migrations applied, oldest first. */
+  async appliedMigrations(): Promise<string[]> {
+    return (await this.orm.getMigrator().getExecutedMigrations()).map((m) => m.name);
   }
 
   /** Applies pending migrations; returns the names applied. */
@@ -76,15 +123,29 @@ export class Database {
   }
 
   async close(): Promise<void> {
-    await this.orm.close(true);
-    if (this.pglite && !this.pglite.closed) await this.pglite.close();
+    try {
+      await this.orm.close(true);
+      if (this.pglite && !this.pglite.closed) await this.pglite.close();
+    } finally {
+      this.lock?.release();
+    }
   }
+}
+
+/**
+ * Where PGlite keeps its files inside DATA_DIR: `pgdata/`, so the lock file and the admin socket
+ * can sit beside it (PGlite's initdb refuses a directory that is not empty). A directory made by
+ * an earlier version, with PostgreSQL's files at the top, is used in place.
+ */
+export function pgliteDirectory(dataDir: string): string {
+  return existsSync(join(dataDir, 'PG_VERSION')) ? dataDir : join(dataDir, 'pgdata');
 }
 
 async function openPGlite(dataDir: string): Promise<PGlite> {
   const memory = dataDir === 'memory://' || dataDir === '';
-  if (!memory) mkdirSync(dataDir, { recursive: true });
-  const db = new PGlite(memory ? undefined : dataDir);
+  const dir = memory ? undefined : pgliteDirectory(dataDir);
+  if (dir) mkdirSync(dir, { recursive: true });
+  const db = new PGlite(dir);
   await db.waitReady;
   await db.exec(`set timezone = 'UTC'`);
   return db;
