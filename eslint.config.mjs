@@ -1,11 +1,11 @@
 // Lint: TypeScript rules plus the import direction of the pipeline
-//   http -> graphql -> services -> domain + db;  audience is a pure library.
+//   http -> graphql -> services -> jobs -> domain + db;  audience is a pure library.
 // A wrong-way import fails CI instead of waiting for review.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import importPlugin from 'eslint-plugin-import';
 
-const layers = ['domain', 'audience', 'db', 'services', 'graphql', 'http'];
+const layers = ['domain', 'audience', 'db', 'jobs', 'services', 'graphql', 'http'];
 const zone = (target, forbidden, why) => ({
   target: `./src/${target}`,
   from: forbidden.map((f) => (f.endsWith('.ts') ? `./src/${f}` : `./src/${f}`)),
@@ -29,10 +29,11 @@ export default tseslint.config(
           zones: [
             zone('domain', [...layers.filter((l) => l !== 'domain'), ...roots], 'domain is pure: it imports no other layer'),
             zone('audience', [...layers.filter((l) => l !== 'audience'), ...roots], 'audience is a pure library: it sees fields only through FieldCatalog'),
-            zone('db', ['services', 'graphql', 'http', 'audience', ...roots], 'db sits below services'),
+            zone('db', ['jobs', 'services', 'graphql', 'http', 'audience', ...roots], 'db sits below services'),
+            zone('jobs', ['services', 'graphql', 'http', 'audience', ...roots], 'the job runner sits below services: services register handlers and enqueue jobs'),
             zone('services', ['graphql', 'http', ...roots], 'services know nothing of GraphQL or HTTP'),
-            zone('graphql', ['db', 'http', ...roots], 'resolvers call services; they never touch the database'),
-            zone('http', ['db', 'services', 'domain', 'audience', ...roots], 'http only serves the GraphQL layer'),
+            zone('graphql', ['db', 'jobs', 'http', ...roots], 'resolvers call services; they never touch the database'),
+            zone('http', ['db', 'jobs', 'services', 'domain', 'audience', ...roots], 'http only serves the GraphQL layer'),
           ],
         },
       ],

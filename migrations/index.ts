@@ -2,6 +2,7 @@ import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261128000000_foundation } from './Migration20261128000000_foundation';
 import { Migration20261128010000_segments } from './Migration20261128010000_segments';
 import { Migration20261128020000_indexes } from './Migration20261128020000_indexes';
+import { Migration20261201140000_jobs } from './Migration20261201140000_jobs';
 
 /**
  * Every migration, in order. The runtime uses this list rather than scanning the folder, so the
@@ -12,4 +13,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261128000000_foundation', class: Migration20261128000000_foundation },
   { name: 'Migration20261128010000_segments', class: Migration20261128010000_segments },
   { name: 'Migration20261128020000_indexes', class: Migration20261128020000_indexes },
+  { name: 'Migration20261201140000_jobs', class: Migration20261201140000_jobs },
 ];

@@ -12,6 +12,7 @@ import { createErrorFormatter } from './graphql/errors';
 import { buildAppSchema } from './graphql/schema';
 import { createAdminServer, listenOnSocket } from './http/admin-server';
 import { createHttpServer } from './http/server';
+import { JobRunner } from './jobs';
 import { createProcessServices, type ProcessServices } from './services';
 import { isAdminOperation, runAdminOperation } from './services/admin-operations';
 import { AuthService } from './services/auth.service';
@@ -31,6 +32,8 @@ export interface App {
   readonly url: string;
   readonly db: Database;
   readonly server: Server;
+  /** The background job runner of this process (src/jobs); register handlers before it starts. */
+  readonly jobs: JobRunner;
   /** The demo namespace's key, when this start created it. */
   readonly demoKey: string | null;
   /** What every request of this process shares (running exports, …). */
@@ -45,11 +48,13 @@ export interface App {
 export async function createApp(config: AppConfig, logger: Logger = consoleLogger): Promise<App> {
   const db = await Database.open(config.database, { statementTimeoutMs: config.statementTimeoutMs, logQueries: config.logQueries, command: 'serve' });
   let admin: Server | undefined;
+  let jobs: JobRunner | undefined;
   try {
     await prepareSchema(db, config, logger);
+    jobs = await JobRunner.create(db, { logger, concurrency: config.jobConcurrency });
     const demoKey = config.seedDemo ? await seedDemoIfEmpty(db.orm.em.fork(), logger) : null;
     const auth = new AuthService(config.adminToken);
-    const shared = createProcessServices();
+    const shared = createProcessServices(jobs);
     admin = await startAdminEndpoint(db, auth, logger);
     const apollo = new ApolloServer<RequestContext>({
       schema: await buildAppSchema(),
@@ -76,12 +81,16 @@ export async function createApp(config: AppConfig, logger: Logger = consoleLogge
       server.once('error', reject);
       server.listen(config.port, config.host, () => resolve());
     });
+    // With JOB_CONCURRENCY=0 this process enqueues jobs but runs none (another process does).
+    if (config.jobConcurrency > 0) jobs.start();
+    const runner = jobs;
     const address = server.address() as AddressInfo;
     const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
     return {
       url: `http://${host}:${address.port}`,
       db,
       server,
+      jobs: runner,
       demoKey,
       shared,
       close: async () => {
@@ -89,12 +98,14 @@ export async function createApp(config: AppConfig, logger: Logger = consoleLogge
           server.close(() => resolve());
           server.closeAllConnections();
         });
+        await runner.stop();
         await apollo.stop();
         await closeServer(admin);
         await db.close();
       },
     };
   } catch (error) {
+    await jobs?.stop();
     await closeServer(admin);
     await db.close();
     throw error;

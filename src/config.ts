@@ -12,6 +12,8 @@ export interface AppConfig {
   readonly exposeQueryStats: boolean;
   readonly statementTimeoutMs: number;
   readonly logQueries: boolean;
+  /** Background jobs this process runs at once (0: it runs none; another process must). */
+  readonly jobConcurrency: number;
 }
 
 export class ConfigError extends Error {
@@ -37,6 +39,7 @@ export const CONFIG_VARIABLES = {
   EXPOSE_QUERY_STATS: 'Add an x-sql-statements header to GraphQL responses (true/false). Default false.',
   STATEMENT_TIMEOUT_MS: 'Per-statement time limit on a PostgreSQL server (100–3600000). Default 30000.',
   LOG_QUERIES: 'Log every SQL statement (true/false). Default false.',
+  JOB_CONCURRENCY: 'Background jobs (imports, feed runs, exports) this process runs at once (0–32). Default 4; 0 runs none here (another process must).',
 } as const;
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -89,5 +92,6 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): AppConfig {
     exposeQueryStats: flag(env, 'EXPOSE_QUERY_STATS', false),
     statementTimeoutMs: integer(env, 'STATEMENT_TIMEOUT_MS', 30_000, 100, 3_600_000),
     logQueries: flag(env, 'LOG_QUERIES', false),
+    jobConcurrency: integer(env, 'JOB_CONCURRENCY', 4, 0, 32),
   };
 }

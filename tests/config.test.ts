@@ -12,6 +12,7 @@ describe('configuration', () => {
       exposeQueryStats: false,
       statementTimeoutMs: 30000,
       logQueries: false,
+      jobConcurrency: 4,
     });
   });
 
@@ -31,6 +32,7 @@ describe('configuration', () => {
     [{ DATABASE_URL: 'mysql://x' }, 'Invalid configuration: DATABASE_URL must start with postgres:// or postgresql://'],
     [{ AUTO_MIGRATE: 'maybe' }, 'Invalid configuration: AUTO_MIGRATE must be true or false (got "maybe")'],
     [{ ADMIN_TOKEN: 'short' }, 'Invalid configuration: ADMIN_TOKEN must be at least 24 characters long'],
+    [{ JOB_CONCURRENCY: '64' }, 'Invalid configuration: JOB_CONCURRENCY must be a whole number from 0 to 32 (got "64")'],
   ])('%j is refused with a message naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(new ConfigError('', '').constructor as typeof ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

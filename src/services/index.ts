@@ -7,10 +7,13 @@ import { ExportService } from './export.service';
 import { ProfileService } from './profile.service';
 import { SegmentService } from './segment.service';
 import type { Scope } from './scope';
+import { JobQueue, JobSchedules } from '../jobs';
 
 /** The services of one request, sharing its scope (namespace, role, EntityManager fork). */
 export interface RequestServices {
   readonly scope: Scope;
+  /** What every request of the process shares (the job queue, …). */
+  readonly shared: ProcessServices;
   readonly customFields: CustomFieldService;
   readonly profiles: ProfileService;
   readonly events: EventService;
@@ -23,10 +26,19 @@ export interface RequestServices {
 /** What the services of every request share in one process (built once, in the composition root). */
 export interface ProcessServices {
   readonly exportMonitor: ExportMonitor;
+  /** The job queue of the runner in src/jobs: enqueue (in your transaction), read, cancel. */
+  readonly jobs: JobQueue;
+  /** Recurring jobs of the same runner. */
+  readonly schedules: JobSchedules;
 }
 
-export function createProcessServices(): ProcessServices {
-  return { exportMonitor: new ExportMonitor() };
+/**
+ * `runner` is the process's job runner (src/app.ts passes it). Without one (scripts, tests) jobs
+ * are still enqueued, and a runner in some process picks them up.
+ */
+export function createProcessServices(runner?: { readonly queue: JobQueue; readonly schedules: JobSchedules }): ProcessServices {
+  const jobs = runner?.queue ?? new JobQueue();
+  return { exportMonitor: new ExportMonitor(), jobs, schedules: runner?.schedules ?? new JobSchedules(jobs) };
 }
 
 export function createRequestServices(scope: Scope, shared: ProcessServices = createProcessServices()): RequestServices {
@@ -35,6 +47,7 @@ export function createRequestServices(scope: Scope, shared: ProcessServices = cr
   const segments = new SegmentService(scope, customFields);
   return {
     scope,
+    shared,
     customFields,
     profiles,
     events: new EventService(scope, profiles),

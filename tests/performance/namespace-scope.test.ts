@@ -14,7 +14,8 @@ import { createRequestServices } from '../../src/services';
 import { AuthService } from '../../src/services/auth.service';
 import { namespaceCatalog } from '../../src/services/field-catalog';
 import { createTenant, scopeFor } from '../support/tenants';
-import { checkNamespaceScope, touchesTenantTable } from './scope-checker';
+import { fastRunner, waitFor } from '../jobs/support/jobs';
+import { ALL_NAMESPACES_MARKER, checkNamespaceScope, touchesTenantTable } from './scope-checker';
 
 /**
  * Every statement is scoped to one namespace: a tenant table read or written without a namespace
@@ -174,6 +175,7 @@ async function capture(work: () => Promise<void>): Promise<{ sql: string; params
 const CROSS_NAMESPACE = [
   { pattern: /\bfrom\s+"?api_key"?\b[\s\S]*\bkey_hash"?\s*=/i, reason: 'authentication: an API key (by the hash of its secret) tells which namespace a request belongs to' },
   { pattern: /^\s*(create|drop)\s+index\b/i, reason: 'DDL of a per-namespace partial index (the namespace is in its predicate)' },
+  { pattern: ALL_NAMESPACES_MARKER, reason: 'the job runner: workers claim jobs of every namespace and keep their own rows by job ID' },
 ];
 
 describe('statements the services send', () => {
@@ -244,6 +246,22 @@ describe('statements the services send', () => {
       await services.access.listKeys();
       await new AuthService(null).authenticate(`Bearer ${key.secret}`, db.orm.em.fork());
       await services.access.revokeKey(key.row.id);
+      // The job runner: enqueue, run, read, list, cancel, schedules.
+      const runner = await fastRunner(db);
+      runner.register({ kind: 'scope.noop', run: async (ctx) => ctx.transaction(async () => 'done', { progress: 1 }) });
+      runner.start();
+      const sql = services.scope.sql;
+      const { job } = await runner.queue.enqueue(sql, { kind: 'scope.noop', namespaceId: tenant.id, singletonKey: `noop:${tenant.id}` });
+      await runner.queue.enqueue(sql, { kind: 'scope.noop', namespaceId: tenant.id, singletonKey: `noop:${tenant.id}` });
+      await waitFor(async () => (await runner.queue.get(sql, tenant.id, job.id))?.state === 'succeeded', 'the job');
+      const later = await runner.queue.enqueue(sql, { kind: 'scope.noop', namespaceId: tenant.id, runAt: new Date(Date.now() + 60_000) });
+      await runner.queue.cancel(sql, tenant.id, later.job.id);
+      await runner.queue.list(sql, tenant.id, 'scope.noop', 10, later.job.id);
+      await runner.schedules.upsert(sql, { name: `noop:${tenant.id}`, namespaceId: tenant.id, kind: 'scope.noop', cron: '* * * * * *' });
+      await runner.schedules.get(sql, tenant.id, `noop:${tenant.id}`);
+      await waitFor(async () => (await runner.queue.list(sql, tenant.id, 'scope.noop', 10)).length >= 3, 'a scheduled job');
+      await runner.schedules.remove(sql, tenant.id, `noop:${tenant.id}`);
+      await runner.stop();
     });
 
     const problems: string[] = [];
@@ -324,16 +342,23 @@ function filesUnder(dir: string): string[] {
   });
 }
 
-describe('SQL strings in src/db', () => {
+describe('SQL strings in src/db and src/jobs', () => {
   const root = join(__dirname, '..', '..');
-  const statements = filesUnder(join(root, 'src', 'db')).flatMap((file) =>
+  const all = ['db', 'jobs'].flatMap((folder) => filesUnder(join(root, 'src', folder))).flatMap((file) =>
     templateLiterals(readFileSync(file, 'utf8'))
-      .filter((text) => /^\s*(select|insert|update|delete|with|create temp table)\b/i.test(text) && touchesTenantTable(text))
+      .filter((text) => /^\s*(-- all namespaces: [^\n]*\n\s*)?(select|insert|update|delete|with|create temp table)\b/i.test(text) && touchesTenantTable(text))
       .map((text) => ({ file: relative(root, file), text })),
   );
+  const statements = all.filter((s) => !ALL_NAMESPACES_MARKER.test(s.text));
+  const everyNamespace = all.filter((s) => ALL_NAMESPACES_MARKER.test(s.text));
 
   test('there are statements to check', () => {
     expect(statements.length).toBeGreaterThan(25);
+  });
+
+  test('statements that serve every namespace are only the job runner\'s, each with its reason', () => {
+    expect(everyNamespace.length).toBeGreaterThan(5);
+    expect([...new Set(everyNamespace.map((s) => s.file))].every((f) => f.startsWith(join('src', 'jobs')))).toBe(true);
   });
 
   test.each(statements.map((s) => [s.file, s.text.replace(/\s+/g, ' ').slice(0, 90), s.text]))('%s: %s', (_file, _short, text) => {

@@ -11,7 +11,15 @@
  */
 export const TENANT_TABLES = [
   'profile', 'profile_phone', 'consent_change', 'profile_merge', 'event', 'custom_field', 'api_key', 'segment', 'segment_version', 'segment_dependency',
+  'job', 'job_schedule',
 ] as const;
+
+/**
+ * A statement that serves every namespace on purpose (the job runner's claims and its own
+ * bookkeeping by job ID) says so in a leading comment, `-- all namespaces: <why>`, so each one
+ * is visible in review.
+ */
+export const ALL_NAMESPACES_MARKER = /^\s*-- all namespaces: \S/;
 
 export interface ScopeProblem {
   readonly table: string;

@@ -27,6 +27,7 @@ export async function startTestApp(target: TestTarget, overrides: Partial<AppCon
     exposeQueryStats: true,
     statementTimeoutMs: 30_000,
     logQueries: false,
+    jobConcurrency: 4,
     ...overrides,
   };
   const app = await createApp(config, quiet);
