@@ -5,6 +5,7 @@ import { EventService } from './event.service';
 import { ExportMonitor } from './export-monitor';
 import { ExportService } from './export.service';
 import { ProfileService } from './profile.service';
+import { SegmentImpactService } from './segment-impact.service';
 import { SegmentService } from './segment.service';
 import type { Scope } from './scope';
 import { JobQueue, JobSchedules } from '../jobs';
@@ -20,6 +21,7 @@ export interface RequestServices {
   readonly consent: ConsentService;
   readonly access: AccessService;
   readonly segments: SegmentService;
+  readonly impact: SegmentImpactService;
   readonly exports: ExportService;
 }
 
@@ -54,6 +56,7 @@ export function createRequestServices(scope: Scope, shared: ProcessServices = cr
     consent: new ConsentService(scope, profiles),
     access: new AccessService(scope),
     segments,
+    impact: new SegmentImpactService(scope, segments),
     exports: new ExportService(scope, segments, customFields, shared.exportMonitor),
   };
 }
@@ -65,3 +68,4 @@ export { QueryStats, Sql } from '../db/sql';
 export type { ConsentChangeRecord, EventRecord, PhoneRecord, ProfileRecord, TimeCursor } from '../db/profile.repository';
 export type { ApiKeyRow, CustomFieldRow, NamespaceRow, SegmentRow, SegmentVersionRow } from '../db/entities';
 export type { CheckedDefinition, SegmentDefinitionInput } from './segment-definition';
+export type { SegmentImpact } from './segment-impact.service';

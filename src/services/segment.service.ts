@@ -1,7 +1,6 @@
-import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
 import { randomBytes } from 'node:crypto';
 import { AudienceCompileError, compileAudience, membershipStatement, type AudienceQuery } from '../audience/compiler';
-import type { FilterNode } from '../audience';
 import { SegmentRow, SegmentVersionRow } from '../db/entities';
 import { PROFILE_SELECT, type ProfileRecord } from '../db/profile.repository';
 import { SegmentRepository } from '../db/segment.repository';
@@ -15,6 +14,9 @@ import { SegmentDefinitions, toProblems, type CheckedDefinition, type SegmentDef
 
 export const MAX_SEGMENT_PAGE = 500;
 export const MAX_PREVIEW_SAMPLE = 100;
+
+/** What can be evaluated: a saved segment (its current definition), one of its stored versions, or a definition. */
+export type EvaluationTarget = SegmentRow | SegmentVersionRow | SegmentDefinitionInput;
 
 export interface SegmentInput {
   readonly name?: string | null;
@@ -67,25 +69,36 @@ export class SegmentService {
       createdBy: this.scope.actor,
       updatedBy: this.scope.actor,
     });
-    await this.save(row, checked.references);
-    return row;
+    return this.save(row, () => undefined, checked.references);
   }
 
-  async update(id: string, input: SegmentInput): Promise<SegmentRow> {
+  /**
+   * Changes a segment and keeps the previous version. With `expectedVersion`, a segment that was
+   * saved since (by someone else, or in another tab) is a CONFLICT naming the newer version and who
+   * saved it, so two marketers never silently overwrite each other. The row is locked while the new
+   * version is written, so concurrent saves each get their own version number.
+   */
+  async update(id: string, input: SegmentInput & { readonly expectedVersion?: number | null }): Promise<SegmentRow> {
     requirePermission(this.scope, 'segments:write', 'change segments');
-    const row = await this.get(id);
-    const checked = input.definition ? await this.checked(input.definition, id) : undefined;
-    if (input.name !== undefined && input.name !== null) row.name = this.name(input.name);
-    if (input.description !== undefined && input.description !== null) row.description = input.description.trim();
-    if (checked) {
-      row.definition = checked.normalized!;
-      row.text = checked.text!;
+    const expected = input.expectedVersion ?? null;
+    if (expected !== null && (!Number.isSafeInteger(expected) || expected < 1)) {
+      throw AppError.invalid(['input', 'expectedVersion'], `must be a version number of at least 1 (got ${expected})`);
     }
-    row.version += 1;
-    row.updatedBy = this.scope.actor;
-    row.updatedAt = new Date();
-    await this.save(row, checked?.references);
-    return row;
+    await this.get(id);
+    const name = input.name !== undefined && input.name !== null ? this.name(input.name) : undefined;
+    const checked = input.definition ? await this.checked(input.definition, id) : undefined;
+    return this.save(id, (row) => {
+      if (expected !== null && row.version !== expected) throw staleVersion(row, expected);
+      if (name !== undefined) row.name = name;
+      if (input.description !== undefined && input.description !== null) row.description = input.description.trim();
+      if (checked) {
+        row.definition = checked.normalized!;
+        row.text = checked.text!;
+      }
+      row.version += 1;
+      row.updatedBy = this.scope.actor;
+      row.updatedAt = new Date();
+    }, checked?.references);
   }
 
   async delete(id: string): Promise<SegmentRow> {
@@ -123,6 +136,17 @@ export class SegmentService {
     return this.scope.sql.em.find(SegmentVersionRow, { namespaceId: this.scope.tenant.id, segmentId: id }, { orderBy: { version: 'desc' } });
   }
 
+  /** One stored version of a segment; NOT_FOUND (saying which versions exist) otherwise. */
+  async version(id: string, version: number, path: readonly (string | number)[] = ['version']): Promise<SegmentVersionRow> {
+    const segment = await this.get(id);
+    if (!Number.isSafeInteger(version) || version < 1 || version > segment.version) {
+      throw AppError.invalid(path, `segment "${segment.name}" has versions 1 to ${segment.version} (got ${version})`);
+    }
+    const row = await this.scope.sql.em.findOne(SegmentVersionRow, { namespaceId: this.scope.tenant.id, segmentId: id, version });
+    if (!row) throw AppError.notFound('Segment version', `${id}@${version}`);
+    return row;
+  }
+
   async dependencies(id: string): Promise<{ dependsOn: string[]; usedBy: string[] }> {
     requirePermission(this.scope, 'read', 'read segments');
     const [dependsOn, usedBy] = await Promise.all([this.repo.dependencies(id), this.repo.dependents(id)]);
@@ -131,24 +155,24 @@ export class SegmentService {
 
   // ---- evaluation -------------------------------------------------------------------------
 
-  async count(target: SegmentRow | SegmentDefinitionInput, asOf: Date): Promise<number> {
+  async count(target: EvaluationTarget, asOf: Date): Promise<number> {
     requirePermission(this.scope, 'read', 'evaluate segments');
-    const statement = (await this.query(target, asOf)).count();
+    const statement = (await this.compiled(target, asOf)).count();
     const row = await this.scope.sql.one<{ count: number }>(statement.sql, statement.params);
     return Number(row?.count ?? 0);
   }
 
-  async members(target: SegmentRow | SegmentDefinitionInput, asOf: Date, first: number, afterId: number): Promise<{ profiles: ProfileRecord[]; hasMore: boolean }> {
+  async members(target: EvaluationTarget, asOf: Date, first: number, afterId: number): Promise<{ profiles: ProfileRecord[]; hasMore: boolean }> {
     requirePermission(this.scope, 'read', 'evaluate segments');
     if (!Number.isInteger(first) || first < 1 || first > MAX_SEGMENT_PAGE) throw AppError.invalid(['first'], `must be a whole number from 1 to ${MAX_SEGMENT_PAGE} (got ${first})`);
-    const statement = (await this.query(target, asOf)).page({ afterId, limit: first + 1, select: PROFILE_SELECT });
+    const statement = (await this.compiled(target, asOf)).page({ afterId, limit: first + 1, select: PROFILE_SELECT });
     const rows = await this.scope.sql.rows<ProfileRecord>(statement.sql, statement.params);
     return { profiles: rows.slice(0, first), hasMore: rows.length > first };
   }
 
   async isMember(target: SegmentRow, profileId: number, asOf: Date): Promise<boolean> {
     requirePermission(this.scope, 'read', 'evaluate segments');
-    const statement = (await this.query(target, asOf)).member(profileId);
+    const statement = (await this.compiled(target, asOf)).member(profileId);
     return Boolean((await this.scope.sql.one<{ member: boolean }>(statement.sql, statement.params))?.member);
   }
 
@@ -158,7 +182,7 @@ export class SegmentService {
     const all = await this.scope.sql.em.find(SegmentRow, { namespaceId: this.scope.tenant.id }, { orderBy: { name: 'asc' } });
     const result = new Map<number, SegmentRow[]>(profileIds.map((id) => [id, []]));
     if (all.length === 0 || profileIds.length === 0) return result;
-    const entries = await Promise.all(all.map(async (row) => ({ key: row.id, query: await this.query(row, asOf) })));
+    const entries = await Promise.all(all.map(async (row) => ({ key: row.id, query: await this.compiled(row, asOf) })));
     const statement = membershipStatement(entries, profileIds);
     const rows = await this.scope.sql.rows<{ key: string; profile_id: number }>(statement.sql, statement.params);
     const byId = new Map(all.map((r) => [r.id, r]));
@@ -169,35 +193,40 @@ export class SegmentService {
   /** The SQL of a definition and its plan (CLIENT_ADMIN). `analyze` runs the query to time it. */
   async explain(input: SegmentDefinitionInput, asOf: Date, analyze: boolean): Promise<{ sql: string; params: readonly unknown[]; plan: string }> {
     requirePermission(this.scope, 'segments:explain', 'explain segments');
-    const statement = (await this.query(input, asOf)).count();
+    const statement = (await this.compiled(input, asOf)).count();
     const rows = await this.scope.sql.rows<Record<string, string>>(`explain (${analyze ? 'analyze, buffers, ' : ''}format text) ${statement.sql}`, statement.params);
     return { sql: statement.sql, params: statement.params, plan: rows.map((r) => Object.values(r)[0]).join('\n') };
   }
 
   /**
-   * The compiled query of a saved segment or a definition at `asOf`: the statement `count` runs and
-   * the predicate exports use, so an export has exactly `count(asOf)` rows.
+   * The compiled query of a saved segment, one of its stored versions, or a definition at `asOf`:
+   * the statement `count` runs and the predicate exports use, so an export has exactly
+   * `count(asOf)` rows. `selfId` is the segment a definition is proposed for (cycle checks).
    */
-  async compiled(target: SegmentRow | SegmentDefinitionInput, asOf: Date): Promise<AudienceQuery> {
-    requirePermission(this.scope, 'read', 'evaluate segments');
-    return this.query(target, asOf);
+  async compiled(target: EvaluationTarget, asOf: Date): Promise<AudienceQuery> {
+    return (await this.prepared(target, asOf)).query;
   }
 
-  /** Compiles a saved segment or a definition; an invalid or stale one is an error, never "everyone". */
-  private async query(target: SegmentRow | SegmentDefinitionInput, asOf: Date): Promise<AudienceQuery> {
-    let inlined: FilterNode;
-    if (target instanceof SegmentRow) {
-      const checked = await this.definitions.check({ filter: target.definition }, target.id);
+  /**
+   * `compiled`, with the canonical text of the definition that was compiled. A definition proposed
+   * for segment `selfId` is checked as saving it would be (cycles); its problems are reported under `path`.
+   */
+  async prepared(target: EvaluationTarget, asOf: Date, options: { selfId?: string; path?: readonly string[] } = {}): Promise<{ query: AudienceQuery; text: string }> {
+    requirePermission(this.scope, 'read', 'evaluate segments');
+    let checked: CheckedDefinition;
+    if (target instanceof SegmentRow || target instanceof SegmentVersionRow) {
+      const id = target instanceof SegmentRow ? target.id : target.segmentId;
+      checked = await this.definitions.check({ filter: target.definition }, id);
       if (checked.errors.length || !checked.inlined) {
-        throw AppError.conflict(`Segment "${target.name}" (${target.id}) no longer validates, so it is not evaluated: ${checked.errors.map((e) => e.message).join(' ')}`);
+        const what = target instanceof SegmentRow ? `Segment "${target.name}" (${id})` : `Version ${target.version} of segment "${target.name}" (${id})`;
+        throw AppError.conflict(`${what} no longer validates, so it is not evaluated: ${checked.errors.map((e) => e.message).join(' ')}`);
       }
-      inlined = checked.inlined;
     } else {
-      inlined = (await this.checked(target)).inlined!;
+      checked = await this.checked(target, options.selfId, options.path);
     }
     const catalog = namespaceCatalog(await this.customFields.list());
     try {
-      return compileAudience(inlined, { catalog, asOf, namespaceId: this.scope.tenant.id, normalizeEmail });
+      return { query: compileAudience(checked.inlined!, { catalog, asOf, namespaceId: this.scope.tenant.id, normalizeEmail }), text: checked.text! };
     } catch (error) {
       // Fail closed, as a user error: something the validator let through cannot be compiled exactly
       // (e.g. text PostgreSQL cannot store, or an instant outside years 1–9999).
@@ -207,10 +236,10 @@ export class SegmentService {
   }
 
   /** A definition that must be valid: BAD_USER_INPUT listing every problem otherwise. */
-  private async checked(input: SegmentDefinitionInput, selfId?: string): Promise<CheckedDefinition> {
+  private async checked(input: SegmentDefinitionInput, selfId?: string, path: readonly string[] = ['input', 'definition']): Promise<CheckedDefinition> {
     const checked = await this.definitions.check(input, selfId);
     if (checked.errors.length) {
-      throw AppError.invalidMany(toProblems(checked.errors, ['input', 'definition'], checked.form), `The segment definition is not valid: ${checked.errors.map((e) => e.message).join(' ')}`);
+      throw AppError.invalidMany(toProblems(checked.errors, path, checked.form), `The segment definition is not valid: ${checked.errors.map((e) => e.message).join(' ')}`);
     }
     return checked;
   }
@@ -221,10 +250,25 @@ export class SegmentService {
     return name;
   }
 
-  private async save(row: SegmentRow, references: readonly string[] | undefined): Promise<void> {
+  /**
+   * Writes a segment and its new version row in one transaction: a new row as given, an existing
+   * one (by id) re-read under a row lock and changed by `change` first.
+   */
+  private async save(target: SegmentRow | string, change: (row: SegmentRow) => void, references: readonly string[] | undefined): Promise<SegmentRow> {
+    let name = typeof target === 'string' ? '' : target.name;
     try {
-      await inTransaction(this.scope, async (sql) => {
+      return await inTransaction(this.scope, async (sql) => {
         const em = sql.em;
+        let row: SegmentRow;
+        if (typeof target === 'string') {
+          const locked = await em.findOne(SegmentRow, { namespaceId: this.scope.tenant.id, id: target }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
+          if (!locked) throw AppError.notFound('Segment', target);
+          row = locked;
+        } else {
+          row = target;
+        }
+        change(row);
+        name = row.name;
         // Two flushes: the version row's foreign key needs the segment row first.
         await em.persist(row).flush();
         const version = Object.assign(new SegmentVersionRow(), {
@@ -233,10 +277,21 @@ export class SegmentService {
         });
         await em.persist(version).flush();
         if (references) await new SegmentRepository(sql, this.scope.tenant.id).replaceDependencies(row.id, references);
+        return row;
       }, 1);
     } catch (error) {
-      if (error instanceof UniqueConstraintViolationException) throw AppError.conflict(`A segment named "${row.name}" already exists in this namespace.`);
+      if (error instanceof UniqueConstraintViolationException) throw AppError.conflict(`A segment named "${name}" already exists in this namespace.`);
       throw error;
     }
   }
+}
+
+/** The CONFLICT of a save based on an older version: which version is current, who saved it, when. */
+function staleVersion(row: SegmentRow, expected: number): AppError {
+  const savedAt = row.updatedAt.toISOString();
+  return AppError.conflict(
+    `Segment "${row.name}" (${row.id}) is at version ${row.version}, saved by ${row.updatedBy} at ${savedAt}; your change was made to version ${expected}. ` +
+      'Nothing was saved: reload the segment, reapply your change and save with the new expectedVersion.',
+    { currentVersion: row.version, expectedVersion: expected, savedBy: row.updatedBy, savedAt },
+  );
 }

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { OPERATORS, operatorsFor, type FieldDef, type FilterNode } from '../../src/audience';
 import type { EventNode, PropertyCondition, Value } from '../../src/audience/ast';
-import { compileAudience, membershipStatement, type AudienceQuery } from '../../src/audience/compiler';
+import { compileAudience, impactStatement, membershipStatement, type AudienceQuery } from '../../src/audience/compiler';
 import { Database } from '../../src/db/database';
 import { exportPageStatement, exportStatement } from '../../src/db/export.sql';
 import { PROFILE_SELECT } from '../../src/db/profile.repository';
@@ -135,6 +135,16 @@ describe('compiled audience statements', () => {
     expect(problems).toEqual([]);
   });
 
+  test('impact statements (two definitions in one) are scoped to the namespace ($1)', () => {
+    const problems: string[] = [];
+    for (let i = 0; i + 1 < queries.length; i += 7) {
+      const statement = impactStatement(queries[i]!.query, queries[i + 1]!.query, 5);
+      expect(statement.params[0]).toBe(NAMESPACE);
+      for (const p of checkNamespaceScope(statement.sql, { params: new Set([1]) })) problems.push(`${p.message}: ${statement.sql}`);
+    }
+    expect(problems).toEqual([]);
+  });
+
   test('membership statements are scoped to the namespace ($1)', () => {
     const statement = membershipStatement(queries.slice(0, 50).map((q, i) => ({ key: `seg_${i}`, query: q.query })), [1, 2, 3]);
     expect(statement.params[0]).toBe(NAMESPACE);
@@ -224,6 +234,9 @@ describe('statements the services send', () => {
       const buyers = await services.segments.create({ name: 'Buyers', definition: { expression: 'did purchase within last 30 days' } });
       const gold = await services.segments.create({ name: 'Gold buyers', definition: { expression: `in segment "${buyers.id}" and custom.tier = "gold" and sms_status = "SUBSCRIBED"` } });
       await services.segments.update(gold.id, { description: 'v2', definition: { expression: `in segment "${buyers.id}" and custom.score > 3` } });
+      await services.segments.update(gold.id, { expectedVersion: 2, name: 'Gold buyers v3' });
+      await services.impact.ofProposal(gold.id, { expression: 'custom.tier = "gold" or did purchase at least 2 times within last 7 days' }, asOf, 5);
+      await services.impact.between(gold.id, 1, 3, asOf, 5);
       await services.segments.get(gold.id);
       await services.segments.page(10, null);
       await services.segments.versions(gold.id);

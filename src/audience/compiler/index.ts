@@ -17,5 +17,6 @@ export {
   type Statement,
 } from './compile';
 export { AudienceCompileError, COMPILE_ERROR_CODES, type CompileErrorCode } from './compile-error';
+export { impactStatement, type ImpactRow } from './impact';
 export { membershipStatement, type MembershipEntry } from './membership';
 export { defaultNormalizeEmail } from './text';

@@ -151,4 +151,7 @@ export class UpdateSegmentInput {
 
   @Field(() => SegmentDefinitionInput, { nullable: true, description: 'A new filter.' })
   definition?: SegmentDefinitionInput | null;
+
+  @Field(() => Int, { nullable: true, description: 'The version this change was made to. When the segment has been saved since, nothing is saved and the error is a CONFLICT naming the current version and who saved it (extensions: currentVersion, savedBy, savedAt). Omit it to overwrite whatever is current.' })
+  expectedVersion?: number | null;
 }
