@@ -16,7 +16,7 @@ import { writeChunk } from './stream-sink';
  * The type names come from the server's catalog, never from the caller.
  *
  * On PostgreSQL the output streams (pg-copy-streams) into the sink with backpressure; if the sink
- * fails or closes early the statement is cancelled. On PGlite it goes through `/dev/blob`, which
+ * fails or closes early the connection is closed, which ends the statement. On PGlite it goes through `/dev/blob`, which
  * holds the whole output in memory (the export service uses keyset pages there instead).
  */
 export interface CopyDriver {
@@ -62,8 +62,14 @@ export async function copyOut(driver: CopyDriver, statement: { sql: string; para
   }
 }
 
-/** The COPY driver of a `pg` client; `cancel` cancels its running statement from another connection. */
-export function pgCopyDriver(client: PgClient, run: (text: string, params: readonly unknown[]) => Promise<Record<string, unknown>[]>, cancel: (pid: number) => Promise<void>): CopyDriver {
+/**
+ * The COPY driver of a `pg` client. If the sink fails or closes early (a client disconnected), the
+ * connection is closed rather than cancelled: a backend blocked writing COPY data to a socket that
+ * nobody reads does not act on a cancel request, so a cancelled connection could go back to the
+ * pool wedged, and would hold up every `DROP DATABASE … WITH (FORCE)` on the server. Closing the
+ * socket ends the backend at once; the pool discards the connection (`__knex__disposed`).
+ */
+export function pgCopyDriver(client: PgClient, run: (text: string, params: readonly unknown[]) => Promise<Record<string, unknown>[]>): CopyDriver {
   return {
     query: run,
     copy: async (copySql, sink) => {
@@ -71,24 +77,19 @@ export function pgCopyDriver(client: PgClient, run: (text: string, params: reado
       try {
         await pipeline(stream, sink);
       } catch (error) {
-        // The sink went away (a client disconnected): stop the server sending, then let the
-        // connection read the error that ends the COPY before it is used again.
-        const pid = (client as unknown as { processID?: number }).processID;
-        if (!stream.readableEnded && pid) {
-          await cancel(pid).catch(() => undefined);
-          await new Promise<void>((resolve) => {
-            const done = () => resolve();
-            stream.once('error', done);
-            stream.once('end', done);
-            stream.resume();
-            setTimeout(done, 5_000).unref();
-          });
-        }
+        if (!stream.readableEnded) discardConnection(client, error as Error);
         throw error;
       }
       return stream.rowCount;
     },
   };
+}
+
+/** Closes a `pg` connection's socket and marks it so that the knex pool destroys it on release. */
+function discardConnection(client: PgClient, reason: Error): void {
+  const raw = client as unknown as { __knex__disposed?: unknown; connection?: { stream?: { destroy(): void } } };
+  raw.__knex__disposed = reason;
+  raw.connection?.stream?.destroy();
 }
 
 /** The COPY driver of PGlite: COPY to `/dev/blob`, then the blob written to the sink. */

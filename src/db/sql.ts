@@ -101,8 +101,7 @@ export class Sql {
       }
       const pg = conn as PgClient & PgClientLike;
       const run = async (text: string, params: readonly unknown[]) => (await pg.query({ text, values: params.map(serializeParam), types: PG_QUERY_TYPES })).rows;
-      const cancel = async (pid: number) => void (await this.rows('select pg_cancel_backend($1)', [pid]));
-      return await copyOut(pgCopyDriver(pg, run, cancel), statement, copyOptions, sink, timeoutMs);
+      return await copyOut(pgCopyDriver(pg, run), statement, copyOptions, sink, timeoutMs);
     } finally {
       await client.releaseConnection(conn);
     }

@@ -55,6 +55,47 @@ describeEachDatabase('the COPY path and the paged path', (getDb) => {
   });
 });
 
+describeEachDatabase('a sink that fails during a COPY export', (getDb) => {
+  test('frees the statement and its connection: nothing keeps running, the pool still works', async () => {
+    const db = getDb();
+    const tenant = await createTenant(db);
+    const services = createRequestServices(scopeFor(db, tenant));
+    // About 8 MB of output: more than the socket buffers hold, so the server is still sending
+    // (blocked on a full socket) when the sink fails.
+    await db.orm.em.fork().getConnection().execute(
+      `insert into profile (namespace_id, email, email_normalized, email_hash_number, email_status, email_status_changed_at, first_identified_at, first_name)
+       select ?, 'w' || g || '@example.com', 'w' || g || '@example.com', g % 100, 'KNOWN', now(), now(), repeat(md5(g::text), 30)
+       from generate_series(1, 8000) g`,
+      [tenant.id],
+    );
+    const source = { kind: 'definition', definition: { expression: 'email is set' } } as const;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const prepared = await services.exports.prepare({ source, asOf: new Date(), format: 'CSV', formulas: 'KEEP' }, { paged: false });
+      let seen = 0;
+      const failing = new Writable({
+        highWaterMark: 1024,
+        write(_chunk: Buffer, _encoding, done) {
+          seen++;
+          // The first chunk is taken, then the sink stalls and fails, as a socket of a vanished client does.
+          if (seen === 1) done();
+          else setTimeout(() => done(new Error('client went away')), 200);
+        },
+      });
+      await expect(prepared.writeTo(failing)).rejects.toThrow();
+    }
+    if (db.target.kind === 'postgres') {
+      for (let i = 0; i < 100 && ((await activeCopies(db.target)) ?? 0) > 0; i++) await new Promise((r) => setTimeout(r, 100));
+      expect(await activeCopies(db.target)).toBe(0);
+    }
+    // Every pooled connection still answers (a wedged one would hang here), and a full export works.
+    const pings = await Promise.all(Array.from({ length: 8 }, () => db.orm.em.fork().getConnection().execute('select 1 as one')));
+    expect(pings.map((r) => r[0].one)).toEqual(Array(8).fill(1));
+    const sink = new Collect();
+    const prepared = await services.exports.prepare({ source, asOf: new Date(), format: 'CSV', formulas: 'KEEP' }, { paged: false });
+    expect(await prepared.writeTo(sink)).toBe(8000);
+  }, 60_000);
+});
+
 describeEachApp('a large export over HTTP', (getApp) => {
   test('streams: the first bytes arrive while the query is still running, and nothing is lost', async () => {
     const { client, namespaceId } = await newNamespace(getApp().url);
