@@ -42,6 +42,18 @@ class CountingLogger extends DefaultLogger {
  * The database: a MikroORM instance over either an embedded PGlite (the default; data in a
  * directory, or `memory://`) or a PostgreSQL server. The SQL is the same on both.
  */
+/**
+ * knex's own warnings, minus the pool's "Connection Error" notice for a connection that was
+ * closed on purpose (an export whose client went away: see `copy-out.ts`), which the pool then
+ * discards as it should.
+ */
+const KNEX_LOG = {
+  warn(message: unknown) {
+    if (typeof message === 'string' && message.startsWith('Connection Error:')) return;
+    console.warn(message);
+  },
+};
+
 export class Database {
   private constructor(
     readonly orm: MikroORM,
@@ -69,7 +81,7 @@ export class Database {
         driver: PostgreSqlDriver,
         clientUrl: target.url,
         pool: { min: 0, max: target.poolSize ?? 10 },
-        driverOptions: { connection: { options: `-c TimeZone=UTC -c statement_timeout=${timeout}` } },
+        driverOptions: { connection: { options: `-c TimeZone=UTC -c statement_timeout=${timeout}` }, log: KNEX_LOG },
       });
       const db = new Database(orm, target, undefined);
       await db.checkServerDatabase();

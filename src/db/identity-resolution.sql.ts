@@ -104,8 +104,12 @@ export async function resolveAndApply(sql: Sql, namespaceId: string, rows: reado
   }
 
   await sql.execute(
-    `update upsert_stage set target_id = nextval(pg_get_serial_sequence('profile', 'id')), is_new = true
-     where target_id is null and error_code is null`,
+    // New profiles take their ids in the batch's order (the sorted subquery runs first), so "the
+    // oldest profile wins" picks the same profile as the writes applied one by one would.
+    `update upsert_stage s set target_id = n.id, is_new = true
+     from (select ord, nextval(pg_get_serial_sequence('profile', 'id')) as id
+           from (select ord from upsert_stage where target_id is null and error_code is null order by ord) o) n
+     where n.ord = s.ord`,
   );
 
   const merges = anyPhones

@@ -45,9 +45,14 @@ export function consolidateBatch(writes: readonly (StagedProfile | undefined)[])
       if (other.staged.emailNormalized === null) {
         // A phone-only profile named with an email: it is promoted, or merged into the email's profile (which wins).
         groups.delete(otherKey);
-        group = group
-          ? { staged: mergeWrites(other.staged, group.staged), positions: [...other.positions, ...group.positions].sort((x, y) => x - y) }
-          : other;
+        if (!group) group = other;
+        else {
+          // As one by one: an email's profile wins over a phone-only one, and of two phone-only
+          // profiles the older (first written) is promoted and absorbs the other.
+          const otherWins = group.staged.emailNormalized === null && other.positions[0]! < group.positions[0]!;
+          const [loser, winner] = otherWins ? [group, other] : [other, group];
+          group = { staged: mergeWrites(loser.staged, winner.staged), positions: [...other.positions, ...group.positions].sort((x, y) => x - y) };
+        }
         for (const p of other.staged.phones) phoneOwner.set(p, key);
       } else {
         other.staged = { ...other.staged, phones: other.staged.phones.filter((p) => p !== phone) };

@@ -32,6 +32,22 @@ async function state(db: Database, tenant: Tenant): Promise<string[]> {
 }
 
 describeEachDatabase('identity resolution properties', (getDb) => {
+  test('two phone-only profiles absorbed by one new email in a batch: the older one wins, as one by one (regression)', async () => {
+    const db = getDb();
+    const writes: ProfileWrite[] = [
+      { phones: ['+14155550103'], firstName: 'Eve' },
+      { phones: ['+14155550102'], firstName: 'Dee' },
+      { email: 'a@example.com', phones: ['+14155550102', '+14155550103'], movePhones: false },
+      { email: 'a@example.com', phones: [], movePhones: false },
+    ];
+    const one = await createTenant(db);
+    for (const w of writes) await new ProfileService(scopeFor(db, one), new CustomFieldService(scopeFor(db, one))).upsertMany([w]);
+    const batch = await createTenant(db);
+    await new ProfileService(scopeFor(db, batch), new CustomFieldService(scopeFor(db, batch))).upsertMany(writes);
+    expect(await state(db, one)).toEqual(['a@example.com [+14155550102,+14155550103] Eve']);
+    expect(await state(db, batch)).toEqual(['a@example.com [+14155550102,+14155550103] Eve']);
+  });
+
   test('a batch ends in the same state as its writes applied one by one, and keeps every invariant', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(write, { minLength: 1, maxLength: 8 }), async (writes) => {
