@@ -61,6 +61,8 @@ export function renderLimitsTable(): string {
     ['MAX_SEGMENT_NESTING', 'segments in a chain of references'],
     ['MAX_INLINED_CONDITIONS', 'conditions once segment references are inlined'],
     ['MAX_BIRTHDAY_DAYS', 'days in `birthday within next N days`'],
+    ['MAX_NAME_LENGTH', 'characters of a field name, event type, property name or segment id in the JSON form'],
+    ['MAX_SUGGESTION_WORK', 'units of "did you mean" work per validation (edit-distance cells and characters compared)'],
   ];
   const duration = Object.entries(limits.MAX_DURATION)
     .map(([unit, max]) => `${max.toLocaleString('en-US')} ${unit}s`)

@@ -11,6 +11,7 @@
  */
 import type { Origin, TextOrigin } from './ast';
 import { MAX_ERRORS } from './limits';
+import { OPERATORS, type OperatorName } from './operators';
 
 /** Every error code, with what it means. The GraphQL layer maps these to `extensions.code`. */
 export const ERROR_CODES = {
@@ -25,10 +26,10 @@ export const ERROR_CODES = {
   EMPTY_LIST: 'An `and`, `or`, `where` or `in` list is empty.',
   UNKNOWN_FIELD: 'The namespace has no such field (with "did you mean" suggestions).',
   OPERATOR_NOT_ALLOWED: "The operator does not apply to the field's type or to event properties.",
-  INVALID_VALUE: 'The value does not fit the operator: wrong type, wrong shape, bounds out of order, bad count.',
+  INVALID_VALUE: 'The value does not fit the operator: wrong type, wrong shape, bounds out of order, bad count, or text PostgreSQL cannot store (NUL, a lone surrogate).',
   UNKNOWN_ENUM_VALUE: 'The value is not one of the enum field\'s values.',
   INVALID_DURATION: 'A duration amount or unit is out of range.',
-  INVALID_DATE: 'A date is not a real calendar date in an accepted format.',
+  INVALID_DATE: 'A date is not a real calendar date in an accepted format, or falls outside the years 0001-9999 (UTC).',
   UNKNOWN_SEGMENT: 'A referenced saved segment does not exist (directly or through another segment).',
   SEGMENT_CYCLE: 'Segment references lead back to a segment already on the chain.',
   INVALID_EVENT_TYPE: 'An event type is not a lower-case identifier.',
@@ -163,6 +164,10 @@ export class AudienceError extends Error {
     return new AudienceError('LIMIT_EXCEEDED', `A list holds more than ${formatCount(limit)} values.`, at);
   }
 
+  static nameTooLong(what: string, limit: number, at: Origin): AudienceError {
+    return new AudienceError('LIMIT_EXCEEDED', `The ${what} is longer than ${formatCount(limit)} characters.`, at);
+  }
+
   static tooManyErrors(limit: number, at: Origin): AudienceError {
     return new AudienceError('LIMIT_EXCEEDED', `More than ${limit} errors; the rest are not reported.`, at);
   }
@@ -242,15 +247,23 @@ export class AudienceError extends Error {
     return new AudienceError('UNKNOWN_FIELD', `Unknown field \`${name}\`.${hint}`, at);
   }
 
-  static operatorNotAllowed(op: string, subject: string, accepted: readonly string[], at: Origin): AudienceError {
-    return new AudienceError(
-      'OPERATOR_NOT_ALLOWED',
-      `Operator \`${op}\` cannot be used on ${subject}; it accepts ${quoteList(accepted)}.`,
-      at,
-    );
+  /** Lists the accepted operators by their text form and JSON name: `` `!=` (`neq`) ``. */
+  static operatorNotAllowed(op: string, subject: string, accepted: readonly OperatorName[], at: Origin): AudienceError {
+    const spelled = accepted.map((name) => {
+      const spec = OPERATORS[name];
+      const text = `${spec.text}${spec.textAfter ? ` … ${spec.textAfter}` : ''}`;
+      return text === name ? `\`${name}\`` : `\`${text}\` (\`${name}\`)`;
+    });
+    const list = spelled.length <= 1 ? spelled.join('') : `${spelled.slice(0, -1).join(', ')} or ${spelled[spelled.length - 1]}`;
+    return new AudienceError('OPERATOR_NOT_ALLOWED', `Operator \`${op}\` cannot be used on ${subject}; it accepts ${list}.`, at);
   }
 
   static invalidValue(message: string, at: Origin): AudienceError {
+    return new AudienceError('INVALID_VALUE', message, at);
+  }
+
+  /** A string PostgreSQL text cannot hold (NUL, a lone surrogate). */
+  static unstorableText(message: string, at: Origin): AudienceError {
     return new AudienceError('INVALID_VALUE', message, at);
   }
 
@@ -270,6 +283,14 @@ export class AudienceError extends Error {
     return new AudienceError(
       'INVALID_DATE',
       `${describeValue(value)} is not a valid date; write a real calendar date as ${DATE_FORMATS}.`,
+      at,
+    );
+  }
+
+  static dateOutOfRange(value: string, at: Origin): AudienceError {
+    return new AudienceError(
+      'INVALID_DATE',
+      `${describeValue(value)} falls outside the years 0001-9999 (UTC); write a date from 0001-01-01 to 9999-12-31.`,
       at,
     );
   }

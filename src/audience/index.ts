@@ -59,7 +59,9 @@ export {
   MAX_ERRORS,
   MAX_INLINED_CONDITIONS,
   MAX_LIST_ITEMS,
+  MAX_NAME_LENGTH,
   MAX_SEGMENT_NESTING,
+  MAX_SUGGESTION_WORK,
   MAX_TEXT_LENGTH,
   MAX_TOKENS,
 } from './limits';
@@ -88,4 +90,4 @@ export { print } from './printer';
 export { FilterTransformer } from './transformer';
 export type { FilterVisitor, SegmentLookup, ValidationContext, ValidationOptions, ValidationRule } from './validation/validation-context';
 export { specifiedRules, validate } from './validator';
-export { suggestionList } from './validation/suggestions';
+export { SuggestionBudget, suggestionList } from './validation/suggestions';

@@ -23,7 +23,7 @@ import {
 } from './ast';
 import { AudienceError, ErrorCollector, failure, success, type Result } from './errors';
 import { FILTER_FORMAT_VERSION } from './json-format';
-import { MAX_CONDITIONS, MAX_DEPTH, MAX_LIST_ITEMS } from './limits';
+import { MAX_CONDITIONS, MAX_DEPTH, MAX_LIST_ITEMS, MAX_NAME_LENGTH } from './limits';
 import { isOperatorName, OPERATOR_NAMES, OPERATORS, type OperatorName } from './operators';
 
 type JsonObject = Readonly<Record<string, unknown>>;
@@ -130,7 +130,7 @@ class Decoder {
       return children && children.every((c) => c !== undefined) ? { kind, children: children as FilterNode[], origin } : undefined;
     }
     if (kind === 'segment') {
-      const id = this.string(object.segment, pointer(path, 'segment'), 'a segment id (a string)');
+      const id = this.name(object.segment, pointer(path, 'segment'), 'segment id');
       this.countCondition(path);
       return id === undefined ? undefined : { kind: 'segment', id, origin };
     }
@@ -139,7 +139,7 @@ class Decoder {
 
   private condition(object: JsonObject, path: string): FilterNode | undefined {
     this.countCondition(path);
-    const field = this.string(object.field, pointer(path, 'field'), 'a field name (a string)');
+    const field = this.name(object.field, pointer(path, 'field'), 'field name');
     const operation = this.operation(object, path, SHAPES.field.name);
     return field !== undefined && operation ? { kind: 'condition', field, ...operation, origin: { path } } : undefined;
   }
@@ -207,7 +207,7 @@ class Decoder {
 
   private event(object: JsonObject, path: string): FilterNode | undefined {
     this.countCondition(path);
-    const event = this.string(object.event, pointer(path, 'event'), 'an event type (a string)');
+    const event = this.name(object.event, pointer(path, 'event'), 'event type');
     const count = has(object, 'count') ? this.count(object.count, pointer(path, 'count')) : undefined;
     const window = has(object, 'window') ? this.window(object.window, pointer(path, 'window')) : undefined;
     const where = has(object, 'where') ? this.where(object.where, pointer(path, 'where')) : undefined;
@@ -271,7 +271,7 @@ class Decoder {
       if (!object) return undefined;
       this.checkKeys(object, itemPath, 'a property condition', ['property', 'op', 'value']);
       if (!has(object, 'property')) this.report(AudienceError.missingKey('property', 'a property condition', { path: itemPath }));
-      const property = has(object, 'property') ? this.string(object.property, pointer(itemPath, 'property'), 'a property name (a string)') : undefined;
+      const property = has(object, 'property') ? this.name(object.property, pointer(itemPath, 'property'), 'property name') : undefined;
       const operation = this.operation(object, itemPath, 'a property condition');
       return property !== undefined && operation ? { kind: 'property', property, ...operation, origin: { path: itemPath } } : undefined;
     });
@@ -294,6 +294,17 @@ class Decoder {
     if (typeof value === 'string') return value;
     this.report(AudienceError.wrongType(expected, value, { path }));
     return undefined;
+  }
+
+  /** A name (field, event type, property, segment id): a string of at most MAX_NAME_LENGTH characters. */
+  private name(value: unknown, path: string, what: 'field name' | 'event type' | 'property name' | 'segment id'): string | undefined {
+    const article = what === 'event type' ? 'an' : 'a';
+    const name = this.string(value, path, `${article} ${what} (a string)`);
+    if (name !== undefined && name.length > MAX_NAME_LENGTH) {
+      this.report(AudienceError.nameTooLong(what, MAX_NAME_LENGTH, { path }));
+      return undefined;
+    }
+    return name;
   }
 
   private number(value: unknown, path: string, key: string, where: string): number | undefined {

@@ -45,3 +45,18 @@ export const MAX_BIRTHDAY_DAYS = 366;
 
 /** The decoder and the validator stop collecting after this many errors (graphql-js `maxErrors`). */
 export const MAX_ERRORS = 100;
+
+/**
+ * The longest name (field, event type, event property, segment id) the JSON decoder accepts, in
+ * UTF-16 code units. Catalog names are far shorter (`custom.` + 63); the cap keeps "did you mean"
+ * and error messages cheap whatever a client sends.
+ */
+export const MAX_NAME_LENGTH = 256;
+
+/**
+ * The most work one validation spends on "did you mean" suggestions: edit-distance cells plus
+ * characters compared (see `validation/suggestions.ts`): enough for 15 unknown 20-character
+ * names against 100 fields, and about 20-40 ms of CPU at most on a loaded 2-core machine. Past it,
+ * errors still come, without suggestions.
+ */
+export const MAX_SUGGESTION_WORK = 250_000;

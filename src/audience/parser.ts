@@ -180,6 +180,8 @@ class Parser {
         );
       }
       count = this.parseCount(countOp);
+    } else if (this.peek().kind === 'number') {
+      throw this.bareCount(printEventType(type.value as string), negated);
     }
     const window = this.parseWindow();
     const where = this.isKeyword(this.peek(), 'where') ? this.parseWhere() : undefined;
@@ -191,6 +193,20 @@ class Parser {
       ...(where && { where }),
       origin: start,
     };
+  }
+
+  /** `did purchase 0 times`: a number without a count phrase; the message says what to write instead. */
+  private bareCount(name: string, negated: boolean): AudienceError {
+    const token = this.peek();
+    const n = token.value as number;
+    const did = negated ? `did not ${name}` : `did ${name}`;
+    const hint =
+      negated
+        ? `\`did not ${name}\` already means zero times and takes no count.`
+        : n === 0
+          ? `Write \`did ${name} exactly 0 times\` or \`did not ${name}\`.`
+          : `Write \`did ${name} exactly ${token.text} times\`, \`at least ${token.text} times\`, \`at most ${token.text} times\`, \`more than ${token.text} times\` or \`fewer than ${token.text} times\`.`;
+    return AudienceError.syntax(`Expected \`exactly\`, \`at least\`, \`at most\`, \`more than\` or \`fewer than\` before the number of times after \`${did}\`, found ${describeToken(token)}. ${hint}`, token.start);
   }
 
   /** Count := ("at least" | "more than" | "at most" | "fewer than" | "exactly") Number ("time" | "times") */

@@ -13,6 +13,7 @@ import { eventConditionsRule } from './validation/event-conditions-rule';
 import { fieldConditionsRule } from './validation/field-conditions-rule';
 import { limitsRule } from './validation/limits-rule';
 import { segmentReferencesRule } from './validation/segment-references-rule';
+import { SuggestionBudget } from './validation/suggestions';
 import type { SegmentLookup, ValidationContext, ValidationOptions, ValidationRule } from './validation/validation-context';
 
 /** The rules `validate` runs, in order. */
@@ -39,7 +40,8 @@ export function validate(
   rules: readonly ValidationRule[] = specifiedRules,
 ): Result<FilterNode> {
   const { errors, report } = new ErrorCollector();
-  const context: ValidationContext = { catalog, segments, options, report };
+  const suggestions = options.suggestionBudget ?? new SuggestionBudget();
+  const context: ValidationContext = { catalog, segments, options, suggestions, report };
   const visitors = rules.map((rule) => rule(context));
   walk(ast, (node, depth) => {
     for (const visitor of visitors) {

@@ -10,9 +10,10 @@ const check = (ast: FilterNode, segments: SegmentLookup = none, segmentId?: stri
   errorsOf(validate(ast, testCatalog, segments, { segmentId }));
 const valid = (ast: FilterNode, segments: SegmentLookup = none) => validate(ast, testCatalog, segments).ok;
 
-const STRING_OPS = '`eq`, `neq`, `in`, `not_in`, `contains`, `not_contains`, `starts_with`, `ends_with`, `is_set` or `is_not_set`';
+const STRING_OPS =
+  '`=` (`eq`), `!=` (`neq`), `in`, `not in` (`not_in`), `contains`, `not contains` (`not_contains`), `starts with` (`starts_with`), `ends with` (`ends_with`), `is set` (`is_set`) or `is not set` (`is_not_set`)';
 const PROPERTY_OPS =
-  '`eq`, `neq`, `lt`, `lte`, `gt`, `gte`, `between`, `in`, `not_in`, `contains`, `not_contains`, `starts_with`, `ends_with`, `is_set` or `is_not_set`';
+  '`=` (`eq`), `!=` (`neq`), `<` (`lt`), `<=` (`lte`), `>` (`gt`), `>=` (`gte`), `between`, `in`, `not in` (`not_in`), `contains`, `not contains` (`not_contains`), `starts with` (`starts_with`), `ends with` (`ends_with`), `is set` (`is_set`) or `is not set` (`is_not_set`)';
 const DATE_HELP = 'write a real calendar date as YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS[.fff]](Z|±HH:MM).';
 
 describe('fields and operators', () => {
@@ -39,7 +40,7 @@ describe('fields and operators', () => {
       {
         code: 'OPERATOR_NOT_ALLOWED',
         message:
-          'Operator `contains` cannot be used on field `email_hash_number` (number); it accepts `eq`, `neq`, `lt`, `lte`, `gt`, `gte`, `between`, `in`, `not_in`, `is_set` or `is_not_set`.',
+          'Operator `contains` cannot be used on field `email_hash_number` (number); it accepts `=` (`eq`), `!=` (`neq`), `<` (`lt`), `<=` (`lte`), `>` (`gt`), `>=` (`gte`), `between`, `in`, `not in` (`not_in`), `is set` (`is_set`) or `is not set` (`is_not_set`).',
         line: 2,
         column: 5,
       },
@@ -171,8 +172,8 @@ describe('fields and operators', () => {
         line: 1,
         column: 33,
       },
-      { code: 'OPERATOR_NOT_ALLOWED', message: 'Operator `eq` cannot be used on field `birthday` (birthday); it accepts `within_next`.', line: 1, column: 66 },
-      { code: 'OPERATOR_NOT_ALLOWED', message: 'Operator `is_set` cannot be used on field `birthday` (birthday); it accepts `within_next`.', line: 1, column: 82 },
+      { code: 'OPERATOR_NOT_ALLOWED', message: 'Operator `eq` cannot be used on field `birthday` (birthday); it accepts `within next` (`within_next`).', line: 1, column: 66 },
+      { code: 'OPERATOR_NOT_ALLOWED', message: 'Operator `is_set` cannot be used on field `birthday` (birthday); it accepts `within next` (`within_next`).', line: 1, column: 82 },
     ]);
   });
 
@@ -315,5 +316,65 @@ describe('limits on hand-built ASTs', () => {
     expect(check({ kind: 'or', children, origin: { path: '' } }, segments)).toEqual([
       { code: 'LIMIT_EXCEEDED', message: 'The filter has more than 200 conditions.', path: '/or/200' },
     ]);
+  });
+});
+
+describe('values PostgreSQL cannot store are rejected by the validator (issue 13 §2)', () => {
+  test('a lone surrogate or a NUL in any string value, with its location', () => {
+    const ast = decode({
+      and: [
+        { field: 'first_name', op: 'eq', value: '\ud83d' },
+        { field: 'custom.city', op: 'in', value: ['ok', 'a\u0000b'] },
+        { event: 'purchase', where: [{ property: 'category', op: 'contains', value: 'x\udc00' }] },
+        { field: 'email', op: 'ends_with', value: '\ud83d\ude00' },
+      ],
+    });
+    expect(check(ast)).toEqual([
+      {
+        code: 'INVALID_VALUE',
+        message:
+          'Operator `eq` on field `first_name` (string) got a value that contains a lone surrogate (U+D83D) at position 0, which is not valid Unicode; send well-formed UTF-8 text.',
+        path: '/and/0/value',
+      },
+      {
+        code: 'INVALID_VALUE',
+        message: 'Operator `in` on field `custom.city` (string) got a value that contains a NUL character (U+0000) at position 1, which cannot be stored; remove it.',
+        path: '/and/1/value/1',
+      },
+      {
+        code: 'INVALID_VALUE',
+        message:
+          'Operator `contains` on event property `category` got a value that contains a lone surrogate (U+DC00) at position 1, which is not valid Unicode; send well-formed UTF-8 text.',
+        path: '/and/2/where/0/value',
+      },
+    ]);
+  });
+
+  test('the text form is located by line and column', () => {
+    expect(check(parse('first_name is set and\n  last_name = "a\\u0000"'))).toEqual([
+      {
+        code: 'INVALID_VALUE',
+        message: 'Operator `eq` on field `last_name` (string) got a value that contains a NUL character (U+0000) at position 1, which cannot be stored; remove it.',
+        line: 2,
+        column: 3,
+      },
+    ]);
+  });
+
+  test('instants outside the years 1-9999 (UTC), in conditions and event windows', () => {
+    const ast = decode({
+      and: [
+        { field: 'last_purchase_date', op: 'before', value: '0001-01-01T00:30:00+01:00' },
+        { field: 'custom.signup_date', op: 'between', value: ['2026-01-01', '9999-12-31T23:00:00-05:00'] },
+        { event: 'purchase', window: { between: ['0001-01-01', '9999-12-31T20:00:00-04:00'] } },
+      ],
+    });
+    const outside = (value: string) => `"${value}" falls outside the years 0001-9999 (UTC); write a date from 0001-01-01 to 9999-12-31.`;
+    expect(check(ast)).toEqual([
+      { code: 'INVALID_DATE', message: outside('0001-01-01T00:30:00+01:00'), path: '/and/0/value' },
+      { code: 'INVALID_DATE', message: outside('9999-12-31T23:00:00-05:00'), path: '/and/1/value/1' },
+      { code: 'INVALID_DATE', message: outside('9999-12-31T20:00:00-04:00'), path: '/and/2/window/between/1' },
+    ]);
+    expect(valid(parse('last_purchase_date after 9999-12-31 and last_purchase_date before 0001-01-01T00:00:00Z'))).toBe(true);
   });
 });

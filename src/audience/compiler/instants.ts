@@ -10,6 +10,7 @@
 import type { Duration, Origin } from '../ast';
 import { parseDateLiteral, type DateLiteral } from '../date-literal';
 import { MAX_DURATION } from '../limits';
+import { YEAR_1_MS, YEAR_10000_MS } from '../storable';
 import { AudienceCompileError } from './compile-error';
 
 export const DAY_MS = 86_400_000;
@@ -26,16 +27,9 @@ export interface InstantRange {
   readonly upper?: Bound;
 }
 
-/** A UTC midnight, for any year (Date.UTC maps years 0-99 to 1900-1999). */
-function utcMidnight(year: number, month: number, day: number): number {
-  const date = new Date(0);
-  date.setUTCFullYear(year, month - 1, day);
-  return date.getTime();
-}
-
 /** 0001-01-01T00:00:00.000Z and 10000-01-01T00:00:00.000Z: the instants a bound may take. */
-const MIN_MS = utcMidnight(1, 1, 1);
-export const YEAR_10000_MS = utcMidnight(10000, 1, 1);
+const MIN_MS = YEAR_1_MS;
+export { YEAR_10000_MS };
 
 export function isLeapYear(year: number): boolean {
   return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;

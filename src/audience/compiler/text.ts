@@ -7,6 +7,7 @@
  *   defaultNormalizeEmail(' Ann@Example.COM ')  // 'ann@example.com'
  */
 import type { Origin } from '../ast';
+import { textProblem } from '../storable';
 import { AudienceCompileError } from './compile-error';
 
 /**
@@ -50,11 +51,8 @@ export function likePattern(op: 'contains' | 'not_contains' | 'starts_with' | 'e
   }
 }
 
-// eslint-disable-next-line no-control-regex
-const UNREPRESENTABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
 /** Fails closed on a string PostgreSQL cannot hold (NUL) or that UTF-8 cannot encode (a lone surrogate). */
 export function checkText(value: string, what: string, at: Origin): string {
-  if (UNREPRESENTABLE.test(value)) throw AudienceCompileError.unrepresentableText(what, at);
+  if (textProblem(value) !== undefined) throw AudienceCompileError.unrepresentableText(what, at);
   return value;
 }

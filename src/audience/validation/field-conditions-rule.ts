@@ -16,7 +16,7 @@ export const fieldConditionsRule: ValidationRule = (context) => ({
   condition(node) {
     const def = context.catalog.lookup(node.field);
     if (!def) {
-      const suggestions = suggestionList(node.field, context.catalog.names());
+      const suggestions = suggestionList(node.field, context.catalog.names(), context.suggestions);
       context.report(AudienceError.unknownField(node.field, suggestions, originOf(node.origin, '/field')));
       return;
     }

@@ -11,6 +11,7 @@
 import type { ConditionNode, EventNode, FilterNode, SegmentNode } from '../ast';
 import type { FieldCatalog } from '../catalog';
 import type { AudienceError } from '../errors';
+import type { SuggestionBudget } from './suggestions';
 
 /**
  * The saved segments a filter may refer to, preloaded by the caller (validation is synchronous).
@@ -27,12 +28,16 @@ export interface ValidationOptions {
    * it are cycles, and its stored (old) definition is never consulted.
    */
   readonly segmentId?: string;
+  /** The work budget for "did you mean" suggestions; pass one to observe what a validation spent. */
+  readonly suggestionBudget?: SuggestionBudget;
 }
 
 export interface ValidationContext {
   readonly catalog: FieldCatalog;
   readonly segments: SegmentLookup;
   readonly options: ValidationOptions;
+  /** Shared by every rule of one validation, so the total suggestion work is bounded. */
+  readonly suggestions: SuggestionBudget;
   report(error: AudienceError): void;
 }
 

@@ -12,6 +12,7 @@ import { parseDateLiteral, type DateLiteral } from '../date-literal';
 import { AudienceError, describeValue, originOf, quoteList } from '../errors';
 import { MAX_BIRTHDAY_DAYS, MAX_DURATION, MAX_LIST_ITEMS } from '../limits';
 import type { OperandType, OperatorSpec } from '../operators';
+import { isStorableInstant, textProblem } from '../storable';
 
 export interface Operand {
   /** How messages name it: "field `first_name` (string)", "event property `total`". */
@@ -78,6 +79,11 @@ function checkLiteral(report: Report, operand: Operand, subject: string, types: 
   if (!types.includes(typeof value as LiteralType) || (typeof value === 'number' && !Number.isFinite(value))) {
     const wanted = operand.enumField ? `one of ${quoteList(operand.enumField.values)}` : expectation(types);
     report(AudienceError.invalidValue(`${subject} needs ${wanted}, got ${describeValue(value)}.`, at));
+    return false;
+  }
+  const unstorable = typeof value === 'string' ? textProblem(value) : undefined;
+  if (unstorable !== undefined) {
+    report(AudienceError.unstorableText(`${subject} got a value that ${unstorable}.`, at));
     return false;
   }
   if (operand.enumField && !operand.enumField.values.includes(value as string)) {
@@ -149,6 +155,10 @@ function compareCodePoints(a: string, b: string): number {
 export function checkDate(report: Report, value: string, at: Origin): DateLiteral | undefined {
   const parsed = parseDateLiteral(value);
   if (!parsed) report(AudienceError.invalidDate(value, at));
+  else if (!isStorableInstant(parsed.startMs) || !isStorableInstant(parsed.endMs)) {
+    report(AudienceError.dateOutOfRange(value, at));
+    return undefined;
+  }
   return parsed;
 }
 
