@@ -195,18 +195,21 @@ class Parser {
     };
   }
 
-  /** `did purchase 0 times`: a number without a count phrase; the message says what to write instead. */
+  /** `did purchase 0 times`: a number without a count word; the message says what to write instead. */
   private bareCount(name: string, negated: boolean): AudienceError {
     const token = this.peek();
-    const n = token.value as number;
-    const did = negated ? `did not ${name}` : `did ${name}`;
+    if (negated) {
+      return AudienceError.syntax(
+        `\`did not ${name}\` already means zero times and takes no count; write \`did ${name} fewer than N times\` or \`not did ${name} at least N times\`.`,
+        token.start,
+      );
+    }
+    const n = token.text;
     const hint =
-      negated
-        ? `\`did not ${name}\` already means zero times and takes no count.`
-        : n === 0
-          ? `Write \`did ${name} exactly 0 times\` or \`did not ${name}\`.`
-          : `Write \`did ${name} exactly ${token.text} times\`, \`at least ${token.text} times\`, \`at most ${token.text} times\`, \`more than ${token.text} times\` or \`fewer than ${token.text} times\`.`;
-    return AudienceError.syntax(`Expected \`exactly\`, \`at least\`, \`at most\`, \`more than\` or \`fewer than\` before the number of times after \`${did}\`, found ${describeToken(token)}. ${hint}`, token.start);
+      token.value === 0
+        ? `write \`did ${name} exactly 0 times\` or \`did not ${name}\``
+        : `write \`exactly ${n} times\`, \`at least ${n} times\`, \`at most ${n} times\`, \`more than ${n} times\` or \`fewer than ${n} times\``;
+    return AudienceError.syntax(`\`did ${name} ${n} times\` needs a count word before the number: ${hint}.`, token.start);
   }
 
   /** Count := ("at least" | "more than" | "at most" | "fewer than" | "exactly") Number ("time" | "times") */

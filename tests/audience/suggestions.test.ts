@@ -9,7 +9,6 @@ import { errorsOf } from './support/helpers';
 import { testCatalog } from './support/test-catalog';
 
 const FIELDS = ['first_name', 'last_name', 'email', 'email_status', 'custom.loyalty_tier', 'custom.city', 'custom.lifetime_value'];
-const catalog: FieldCatalog = { lookup: () => undefined, names: () => FIELDS };
 
 /** The full optimal-string-alignment matrix, the reference for the banded one. */
 function fullDistance(a: string, b: string): number {
