@@ -15,7 +15,7 @@
  * `MAX_JSON_DEPTH`, checked here without recursion, so a deep value is refused with a message
  * before any recursive code (JSON.stringify, a decoder, PostgreSQL's jsonb parser) sees it.
  */
-import type { InputProblem } from './errors';
+import { AppError, type InputProblem } from './errors';
 
 type Path = readonly (string | number)[];
 
@@ -118,4 +118,16 @@ export function textInputProblems(fields: readonly (readonly [Path, string | nul
     const problem = textInputProblem(path, value);
     return problem ? [problem] : [];
   });
+}
+
+/**
+ * Throws BAD_USER_INPUT for plain-text inputs that cannot be stored, listing each one with its path.
+ * For single values outside a batch (names, descriptions, filters on a field), where the whole
+ * request is the one item.
+ *
+ * @example requireStorableText([[['input', 'name'], input.name]]) // throws `input.name: contains a NUL character …`
+ */
+export function requireStorableText(fields: readonly (readonly [Path, string | null | undefined])[]): void {
+  const problems = textInputProblems(fields);
+  if (problems.length) throw AppError.invalidMany(problems);
 }

@@ -3,6 +3,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { ApiKeyRow } from '../db/entities';
 import { Sql } from '../db/sql';
 import { AppError } from '../domain/errors';
+import { isUuid } from '../domain/ids';
+import { requireStorableText } from '../domain/storable-text';
 import type { Role } from '../domain/permissions';
 import type { Tenant } from './scope';
 
@@ -35,6 +37,7 @@ export class ApiKeyService {
   constructor(private readonly em: EntityManager) {}
 
   async issue(namespaceId: string, name: string, role: Role, createdBy: string): Promise<IssuedKey> {
+    requireStorableText([[['input', 'name'], name]]);
     const trimmed = name.trim();
     if (trimmed === '' || trimmed.length > 100) throw AppError.invalid(['input', 'name'], 'must be 1 to 100 characters');
     const secret = KEY_PREFIX + randomBytes(32).toString('base64url');
@@ -56,6 +59,7 @@ export class ApiKeyService {
   }
 
   async revoke(namespaceId: string, id: string): Promise<ApiKeyRow> {
+    if (!isUuid(id)) throw AppError.notFound('API key', id);
     const row = await this.em.findOne(ApiKeyRow, { namespaceId, id });
     if (!row) throw AppError.notFound('API key', id);
     row.revokedAt ??= new Date();

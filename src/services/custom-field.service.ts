@@ -2,6 +2,7 @@ import { syncCustomIndex } from '../db/custom-index.sql';
 import { CustomFieldRow } from '../db/entities';
 import { customKeyProblem, MAX_CUSTOM_FIELDS_PER_NAMESPACE, type CustomFieldType } from '../domain/custom-fields';
 import { AppError } from '../domain/errors';
+import { requireStorableText } from '../domain/storable-text';
 import { BUILT_IN_FIELDS } from '../domain/profile-fields';
 import { requirePermission, type Scope } from './scope';
 
@@ -32,6 +33,7 @@ export class CustomFieldService {
     requirePermission(this.scope, 'customFields:write', 'define custom fields');
     const problem = customKeyProblem(input.key);
     if (problem) throw AppError.invalid(['input', 'key'], problem);
+    requireStorableText([[['input', 'description'], input.description]]);
     if (BUILT_IN_FIELDS.some((f) => f.name === input.key)) {
       throw AppError.invalid(['input', 'key'], `"${input.key}" is a built-in profile field; choose another key`);
     }
@@ -59,6 +61,7 @@ export class CustomFieldService {
     requirePermission(this.scope, 'customFields:write', 'change custom fields');
     const row = (await this.list()).find((f) => f.key === key);
     if (!row) throw AppError.notFound('Custom field', key);
+    requireStorableText([[['input', 'description'], changes.description]]);
     if (changes.description !== undefined && changes.description !== null) row.description = changes.description.trim();
     const reindex = changes.indexed !== undefined && changes.indexed !== null && changes.indexed !== row.indexed;
     if (changes.indexed !== undefined && changes.indexed !== null) row.indexed = changes.indexed;

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { NamespaceRow } from '../db/entities';
-import { AppError } from '../domain/errors';
+import { AppError, type InputProblem } from '../domain/errors';
+import { textInputProblem } from '../domain/storable-text';
 import { isPhoneRegion } from '../domain/phone';
 import type { Role } from '../domain/permissions';
 import { ApiKeyService, type IssuedKey } from './api-key.service';
@@ -18,10 +19,12 @@ export class NamespaceService {
   constructor(private readonly em: EntityManager) {}
 
   async create(input: NamespaceInput, firstKeyRole: Role = 'CLIENT_ADMIN'): Promise<{ namespace: NamespaceRow; key: IssuedKey }> {
-    const problems = [];
+    const problems: InputProblem[] = [];
     if (!SLUG.test(input.slug)) problems.push({ path: ['input', 'slug'], message: `"${input.slug}" is not a valid slug; use 2 to 63 lower-case letters, digits and hyphens, starting with a letter` });
     const name = input.name.trim();
-    if (name === '' || name.length > 200) problems.push({ path: ['input', 'name'], message: 'must be 1 to 200 characters' });
+    const unstorable = textInputProblem(['input', 'name'], input.name);
+    if (unstorable) problems.push(unstorable);
+    else if (name === '' || name.length > 200) problems.push({ path: ['input', 'name'], message: 'must be 1 to 200 characters' });
     const region = (input.defaultRegion ?? 'US').toUpperCase();
     if (!isPhoneRegion(region)) problems.push({ path: ['input', 'defaultRegion'], message: `"${input.defaultRegion}" is not a known phone region; send an ISO 3166 code such as US or GB` });
     if (problems.length) throw AppError.invalidMany(problems);

@@ -4,6 +4,7 @@ import {
 } from '../audience';
 import { SegmentRepository } from '../db/segment.repository';
 import type { InputProblem } from '../domain/errors';
+import { isSegmentId } from '../domain/ids';
 import type { Scope } from './scope';
 
 /** A definition as a client sends it: exactly one of a JSON filter or a text expression. */
@@ -73,11 +74,15 @@ export class SegmentDefinitions {
     return validate(inlined.value, catalog, lookup);
   }
 
-  /** Loads every segment reachable from `ids`, decoded. A stored definition that no longer decodes is left out (and so reported as unknown). */
+  /**
+   * Loads every segment reachable from `ids`, decoded. A stored definition that no longer decodes
+   * is left out (and so reported as unknown), and so is an ID not of the documented shape, which
+   * is never sent to the database.
+   */
   private async lookup(ids: readonly string[]): Promise<Map<string, FilterNode>> {
     const repo = new SegmentRepository(this.scope.sql, this.scope.tenant.id);
     const found = new Map<string, FilterNode>();
-    let frontier = ids.filter((id) => !found.has(id));
+    let frontier = ids.filter(isSegmentId);
     for (let hop = 0; frontier.length && hop < MAX_REFERENCE_HOPS; hop++) {
       const rows = await repo.definitions(frontier);
       const next: string[] = [];
@@ -87,7 +92,7 @@ export class SegmentDefinitions {
         found.set(row.id, decoded.value);
         for (const ref of segmentReferences(decoded.value)) if (!found.has(ref.id)) next.push(ref.id);
       }
-      frontier = [...new Set(next)];
+      frontier = [...new Set(next)].filter(isSegmentId);
     }
     return found;
   }

@@ -1,11 +1,12 @@
 import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
-import { randomBytes } from 'node:crypto';
 import { AudienceCompileError, compileAudience, membershipStatement, type AudienceQuery } from '../audience/compiler';
 import { SegmentRow, SegmentVersionRow } from '../db/entities';
 import { PROFILE_SELECT, type ProfileRecord } from '../db/profile.repository';
 import { SegmentRepository } from '../db/segment.repository';
 import { checkEmail } from '../domain/email';
 import { AppError } from '../domain/errors';
+import { isSegmentId, newSegmentId } from '../domain/ids';
+import { requireStorableText } from '../domain/storable-text';
 import { foldCase } from '../domain/text';
 import type { CustomFieldService } from './custom-field.service';
 import { namespaceCatalog } from './field-catalog';
@@ -56,12 +57,13 @@ export class SegmentService {
 
   async create(input: SegmentInput): Promise<SegmentRow> {
     requirePermission(this.scope, 'segments:write', 'create segments');
+    requireStorableText([[['input', 'name'], input.name], [['input', 'description'], input.description]]);
     const name = this.name(input.name);
     if (!input.definition) throw AppError.invalid(['input', 'definition'], 'is required: send a filter (JSON) or an expression (text)');
     const checked = await this.checked(input.definition);
     const row = Object.assign(new SegmentRow(), {
       namespaceId: this.scope.tenant.id,
-      id: `seg_${randomBytes(8).toString('hex')}`,
+      id: newSegmentId(),
       name,
       description: input.description?.trim() ?? '',
       definition: checked.normalized!,
@@ -85,6 +87,7 @@ export class SegmentService {
       throw AppError.invalid(['input', 'expectedVersion'], `must be a version number of at least 1 (got ${expected})`);
     }
     await this.get(id);
+    requireStorableText([[['input', 'name'], input.name], [['input', 'description'], input.description]]);
     const name = input.name !== undefined && input.name !== null ? this.name(input.name) : undefined;
     const checked = input.definition ? await this.checked(input.definition, id) : undefined;
     return this.save(id, (row) => {
@@ -117,6 +120,8 @@ export class SegmentService {
 
   async get(id: string): Promise<SegmentRow> {
     requirePermission(this.scope, 'read', 'read segments');
+    // An ID of another shape cannot exist: NOT_FOUND before any query.
+    if (!isSegmentId(id)) throw AppError.notFound('Segment', id);
     const row = await this.scope.sql.em.findOne(SegmentRow, { namespaceId: this.scope.tenant.id, id });
     if (!row) throw AppError.notFound('Segment', id);
     return row;

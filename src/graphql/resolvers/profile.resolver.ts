@@ -1,6 +1,7 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { AppError } from '../../domain/errors';
 import type { ProfileWrite } from '../../domain/profile-input';
+import { requireStorableText } from '../../domain/storable-text';
 import type { RequestContext } from '../context';
 import { parseNumericId, parseProfileCursor, parseTimeCursor, profileCursor, timeCursor } from '../cursors';
 import { toConsentChange, toEvent, toInputErrors, toProfile } from '../mappers';
@@ -69,6 +70,7 @@ export class ProfileResolver {
     @Ctx() ctx: RequestContext,
   ): Promise<ProfileEventConnection> {
     const limit = nestedLimit(first, 'first');
+    requireStorableText([[['type'], type]]);
     const rows = await ctx.loaders.events.load({ profileId: profile.profileId, limit: limit + 1, before: parseTimeCursor(after, 'after'), type });
     return toConnection(rows.slice(0, limit), rows.length > limit, (e) => timeCursor(e.occurredAt, e.id), toEvent);
   }

@@ -2,7 +2,9 @@ import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } fro
 import type { CheckedDefinition, SegmentRow } from '../../services';
 import { MAX_PREVIEW_SAMPLE } from '../../services/segment.service';
 import type { RequestContext } from '../context';
-import { parseProfileCursor, profileCursor } from '../cursors';
+import { notACursor, parseProfileCursor, profileCursor } from '../cursors';
+import { isSegmentId } from '../../domain/ids';
+import { textProblem } from '../../domain/storable-text';
 import { AppError } from '../../domain/errors';
 import { toProfile } from '../mappers';
 import { DateTimeScalar } from '../scalars';
@@ -29,11 +31,11 @@ function parseSegmentCursor(cursor: string | null): { name: string; id: string }
   if (!cursor) return null;
   try {
     const [name, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as [unknown, unknown];
-    if (typeof name === 'string' && typeof id === 'string') return { name, id };
+    if (typeof name === 'string' && typeof id === 'string' && isSegmentId(id) && textProblem(name) === undefined) return { name, id };
   } catch {
     // fall through
   }
-  throw AppError.invalid(['after'], 'is not a cursor from this connection; pass a pageInfo.endCursor you received');
+  throw notACursor('after');
 }
 
 function toValidation(checked: CheckedDefinition): SegmentValidation {
