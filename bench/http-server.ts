@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { DEFAULT_QUERY_LIMITS } from '../src/graphql/query-limits';
 import { createApp } from '../src/app';
 import { ApiKeyService } from '../src/services/api-key.service';
 
@@ -19,6 +20,7 @@ async function main(): Promise<void> {
   const app = await createApp({
     port: 0, host: '127.0.0.1', database: { kind: 'postgres', url: config.url, poolSize: config.poolSize },
     autoMigrate: false, adminToken: null, seedDemo: false, exposeQueryStats: true, statementTimeoutMs: 60_000, logQueries: false, jobConcurrency: 0,
+    queryLimits: DEFAULT_QUERY_LIMITS,
   }, quiet);
   const key = await new ApiKeyService(app.db.orm.em.fork()).issue(config.namespaceId, 'bench http', 'VIEWER', 'bench');
   process.on('message', (message) => {

@@ -9,6 +9,7 @@ import type { AppConfig } from './config';
 import { Database } from './db/database';
 import { RequestContext } from './graphql/context';
 import { createErrorFormatter } from './graphql/errors';
+import { queryLimits } from './graphql/query-limits';
 import { buildAppSchema } from './graphql/schema';
 import { createAdminServer, listenOnSocket } from './http/admin-server';
 import { createHttpServer } from './http/server';
@@ -56,12 +57,15 @@ export async function createApp(config: AppConfig, logger: Logger = consoleLogge
     const auth = new AuthService(config.adminToken);
     const shared = createProcessServices(jobs);
     admin = await startAdminEndpoint(db, auth, logger);
+    const limits = queryLimits(config.queryLimits);
     const apollo = new ApolloServer<RequestContext>({
       schema: await buildAppSchema(),
+      parseOptions: limits.parseOptions,
+      validationRules: limits.validationRules,
       formatError: createErrorFormatter(logger),
       includeStacktraceInErrorResponses: false,
       introspection: true,
-      plugins: [ApolloServerPluginLandingPageDisabled()],
+      plugins: [ApolloServerPluginLandingPageDisabled(), limits.plugin],
       // main.ts owns the signals: it stops the HTTP server, Apollo and the database in order.
       stopOnTerminationSignals: false,
     });

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import type { DatabaseTarget } from './db/database';
+import { DEFAULT_QUERY_LIMITS, type QueryLimits } from './graphql/query-limits';
 
 /** Configuration, from environment variables. Validated at start-up: a bad value stops the start. */
 export interface AppConfig {
@@ -14,6 +15,8 @@ export interface AppConfig {
   readonly logQueries: boolean;
   /** Background jobs this process runs at once (0: it runs none; another process must). */
   readonly jobConcurrency: number;
+  /** Cost, depth, alias, directive and token limits of GraphQL requests. */
+  readonly queryLimits: QueryLimits;
 }
 
 export class ConfigError extends Error {
@@ -40,6 +43,11 @@ export const CONFIG_VARIABLES = {
   STATEMENT_TIMEOUT_MS: 'Per-statement time limit on a PostgreSQL server (100–3600000). Default 30000.',
   LOG_QUERIES: 'Log every SQL statement (true/false). Default false.',
   JOB_CONCURRENCY: 'Background jobs (imports, feed runs, exports) this process runs at once (0–32). Default 4; 0 runs none here (another process must).',
+  QUERY_MAX_COST: 'Highest cost of one GraphQL operation (1–10000000; see docs/operations.md). Default 10000.',
+  QUERY_MAX_DEPTH: 'Deepest field nesting of a GraphQL operation (1–100). Default 12.',
+  QUERY_MAX_ALIASES: 'Most aliases in a GraphQL operation (0–1000). Default 30.',
+  QUERY_MAX_DIRECTIVES: 'Most directives in a GraphQL operation (0–1000). Default 30.',
+  QUERY_MAX_TOKENS: 'Most tokens in a GraphQL document (100–1000000). Default 10000.',
 } as const;
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -93,5 +101,12 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): AppConfig {
     statementTimeoutMs: integer(env, 'STATEMENT_TIMEOUT_MS', 30_000, 100, 3_600_000),
     logQueries: flag(env, 'LOG_QUERIES', false),
     jobConcurrency: integer(env, 'JOB_CONCURRENCY', 4, 0, 32),
+    queryLimits: {
+      maxCost: integer(env, 'QUERY_MAX_COST', DEFAULT_QUERY_LIMITS.maxCost, 1, 10_000_000),
+      maxDepth: integer(env, 'QUERY_MAX_DEPTH', DEFAULT_QUERY_LIMITS.maxDepth, 1, 100),
+      maxAliases: integer(env, 'QUERY_MAX_ALIASES', DEFAULT_QUERY_LIMITS.maxAliases, 0, 1000),
+      maxDirectives: integer(env, 'QUERY_MAX_DIRECTIVES', DEFAULT_QUERY_LIMITS.maxDirectives, 0, 1000),
+      maxTokens: integer(env, 'QUERY_MAX_TOKENS', DEFAULT_QUERY_LIMITS.maxTokens, 100, 1_000_000),
+    },
   };
 }

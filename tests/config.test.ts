@@ -13,6 +13,7 @@ describe('configuration', () => {
       statementTimeoutMs: 30000,
       logQueries: false,
       jobConcurrency: 4,
+      queryLimits: { maxCost: 10000, maxDepth: 12, maxAliases: 30, maxDirectives: 30, maxTokens: 10000 },
     });
   });
 
@@ -32,6 +33,7 @@ describe('configuration', () => {
     [{ DATABASE_URL: 'mysql://x' }, 'Invalid configuration: DATABASE_URL must start with postgres:// or postgresql://'],
     [{ AUTO_MIGRATE: 'maybe' }, 'Invalid configuration: AUTO_MIGRATE must be true or false (got "maybe")'],
     [{ ADMIN_TOKEN: 'short' }, 'Invalid configuration: ADMIN_TOKEN must be at least 24 characters long'],
+    [{ QUERY_MAX_COST: '0' }, 'Invalid configuration: QUERY_MAX_COST must be a whole number from 1 to 10000000 (got "0")'],
     [{ JOB_CONCURRENCY: '64' }, 'Invalid configuration: JOB_CONCURRENCY must be a whole number from 0 to 32 (got "64")'],
   ])('%j is refused with a message naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(new ConfigError('', '').constructor as typeof ConfigError);

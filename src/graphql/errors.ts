@@ -1,6 +1,7 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { AppError, formatPath } from '../domain/errors';
+import { QueryLimitError } from './query-limits';
 
 export interface ErrorLogger {
   error(message: string, detail: unknown): void;
@@ -39,6 +40,9 @@ export function createErrorFormatter(logger: ErrorLogger) {
         },
       };
     }
+    // Thrown before execution, or reported by a validation rule (which Apollo wraps).
+    const limit = original instanceof QueryLimitError ? original : original instanceof GraphQLError && original.originalError instanceof QueryLimitError ? original.originalError : undefined;
+    if (limit) return { message: limit.message, locations: formatted.locations, extensions: { code: 'QUERY_TOO_COMPLEX', ...limit.details } };
     const code = formatted.extensions?.code;
     if (original instanceof GraphQLError && typeof code === 'string' && PASSED_THROUGH.has(code)) {
       return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code } };

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createApp, type App } from '../../src/app';
 import type { AppConfig } from '../../src/config';
+import { DEFAULT_QUERY_LIMITS } from '../../src/graphql/query-limits';
 import { createScratchPgDatabase, TEST_TARGETS, type TestTarget } from './databases';
 
 export const TEST_ADMIN_TOKEN = `admin-${randomBytes(16).toString('hex')}`;
@@ -28,6 +29,7 @@ export async function startTestApp(target: TestTarget, overrides: Partial<AppCon
     statementTimeoutMs: 30_000,
     logQueries: false,
     jobConcurrency: 4,
+    queryLimits: DEFAULT_QUERY_LIMITS,
     ...overrides,
   };
   const app = await createApp(config, quiet);
