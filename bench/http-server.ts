@@ -21,6 +21,7 @@ async function main(): Promise<void> {
     port: 0, host: '127.0.0.1', database: { kind: 'postgres', url: config.url, poolSize: config.poolSize },
     autoMigrate: false, adminToken: null, seedDemo: false, exposeQueryStats: true, statementTimeoutMs: 60_000, logQueries: false, jobConcurrency: 0,
     queryLimits: DEFAULT_QUERY_LIMITS,
+    shutdownGraceMs: 0,
   }, quiet);
   const key = await new ApiKeyService(app.db.orm.em.fork()).issue(config.namespaceId, 'bench http', 'VIEWER', 'bench');
   process.on('message', (message) => {

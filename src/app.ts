@@ -12,6 +12,7 @@ import { createErrorFormatter } from './graphql/errors';
 import { queryLimits } from './graphql/query-limits';
 import { buildAppSchema } from './graphql/schema';
 import { createAdminServer, listenOnSocket } from './http/admin-server';
+import { drainHttpServer } from './http/drain';
 import { createHttpServer } from './http/server';
 import { JobRunner } from './jobs';
 import { createProcessServices, type ProcessServices } from './services';
@@ -39,7 +40,11 @@ export interface App {
   readonly demoKey: string | null;
   /** What every request of this process shares (running exports, …). */
   readonly shared: ProcessServices;
-  close(): Promise<void>;
+  /**
+   * Stops gracefully: refuses new connections, lets requests in flight finish for up to `graceMs`
+   * (then cuts them), stops the job runner, and closes the database (PGlite checkpoints first).
+   */
+  close(graceMs?: number): Promise<void>;
 }
 
 /**
@@ -97,12 +102,9 @@ export async function createApp(config: AppConfig, logger: Logger = consoleLogge
       jobs: runner,
       demoKey,
       shared,
-      close: async () => {
-        await new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeAllConnections();
-        });
-        await runner.stop();
+      close: async (graceMs = 0) => {
+        const [{ forced }] = await Promise.all([drainHttpServer(server, graceMs), runner.stop()]);
+        if (forced) logger.error(`shutdown: requests still in flight after ${graceMs} ms were cut`);
         await apollo.stop();
         await closeServer(admin);
         await db.close();

@@ -15,6 +15,8 @@ export interface AppConfig {
   readonly logQueries: boolean;
   /** Background jobs this process runs at once (0: it runs none; another process must). */
   readonly jobConcurrency: number;
+  /** How long `serve` lets requests in flight finish after SIGTERM/SIGINT. */
+  readonly shutdownGraceMs: number;
   /** Cost, depth, alias, directive and token limits of GraphQL requests. */
   readonly queryLimits: QueryLimits;
 }
@@ -43,6 +45,7 @@ export const CONFIG_VARIABLES = {
   STATEMENT_TIMEOUT_MS: 'Per-statement time limit on a PostgreSQL server (100–3600000). Default 30000.',
   LOG_QUERIES: 'Log every SQL statement (true/false). Default false.',
   JOB_CONCURRENCY: 'Background jobs (imports, feed runs, exports) this process runs at once (0–32). Default 4; 0 runs none here (another process must).',
+  SHUTDOWN_GRACE_MS: 'On SIGTERM or SIGINT, how long requests in flight may finish before they are cut (0–600000). Default 10000; a second signal exits at once.',
   QUERY_MAX_COST: 'Highest cost of one GraphQL operation (1–10000000; see docs/operations.md). Default 10000.',
   QUERY_MAX_DEPTH: 'Deepest field nesting of a GraphQL operation (1–100). Default 12.',
   QUERY_MAX_ALIASES: 'Most aliases in a GraphQL operation (0–1000). Default 30.',
@@ -101,6 +104,7 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): AppConfig {
     statementTimeoutMs: integer(env, 'STATEMENT_TIMEOUT_MS', 30_000, 100, 3_600_000),
     logQueries: flag(env, 'LOG_QUERIES', false),
     jobConcurrency: integer(env, 'JOB_CONCURRENCY', 4, 0, 32),
+    shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
     queryLimits: {
       maxCost: integer(env, 'QUERY_MAX_COST', DEFAULT_QUERY_LIMITS.maxCost, 1, 10_000_000),
       maxDepth: integer(env, 'QUERY_MAX_DEPTH', DEFAULT_QUERY_LIMITS.maxDepth, 1, 100),

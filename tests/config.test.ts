@@ -13,6 +13,7 @@ describe('configuration', () => {
       statementTimeoutMs: 30000,
       logQueries: false,
       jobConcurrency: 4,
+      shutdownGraceMs: 10000,
       queryLimits: { maxCost: 10000, maxDepth: 12, maxAliases: 30, maxDirectives: 30, maxTokens: 10000 },
     });
   });

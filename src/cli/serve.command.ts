@@ -18,11 +18,25 @@ export async function serveCommand(io: CliIo): Promise<void> {
   }
   consoleLogger.info(`Database: ${config.database.kind === 'pglite' ? `embedded PGlite in ${config.database.dataDir}` : 'PostgreSQL server (DATABASE_URL)'}`);
   consoleLogger.info(`audience-graph is listening: GraphQL at ${app.url}/graphql, GraphiQL at ${app.url}/graphiql`);
-  const stop = async (signal: string) => {
-    consoleLogger.info(`${signal}: shutting down`);
-    await app.close();
-    process.exit(0);
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      consoleLogger.info(`${signal} again: exiting at once`);
+      process.exit(signal === 'SIGINT' ? 130 : 143);
+    }
+    stopping = true;
+    consoleLogger.info(`${signal}: shutting down (requests in flight may finish for up to ${config.shutdownGraceMs} ms; send the signal again to exit at once)`);
+    app.close(config.shutdownGraceMs).then(
+      () => {
+        consoleLogger.info('stopped cleanly');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        consoleLogger.error('shutdown failed', error);
+        process.exit(1);
+      },
+    );
   };
-  process.once('SIGINT', () => void stop('SIGINT'));
-  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
 }

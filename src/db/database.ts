@@ -136,6 +136,8 @@ export class Database {
 
   async close(): Promise<void> {
     try {
+      // A checkpoint writes everything to the data files, so the next open replays no WAL.
+      if (this.lock && this.pglite && !this.pglite.closed) await this.pglite.exec('checkpoint');
       await this.orm.close(true);
       if (this.pglite && !this.pglite.closed) await this.pglite.close();
     } finally {

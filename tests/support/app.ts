@@ -30,6 +30,7 @@ export async function startTestApp(target: TestTarget, overrides: Partial<AppCon
     logQueries: false,
     jobConcurrency: 4,
     queryLimits: DEFAULT_QUERY_LIMITS,
+    shutdownGraceMs: 0,
     ...overrides,
   };
   const app = await createApp(config, quiet);
