@@ -33,6 +33,7 @@ export default tseslint.config(
             zone('jobs', ['services', 'graphql', 'http', 'audience', ...roots], 'the job runner sits below services: services register handlers and enqueue jobs'),
             zone('services', ['graphql', 'http', ...roots], 'services know nothing of GraphQL or HTTP'),
             zone('graphql', ['db', 'jobs', 'http', ...roots], 'resolvers call services; they never touch the database'),
+            zone('observability', [...layers, ...roots], 'observability is a leaf: logs and metrics import nothing of the project'),
             zone('http', ['db', 'jobs', 'services', 'domain', 'audience', ...roots], 'http only serves the GraphQL layer'),
           ],
         },

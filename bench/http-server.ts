@@ -22,6 +22,10 @@ async function main(): Promise<void> {
     autoMigrate: false, adminToken: null, seedDemo: false, exposeQueryStats: true, statementTimeoutMs: 60_000, logQueries: false, jobConcurrency: 0,
     queryLimits: DEFAULT_QUERY_LIMITS,
     shutdownGraceMs: 0,
+    logQueryParams: false,
+    logLevel: 'info',
+    logFormat: 'json',
+    metrics: { enabled: false, token: null },
   }, quiet);
   const key = await new ApiKeyService(app.db.orm.em.fork()).issue(config.namespaceId, 'bench http', 'VIEWER', 'bench');
   process.on('message', (message) => {

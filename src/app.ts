@@ -7,28 +7,35 @@ import { join } from 'node:path';
 import type { Server } from 'node:http';
 import type { AppConfig } from './config';
 import { Database } from './db/database';
+import type { QueryObserver } from './db/sql';
 import { RequestContext } from './graphql/context';
 import { createErrorFormatter } from './graphql/errors';
 import { queryLimits } from './graphql/query-limits';
+import { requestTracePlugin } from './graphql/request-trace';
 import { buildAppSchema } from './graphql/schema';
 import { createAdminServer, listenOnSocket } from './http/admin-server';
 import { drainHttpServer } from './http/drain';
 import { createHttpServer } from './http/server';
 import { JobRunner } from './jobs';
+import type { Logger, StructuredLogger } from './observability/logger';
+import { Metrics } from './observability/metrics';
 import { createProcessServices, type ProcessServices } from './services';
 import { isAdminOperation, runAdminOperation } from './services/admin-operations';
 import { AuthService } from './services/auth.service';
 import { seedDemoIfEmpty } from './services/demo-seed';
 
-export interface Logger {
-  info(message: string): void;
-  error(message: string, detail?: unknown): void;
-}
+export type { Logger } from './observability/logger';
 
 export const consoleLogger: Logger = {
   info: (message) => console.log(message),
   error: (message, detail) => console.error(message, detail ?? ''),
 };
+
+/** A logger's structured lines; a plain `Logger` gets them as `info` with fields. */
+function linesOf(logger: Logger): (message: string, fields: Readonly<Record<string, unknown>>) => void {
+  const structured = logger as Partial<StructuredLogger>;
+  return structured.line ? structured.line.bind(structured) : (message, fields) => logger.info(message, fields);
+}
 
 export interface App {
   readonly url: string;
@@ -40,6 +47,8 @@ export interface App {
   readonly demoKey: string | null;
   /** What every request of this process shares (running exports, …). */
   readonly shared: ProcessServices;
+  /** This process's Prometheus metrics (served at /metrics only when METRICS=true). */
+  readonly metrics: Metrics;
   /**
    * Stops gracefully: refuses new connections, lets requests in flight finish for up to `graceMs`
    * (then cuts them), stops the job runner, and closes the database (PGlite checkpoints first).
@@ -52,11 +61,33 @@ export interface App {
  * server, and wires them together. Everything the service needs comes through `config`.
  */
 export async function createApp(config: AppConfig, logger: Logger = consoleLogger): Promise<App> {
-  const db = await Database.open(config.database, { statementTimeoutMs: config.statementTimeoutMs, logQueries: config.logQueries, command: 'serve' });
+  const line = linesOf(logger);
+  const opened: { db?: Database } = {};
+  const metrics = new Metrics(() => opened.db?.poolUsage() ?? null, { defaultMetrics: config.metrics.enabled });
+  const observer: QueryObserver = {
+    query: (event) => {
+      metrics.sql(event.failed, event.durationMs / 1000);
+      if (event.label?.startsWith('segment.')) metrics.evaluation(event.label.slice('segment.'.length), event.durationMs / 1000);
+      if (config.logQueries) {
+        line('sql', {
+          reqId: event.requestId ?? null,
+          sql: event.sql,
+          ...(config.logQueryParams ? { params: event.params } : { paramCount: event.params.length }),
+          durationMs: Math.round(event.durationMs * 10) / 10,
+          ...(event.label ? { label: event.label } : {}),
+          ...(event.failed ? { failed: true } : {}),
+        });
+      }
+    },
+  };
+  const db = await Database.open(config.database, { statementTimeoutMs: config.statementTimeoutMs, observer, command: 'serve' });
+  opened.db = db;
+  let closing = false;
   let admin: Server | undefined;
   let jobs: JobRunner | undefined;
   try {
     await prepareSchema(db, config, logger);
+    const applied = new Set(await db.appliedMigrations());
     jobs = await JobRunner.create(db, { logger, concurrency: config.jobConcurrency });
     const demoKey = config.seedDemo ? await seedDemoIfEmpty(db.orm.em.fork(), logger) : null;
     const auth = new AuthService(config.adminToken);
@@ -70,7 +101,7 @@ export async function createApp(config: AppConfig, logger: Logger = consoleLogge
       formatError: createErrorFormatter(logger),
       includeStacktraceInErrorResponses: false,
       introspection: true,
-      plugins: [ApolloServerPluginLandingPageDisabled(), limits.plugin],
+      plugins: [ApolloServerPluginLandingPageDisabled(), requestTracePlugin, limits.plugin],
       // main.ts owns the signals: it stops the HTTP server, Apollo and the database in order.
       stopOnTerminationSignals: false,
     });
@@ -80,10 +111,28 @@ export async function createApp(config: AppConfig, logger: Logger = consoleLogge
       exposeQueryStats: config.exposeQueryStats,
       logger,
       healthy: async () => (await db.orm.em.fork().getConnection().execute('select 1 as ok')).length === 1,
-      contextFor: async (authorization) => {
+      ready: async () => {
+        if (closing) return { ready: false, reason: 'shutting down' };
+        const pending = Database.knownMigrations().filter((name) => !applied.has(name));
+        if (pending.length) {
+          for (const name of await db.appliedMigrations()) applied.add(name);
+          const still = pending.filter((name) => !applied.has(name));
+          if (still.length) return { ready: false, reason: `${still.length} migration(s) not applied: ${still.join(', ')}` };
+        } else {
+          await db.orm.em.fork().getConnection().execute('select 1 as ok');
+        }
+        return { ready: true };
+      },
+      metrics: config.metrics.enabled ? { token: config.metrics.token, render: () => metrics.render(), contentType: metrics.contentType } : undefined,
+      requestFinished: (entry) => {
+        metrics.request(entry.route, entry.operation, entry.errorCode ?? (entry.status >= 500 ? 'HTTP_' + entry.status : 'OK'), entry.durationMs / 1000);
+        if (entry.route === '/graphql' || entry.route === '/exports') line('request', entry);
+        else (logger as Partial<StructuredLogger>).debug?.('request', entry);
+      },
+      contextFor: async (authorization, requestId) => {
         const em = db.orm.em.fork();
         const caller = await auth.authenticate(authorization, em);
-        return new RequestContext(db.orm.em, caller, { keyRevoked: () => auth.forget() }, shared);
+        return new RequestContext(db.orm.em, caller, { keyRevoked: () => auth.forget() }, shared, requestId);
       },
     });
     await new Promise<void>((resolve, reject) => {
@@ -102,7 +151,9 @@ export async function createApp(config: AppConfig, logger: Logger = consoleLogge
       jobs: runner,
       demoKey,
       shared,
+      metrics,
       close: async (graceMs = 0) => {
+        closing = true;
         const [{ forced }] = await Promise.all([drainHttpServer(server, graceMs), runner.stop()]);
         if (forced) logger.error(`shutdown: requests still in flight after ${graceMs} ms were cut`);
         await apollo.stop();

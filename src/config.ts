@@ -13,6 +13,14 @@ export interface AppConfig {
   readonly exposeQueryStats: boolean;
   readonly statementTimeoutMs: number;
   readonly logQueries: boolean;
+  /** Log the values of SQL parameters too (only with logQueries; they may hold personal data). */
+  readonly logQueryParams: boolean;
+  /** pino level. */
+  readonly logLevel: string;
+  /** `pretty` (human), `json`, or `auto`: pretty when stdout is a terminal. */
+  readonly logFormat: 'auto' | 'json' | 'pretty';
+  /** Prometheus metrics at /metrics: off unless enabled; with a token, only for `Bearer <token>`. */
+  readonly metrics: { readonly enabled: boolean; readonly token: string | null };
   /** Background jobs this process runs at once (0: it runs none; another process must). */
   readonly jobConcurrency: number;
   /** How long `serve` lets requests in flight finish after SIGTERM/SIGINT. */
@@ -43,7 +51,12 @@ export const CONFIG_VARIABLES = {
   SEED_DEMO: 'Create a demo namespace with generated profiles when the database is empty (true/false). Default true on the embedded database, false on a PostgreSQL server.',
   EXPOSE_QUERY_STATS: 'Add an x-sql-statements header to GraphQL responses (true/false). Default false.',
   STATEMENT_TIMEOUT_MS: 'Per-statement time limit on a PostgreSQL server (100–3600000). Default 30000.',
-  LOG_QUERIES: 'Log every SQL statement (true/false). Default false.',
+  LOG_QUERIES: 'Log every SQL statement, ORM and raw, with its duration and request ID (true/false). Values are left out. Default false.',
+  LOG_QUERY_PARAMS: 'With LOG_QUERIES, log the parameter values too (true/false; they may be personal data). Default false.',
+  LOG_LEVEL: 'trace, debug, info, warn, error or silent. Default info.',
+  LOG_FORMAT: 'json, pretty or auto (pretty when stdout is a terminal). Default auto.',
+  METRICS: 'Serve Prometheus metrics at /metrics (true/false). Default false.',
+  METRICS_TOKEN: 'When set (at least 16 characters), /metrics answers only to "Authorization: Bearer <METRICS_TOKEN>".',
   JOB_CONCURRENCY: 'Background jobs (imports, feed runs, exports) this process runs at once (0–32). Default 4; 0 runs none here (another process must).',
   SHUTDOWN_GRACE_MS: 'On SIGTERM or SIGINT, how long requests in flight may finish before they are cut (0–600000). Default 10000; a second signal exits at once.',
   QUERY_MAX_COST: 'Highest cost of one GraphQL operation (1–10000000; see docs/operations.md). Default 10000.',
@@ -70,6 +83,19 @@ function flag(env: Env, name: keyof typeof CONFIG_VARIABLES, fallback: boolean):
   if (['true', '1', 'yes', 'on'].includes(raw)) return true;
   if (['false', '0', 'no', 'off'].includes(raw)) return false;
   throw new ConfigError(name, `must be true or false (got ${JSON.stringify(env[name])})`);
+}
+
+function oneOf<T extends string>(env: Env, name: keyof typeof CONFIG_VARIABLES, allowed: readonly T[], fallback: T): T {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) throw new ConfigError(name, `must be one of ${allowed.join(', ')} (got ${JSON.stringify(env[name])})`);
+  return raw as T;
+}
+
+function metricsToken(env: Env): string | null {
+  const token = env.METRICS_TOKEN?.trim() || null;
+  if (token !== null && token.length < 16) throw new ConfigError('METRICS_TOKEN', 'must be at least 16 characters long');
+  return token;
 }
 
 /**
@@ -103,6 +129,10 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): AppConfig {
     exposeQueryStats: flag(env, 'EXPOSE_QUERY_STATS', false),
     statementTimeoutMs: integer(env, 'STATEMENT_TIMEOUT_MS', 30_000, 100, 3_600_000),
     logQueries: flag(env, 'LOG_QUERIES', false),
+    logQueryParams: flag(env, 'LOG_QUERY_PARAMS', false),
+    logLevel: oneOf(env, 'LOG_LEVEL', ['trace', 'debug', 'info', 'warn', 'error', 'silent'] as const, 'info'),
+    logFormat: oneOf(env, 'LOG_FORMAT', ['auto', 'json', 'pretty'] as const, 'auto'),
+    metrics: { enabled: flag(env, 'METRICS', false), token: metricsToken(env) },
     jobConcurrency: integer(env, 'JOB_CONCURRENCY', 4, 0, 32),
     shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
     queryLimits: {

@@ -14,6 +14,10 @@ describe('configuration', () => {
       logQueries: false,
       jobConcurrency: 4,
       shutdownGraceMs: 10000,
+      logQueryParams: false,
+      logLevel: 'info',
+      logFormat: 'auto',
+      metrics: { enabled: false, token: null },
       queryLimits: { maxCost: 10000, maxDepth: 12, maxAliases: 30, maxDirectives: 30, maxTokens: 10000 },
     });
   });

@@ -1,4 +1,5 @@
-import { consoleLogger, createApp } from '../app';
+import { createApp } from '../app';
+import { createLogger } from '../observability/logger';
 import { DataDirLockedError } from '../db/data-dir-lock';
 import { CliError, whileServing } from './database-access';
 import type { CliIo } from './program';
@@ -6,7 +7,8 @@ import type { CliIo } from './program';
 /** `serve`: starts the API and keeps running until SIGINT or SIGTERM. */
 export async function serveCommand(io: CliIo): Promise<void> {
   const config = io.config();
-  const app = await createApp(config).catch((error: unknown) => {
+  const consoleLogger = createLogger({ level: config.logLevel, pretty: config.logFormat === 'pretty' || (config.logFormat === 'auto' && process.stdout.isTTY === true) });
+  const app = await createApp(config, consoleLogger).catch((error: unknown) => {
     if (error instanceof DataDirLockedError) {
       throw new CliError(`Cannot serve: ${error.message} Stop that process first, or set DATA_DIR to another directory. ${whileServing(error.dataDir)}`);
     }
@@ -14,7 +16,8 @@ export async function serveCommand(io: CliIo): Promise<void> {
     throw error;
   });
   if (app.demoKey) {
-    consoleLogger.info(`\nA demo namespace was created. Its CLIENT_ADMIN API key (shown once; store it):\n\n    ${app.demoKey}\n\nPaste it into GraphiQL's "API key" field, or send "Authorization: Bearer <key>".\n`);
+    // For the person at the terminal, once: on stdout, not in the log (logs never carry keys).
+    io.out(`\nA demo namespace was created. Its CLIENT_ADMIN API key (shown once; store it):\n\n    ${app.demoKey}\n\nPaste it into GraphiQL's "API key" field, or send "Authorization: Bearer <key>".\n`);
   }
   consoleLogger.info(`Database: ${config.database.kind === 'pglite' ? `embedded PGlite in ${config.database.dataDir}` : 'PostgreSQL server (DATABASE_URL)'}`);
   consoleLogger.info(`audience-graph is listening: GraphQL at ${app.url}/graphql, GraphiQL at ${app.url}/graphiql`);

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { migrationsList } from '../../migrations';
 import { DataDirLock } from './data-dir-lock';
 import { ENTITIES } from './entities';
-import type { QueryStats } from './sql';
+import type { QueryEvent, QueryObserver, QueryStats } from './sql';
 
 export type DatabaseTarget =
   | { readonly kind: 'pglite'; readonly dataDir: string }
@@ -17,7 +17,8 @@ export type DatabaseTarget =
 export interface DatabaseOptions {
   /** Per-statement time limit on the PostgreSQL server, in milliseconds. */
   readonly statementTimeoutMs?: number;
-  readonly logQueries?: boolean;
+  /** Told about every statement (logs with LOG_QUERIES, metrics). */
+  readonly observer?: QueryObserver;
   /** What the opening process does (`serve`, `migrate`, …), recorded in the data directory's lock. */
   readonly command?: string;
 }
@@ -30,11 +31,26 @@ export class MissingDatabaseError extends Error {
   }
 }
 
-/** Counts EntityManager statements into the request's `QueryStats`, passed as logger context. */
+/**
+ * Counts EntityManager statements into the request's `QueryStats` (passed as logger context) and
+ * reports every statement, the ORM's and raw `Sql`'s (`observeRaw`), to the observer. MikroORM's
+ * own query printing stays off: the observer logs, with the values left out.
+ */
 class CountingLogger extends DefaultLogger {
+  constructor(
+    options: ConstructorParameters<typeof DefaultLogger>[0],
+    private readonly observer: QueryObserver | undefined,
+  ) {
+    super(options);
+  }
+
   override logQuery(context: { query: string } & LogContext & { queryStats?: QueryStats }): void {
     if (context.queryStats && context.level !== 'error') context.queryStats.statements++;
-    super.logQuery(context);
+    this.observer?.query({ sql: context.query, params: context.params ?? [], durationMs: context.took ?? 0, failed: context.level === 'error', requestId: context.queryStats?.requestId });
+  }
+
+  observeRaw(event: QueryEvent): void {
+    this.observer?.query(event);
   }
 }
 
@@ -68,8 +84,8 @@ export class Database {
       entities: ENTITIES,
       extensions: [Migrator],
       migrations: { migrationsList, tableName: 'mikro_orm_migrations', transactional: true, allOrNothing: true, snapshot: false, silent: true },
-      loggerFactory: (opts) => new CountingLogger(opts),
-      debug: options.logQueries ? ['query', 'query-params'] : false,
+      loggerFactory: (opts) => new CountingLogger(opts, options.observer),
+      debug: false,
       allowGlobalContext: false,
       discovery: { disableDynamicFileAccess: true, warnWhenNoEntities: false },
       ensureDatabase: false,
@@ -126,6 +142,16 @@ export class Database {
   /** The names of the migrations applied, oldest first. */
   async appliedMigrations(): Promise<string[]> {
     return (await this.orm.getMigrator().getExecutedMigrations()).map((m) => m.name);
+  }
+
+  /** Connections of the pool: its size, how many are in use, how many requests wait. */
+  poolUsage(): { size: number; used: number; pending: number } | null {
+    try {
+      const pool = (this.orm.em.getConnection() as unknown as { getKnex(): { client: { pool?: { max: number; numUsed(): number; numPendingAcquires(): number } } } }).getKnex().client.pool;
+      return pool ? { size: pool.max, used: pool.numUsed(), pending: pool.numPendingAcquires() } : null;
+    } catch {
+      return null;
+    }
   }
 
   /** Applies pending migrations; returns the names applied. */

@@ -8,6 +8,35 @@ import { PG_QUERY_TYPES, PGLITE_PARSERS } from './type-parsers';
 /** Counts the SQL statements one request runs, whichever path they take. */
 export class QueryStats {
   statements = 0;
+  /** The request's ID, for log lines about its statements. */
+  constructor(readonly requestId?: string) {}
+}
+
+/** One SQL statement that ran (or failed), as the database reports it to logs and metrics. */
+export interface QueryEvent {
+  /** The SQL text with placeholders (`$n` or `?`); never the values. */
+  readonly sql: string;
+  readonly params: readonly unknown[];
+  readonly durationMs: number;
+  readonly failed: boolean;
+  readonly requestId?: string;
+  /** What the statement does, for statements worth telling apart (`segment.count`, …). */
+  readonly label?: string;
+}
+
+/** Told about every SQL statement, ORM and raw alike (`Database.open({ observer })`). */
+export interface QueryObserver {
+  query(event: QueryEvent): void;
+}
+
+/** Options of one raw statement. */
+export interface StatementOptions {
+  /** A name for logs and metrics, e.g. `segment.count`. */
+  readonly label?: string;
+}
+
+interface ObservingLogger {
+  observeRaw?(event: QueryEvent): void;
 }
 
 /** A parameterized SQL statement. Values are only ever `$n` parameters. */
@@ -68,12 +97,12 @@ export class Sql {
     return isPGlite(conn);
   }
 
-  async rows<R = Record<string, unknown>>(text: string, params: readonly unknown[] = []): Promise<R[]> {
-    return (await this.run(text, params)).rows as R[];
+  async rows<R = Record<string, unknown>>(text: string, params: readonly unknown[] = [], options: StatementOptions = {}): Promise<R[]> {
+    return (await this.run(text, params, options)).rows as R[];
   }
 
-  async one<R = Record<string, unknown>>(text: string, params: readonly unknown[] = []): Promise<R | undefined> {
-    return (await this.run(text, params)).rows[0] as R | undefined;
+  async one<R = Record<string, unknown>>(text: string, params: readonly unknown[] = [], options: StatementOptions = {}): Promise<R | undefined> {
+    return (await this.run(text, params, options)).rows[0] as R | undefined;
   }
 
   /** Runs a statement and returns the number of rows it affected. */
@@ -94,15 +123,22 @@ export class Sql {
     if (this.em.getTransactionContext()) throw new Error('copyOut runs in a transaction of its own; call it outside transaction()');
     const { client, conn } = await this.acquire();
     if (this.stats) this.stats.statements++;
+    const started = performance.now();
+    let failed = true;
     try {
       if (isPGlite(conn)) {
         const run = (text: string, params: readonly unknown[]) => conn.query(text, params.map(serializeParam), { parsers: PGLITE_PARSERS });
-        return await copyOut(pgliteCopyDriver(run), statement, copyOptions, sink, timeoutMs);
+        const rows = await copyOut(pgliteCopyDriver(run), statement, copyOptions, sink, timeoutMs);
+        failed = false;
+        return rows;
       }
       const pg = conn as PgClient & PgClientLike;
       const run = async (text: string, params: readonly unknown[]) => (await pg.query({ text, values: params.map(serializeParam), types: PG_QUERY_TYPES })).rows;
-      return await copyOut(pgCopyDriver(pg, run), statement, copyOptions, sink, timeoutMs);
+      const rows = await copyOut(pgCopyDriver(pg, run), statement, copyOptions, sink, timeoutMs);
+      failed = false;
+      return rows;
     } finally {
+      this.observe({ sql: `copy (${statement.sql}) to stdout`, params: statement.params, durationMs: performance.now() - started, failed, label: 'export.copy' });
       await client.releaseConnection(conn);
     }
   }
@@ -114,16 +150,25 @@ export class Sql {
     return { client, conn: await client.acquireConnection() };
   }
 
-  private async run(text: string, params: readonly unknown[]): Promise<PgLikeResult> {
+  private async run(text: string, params: readonly unknown[], options: StatementOptions = {}): Promise<PgLikeResult> {
     const { client, conn } = await this.acquire();
     if (this.stats) this.stats.statements++;
+    const started = performance.now();
+    let failed = true;
     try {
       const values = params.map(serializeParam);
-      if (isPGlite(conn)) return await conn.query(text, values, { parsers: PGLITE_PARSERS });
-      return await (conn as PgClientLike).query({ text, values, types: PG_QUERY_TYPES });
+      const result = isPGlite(conn) ? await conn.query(text, values, { parsers: PGLITE_PARSERS }) : await (conn as PgClientLike).query({ text, values, types: PG_QUERY_TYPES });
+      failed = false;
+      return result;
     } finally {
+      this.observe({ sql: text, params, durationMs: performance.now() - started, failed, label: options.label });
       await client.releaseConnection(conn);
     }
+  }
+
+  /** Raw statements reach the same observer as the ORM's (see `Database`). */
+  private observe(event: Omit<QueryEvent, 'requestId'>): void {
+    (this.em.config.getLogger() as ObservingLogger).observeRaw?.({ ...event, requestId: this.stats?.requestId });
   }
 }
 

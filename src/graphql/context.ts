@@ -20,7 +20,9 @@ export interface ContextHooks {
  * DataLoaders. Nothing is shared between requests.
  */
 export class RequestContext {
-  readonly stats = new QueryStats();
+  readonly stats: QueryStats;
+  /** What the request did, for its log line (filled by `requestTracePlugin`). */
+  readonly trace: { operation: string | null; errorCodes: string[] } = { operation: null, errorCodes: [] };
   /** The default `asOf` of every evaluation in this request, so they agree with each other. */
   readonly startedAt = new Date();
   readonly em: EntityManager;
@@ -31,8 +33,17 @@ export class RequestContext {
     readonly caller: Caller,
     readonly hooks: ContextHooks = { keyRevoked: () => undefined },
     private readonly shared: ProcessServices = createProcessServices(),
+    requestId?: string,
   ) {
+    this.stats = new QueryStats(requestId);
     this.em = rootEm.fork({ loggerContext: { queryStats: this.stats } });
+  }
+
+  /** The caller's namespace slug and role, for logs (never the key). */
+  describeCaller(): { namespace: string | null; role: string | null } {
+    if (this.caller.kind === 'key') return { namespace: this.caller.identity.tenant.slug, role: this.caller.identity.role };
+    if (this.caller.kind === 'admin') return { namespace: null, role: 'PLATFORM_ADMIN' };
+    return { namespace: null, role: null };
   }
 
   /** The services of the caller's namespace; UNAUTHENTICATED without an API key. */

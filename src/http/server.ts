@@ -1,4 +1,5 @@
 import { HeaderMap, type ApolloServer } from '@apollo/server';
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { RequestContext } from '../graphql/context';
 import { handleExportRoute } from './exports.route';
@@ -6,12 +7,36 @@ import { GRAPHIQL_HTML, loadGraphiqlAssets } from './graphiql';
 
 export const MAX_BODY_BYTES = 20 * 1024 * 1024;
 
+/** What the server tells about each request it answered: one log line and the request metrics. */
+export type RequestEntry = {
+  readonly reqId: string;
+  readonly method: string;
+  /** `/graphql`, `/exports`, `/graphiql`, `/healthz`, … (never the query string). */
+  readonly route: string;
+  /** The GraphQL operation name, when there is one. */
+  readonly operation: string | null;
+  readonly namespace: string | null;
+  readonly role: string | null;
+  readonly status: number;
+  readonly durationMs: number;
+  /** SQL statements the request ran (GraphQL requests). */
+  readonly sqlStatements: number | null;
+  /** The first error code of the response, or null. */
+  readonly errorCode: string | null;
+};
+
 export interface HttpDeps {
   readonly apollo: ApolloServer<RequestContext>;
   /** Builds the context of one GraphQL request from its Authorization header. */
-  contextFor(authorization: string | undefined): Promise<RequestContext>;
+  contextFor(authorization: string | undefined, requestId?: string): Promise<RequestContext>;
   /** Whether the database answers. */
   healthy(): Promise<boolean>;
+  /** Whether this process should get traffic: the database answers, every migration is applied, not shutting down. */
+  ready(): Promise<{ ready: boolean; reason?: string }>;
+  /** Prometheus metrics at /metrics, when enabled; `token` (if set) must come as a Bearer token. */
+  readonly metrics?: { readonly token: string | null; render(): Promise<string>; readonly contentType: string };
+  /** Told about every request once its response is finished. */
+  requestFinished?(entry: RequestEntry): void;
   /** Adds `x-sql-statements` to GraphQL responses (for benchmarks and tests). */
   readonly exposeQueryStats: boolean;
   readonly logger: { error(message: string, detail?: unknown): void };
@@ -31,12 +56,12 @@ const PAGE_CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsaf
 export function createHttpServer(deps: HttpDeps): Server {
   const assets = loadGraphiqlAssets();
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  async function handle(req: IncomingMessage, res: ServerResponse, trace: Trace): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const path = url.pathname;
     if (path === '/graphql') {
       if (req.method === 'GET' && !url.searchParams.has('query') && wantsHtml(req)) return sendPage(res);
-      return graphql(req, res, url);
+      return graphql(req, res, url, trace);
     }
     if (path.startsWith('/exports/') && (await handleExportRoute(req, res, url, deps))) return;
     if (path === '/graphiql' || path === '/graphiql/') return sendPage(res);
@@ -53,6 +78,17 @@ export function createHttpServer(deps: HttpDeps): Server {
       const ok = await deps.healthy().catch(() => false);
       return send(res, ok ? 200 : 503, 'application/json', JSON.stringify({ status: ok ? 'ok' : 'unavailable' }));
     }
+    if (path === '/readyz') {
+      const state = await deps.ready().catch(() => ({ ready: false, reason: 'the database does not answer' }));
+      return send(res, state.ready ? 200 : 503, 'application/json', JSON.stringify(state.ready ? { status: 'ready' } : { status: 'unavailable', reason: state.reason }), { 'cache-control': 'no-store' });
+    }
+    if (path === '/metrics' && deps.metrics) {
+      const token = deps.metrics.token;
+      if (token !== null && req.headers.authorization !== `Bearer ${token}`) {
+        return send(res, 401, 'text/plain; charset=utf-8', 'Send the metrics token: Authorization: Bearer <METRICS_TOKEN>.', { 'www-authenticate': 'Bearer' });
+      }
+      return send(res, 200, deps.metrics.contentType, await deps.metrics.render(), { 'cache-control': 'no-store' });
+    }
     if (path === '/') {
       res.writeHead(302, { location: '/graphiql', ...SECURITY_HEADERS });
       return void res.end();
@@ -60,7 +96,7 @@ export function createHttpServer(deps: HttpDeps): Server {
     return send(res, 404, 'text/plain; charset=utf-8', 'Not found. GraphQL is at /graphql; GraphiQL at /graphiql.');
   }
 
-  async function graphql(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  async function graphql(req: IncomingMessage, res: ServerResponse, url: URL, trace: Trace): Promise<void> {
     if (req.method !== 'GET' && req.method !== 'POST') {
       return send(res, 405, 'application/json', errorBody('Use POST (or GET) for GraphQL requests.', 'METHOD_NOT_ALLOWED'), { allow: 'GET, POST' });
     }
@@ -85,7 +121,7 @@ export function createHttpServer(deps: HttpDeps): Server {
     let context: RequestContext | undefined;
     const response = await deps.apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method, headers, search: url.search, body },
-      context: async () => (context = await deps.contextFor(headers.get('authorization'))),
+      context: async () => (context = trace.context = await deps.contextFor(headers.get('authorization'), trace.reqId)),
     });
     const out: Record<string, string> = { ...SECURITY_HEADERS };
     for (const [key, value] of response.headers) out[key] = value;
@@ -101,7 +137,8 @@ export function createHttpServer(deps: HttpDeps): Server {
   }
 
   const server = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
+    const trace = startTrace(req, res, deps);
+    handle(req, res, trace).catch((error: unknown) => {
       deps.logger.error('http handler failed', error);
       if (!res.headersSent) send(res, 500, 'application/json', errorBody('Internal server error', 'INTERNAL_SERVER_ERROR'));
       else res.destroy();
@@ -109,6 +146,45 @@ export function createHttpServer(deps: HttpDeps): Server {
   });
   server.keepAliveTimeout = 65_000;
   return server;
+}
+
+interface Trace {
+  readonly reqId: string;
+  context?: RequestContext;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+const ROUTES = ['/graphql', '/graphiql', '/healthz', '/readyz', '/metrics', '/favicon.ico'];
+
+/**
+ * Gives the request its ID (the client's `x-request-id` when it is a plain token, else a new
+ * UUID), echoes it in the response, and reports the request once the response is finished.
+ */
+function startTrace(req: IncomingMessage, res: ServerResponse, deps: HttpDeps): Trace {
+  const started = performance.now();
+  const given = req.headers['x-request-id'];
+  const trace: Trace = { reqId: typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID() };
+  res.setHeader('x-request-id', trace.reqId);
+  if (!deps.requestFinished) return trace;
+  res.once('close', () => {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const route = ROUTES.find((r) => path === r || path.startsWith(`${r}/`)) ?? (path.startsWith('/exports/') ? '/exports' : 'other');
+    const context = trace.context;
+    const caller = context?.describeCaller();
+    deps.requestFinished!({
+      reqId: trace.reqId,
+      method: req.method ?? 'GET',
+      route,
+      operation: context?.trace.operation ?? null,
+      namespace: caller?.namespace ?? null,
+      role: caller?.role ?? null,
+      status: res.writableFinished ? res.statusCode : 499,
+      durationMs: Math.round((performance.now() - started) * 10) / 10,
+      sqlStatements: context ? context.stats.statements : null,
+      errorCode: context?.trace.errorCodes[0] ?? null,
+    });
+  });
+  return trace;
 }
 
 function wantsHtml(req: IncomingMessage): boolean {

@@ -62,7 +62,7 @@ export class SegmentImpactService {
     const old = await this.segments.prepared(before.target, asOf);
     const proposed = await this.segments.prepared(after.target, asOf, { selfId: id, path: ['definition'] });
     const statement = impactStatement(old.query, proposed.query, sampleSize);
-    const row = (await this.scope.sql.one<ImpactRow>(statement.sql, statement.params))!;
+    const row = (await this.scope.sql.one<ImpactRow>(statement.sql, statement.params, { label: 'segment.impact' }))!;
     const ids = (list: readonly unknown[]) => list.map(Number);
     const beforeCount = Number(row.before_count);
     const removed = Number(row.removed_count);

@@ -163,7 +163,7 @@ export class SegmentService {
   async count(target: EvaluationTarget, asOf: Date): Promise<number> {
     requirePermission(this.scope, 'read', 'evaluate segments');
     const statement = (await this.compiled(target, asOf)).count();
-    const row = await this.scope.sql.one<{ count: number }>(statement.sql, statement.params);
+    const row = await this.scope.sql.one<{ count: number }>(statement.sql, statement.params, { label: 'segment.count' });
     return Number(row?.count ?? 0);
   }
 
@@ -171,14 +171,14 @@ export class SegmentService {
     requirePermission(this.scope, 'read', 'evaluate segments');
     if (!Number.isInteger(first) || first < 1 || first > MAX_SEGMENT_PAGE) throw AppError.invalid(['first'], `must be a whole number from 1 to ${MAX_SEGMENT_PAGE} (got ${first})`);
     const statement = (await this.compiled(target, asOf)).page({ afterId, limit: first + 1, select: PROFILE_SELECT });
-    const rows = await this.scope.sql.rows<ProfileRecord>(statement.sql, statement.params);
+    const rows = await this.scope.sql.rows<ProfileRecord>(statement.sql, statement.params, { label: 'segment.members' });
     return { profiles: rows.slice(0, first), hasMore: rows.length > first };
   }
 
   async isMember(target: SegmentRow, profileId: number, asOf: Date): Promise<boolean> {
     requirePermission(this.scope, 'read', 'evaluate segments');
     const statement = (await this.compiled(target, asOf)).member(profileId);
-    return Boolean((await this.scope.sql.one<{ member: boolean }>(statement.sql, statement.params))?.member);
+    return Boolean((await this.scope.sql.one<{ member: boolean }>(statement.sql, statement.params, { label: 'segment.member' }))?.member);
   }
 
   /** For each profile, the saved segments it belongs to at `asOf`, in one statement. */
@@ -189,7 +189,7 @@ export class SegmentService {
     if (all.length === 0 || profileIds.length === 0) return result;
     const entries = await Promise.all(all.map(async (row) => ({ key: row.id, query: await this.compiled(row, asOf) })));
     const statement = membershipStatement(entries, profileIds);
-    const rows = await this.scope.sql.rows<{ key: string; profile_id: number }>(statement.sql, statement.params);
+    const rows = await this.scope.sql.rows<{ key: string; profile_id: number }>(statement.sql, statement.params, { label: 'segment.membership' });
     const byId = new Map(all.map((r) => [r.id, r]));
     for (const r of rows) result.get(Number(r.profile_id))?.push(byId.get(r.key)!);
     return result;

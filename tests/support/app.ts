@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createApp, type App } from '../../src/app';
+import { createApp, type App, type Logger } from '../../src/app';
 import type { AppConfig } from '../../src/config';
 import { DEFAULT_QUERY_LIMITS } from '../../src/graphql/query-limits';
 import { createScratchPgDatabase, TEST_TARGETS, type TestTarget } from './databases';
@@ -16,7 +16,7 @@ export interface TestApp {
 const quiet = process.env.TEST_LOG ? { info: (m: string) => console.log(m), error: (m: string, d?: unknown) => console.error(m, d) } : { info: () => undefined, error: () => undefined };
 
 /** Starts the real app (HTTP on a free port) on a fresh database of the given kind. */
-export async function startTestApp(target: TestTarget, overrides: Partial<AppConfig> = {}): Promise<TestApp> {
+export async function startTestApp(target: TestTarget, overrides: Partial<AppConfig> = {}, logger: Logger = quiet): Promise<TestApp> {
   const scratch = target.name === 'postgres' ? await createScratchPgDatabase() : undefined;
   const config: AppConfig = {
     port: 0,
@@ -31,9 +31,13 @@ export async function startTestApp(target: TestTarget, overrides: Partial<AppCon
     jobConcurrency: 4,
     queryLimits: DEFAULT_QUERY_LIMITS,
     shutdownGraceMs: 0,
+    logQueryParams: false,
+    logLevel: 'info',
+    logFormat: 'json',
+    metrics: { enabled: false, token: null },
     ...overrides,
   };
-  const app = await createApp(config, quiet);
+  const app = await createApp(config, logger);
   return {
     app,
     url: `${app.url}/graphql`,
@@ -45,11 +49,11 @@ export async function startTestApp(target: TestTarget, overrides: Partial<AppCon
 }
 
 /** A `describe` block per test database, with the app started once for the block. */
-export function describeEachApp(title: string, body: (get: () => TestApp) => void, overrides: Partial<AppConfig> = {}): void {
+export function describeEachApp(title: string, body: (get: () => TestApp) => void, overrides: Partial<AppConfig> = {}, logger?: Logger): void {
   describe.each(TEST_TARGETS)(`${title} on $name`, (target) => {
     let started: TestApp | undefined;
     beforeAll(async () => {
-      started = await startTestApp(target, overrides);
+      started = await startTestApp(target, overrides, logger);
     });
     afterAll(async () => {
       await started?.close();
