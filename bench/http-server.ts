@@ -26,6 +26,9 @@ async function main(): Promise<void> {
     logLevel: 'info',
     logFormat: 'json',
     metrics: { enabled: false, token: null },
+    corsOrigins: null,
+    compression: true,
+    introspection: true,
   }, quiet);
   const key = await new ApiKeyService(app.db.orm.em.fork()).issue(config.namespaceId, 'bench http', 'VIEWER', 'bench');
   process.on('message', (message) => {

@@ -100,7 +100,7 @@ export async function createApp(config: AppConfig, logger: Logger = consoleLogge
       validationRules: limits.validationRules,
       formatError: createErrorFormatter(logger),
       includeStacktraceInErrorResponses: false,
-      introspection: true,
+      introspection: config.introspection,
       plugins: [ApolloServerPluginLandingPageDisabled(), requestTracePlugin, limits.plugin],
       // main.ts owns the signals: it stops the HTTP server, Apollo and the database in order.
       stopOnTerminationSignals: false,
@@ -124,6 +124,8 @@ export async function createApp(config: AppConfig, logger: Logger = consoleLogge
         return { ready: true };
       },
       metrics: config.metrics.enabled ? { token: config.metrics.token, render: () => metrics.render(), contentType: metrics.contentType } : undefined,
+      cors: config.corsOrigins,
+      compression: config.compression,
       requestFinished: (entry) => {
         metrics.request(entry.route, entry.operation, entry.errorCode ?? (entry.status >= 500 ? 'HTTP_' + entry.status : 'OK'), entry.durationMs / 1000);
         if (entry.route === '/graphql' || entry.route === '/exports') line('request', entry);

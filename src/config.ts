@@ -19,6 +19,12 @@ export interface AppConfig {
   readonly logLevel: string;
   /** `pretty` (human), `json`, or `auto`: pretty when stdout is a terminal. */
   readonly logFormat: 'auto' | 'json' | 'pretty';
+  /** Browser origins allowed by CORS: none (null), every origin, or a list. */
+  readonly corsOrigins: { readonly anyOrigin: true } | { readonly anyOrigin: false; readonly origins: ReadonlySet<string> } | null;
+  /** gzip GraphQL responses and GraphiQL assets. */
+  readonly compression: boolean;
+  /** Answer GraphQL introspection (GraphiQL's docs and completion need it). */
+  readonly introspection: boolean;
   /** Prometheus metrics at /metrics: off unless enabled; with a token, only for `Bearer <token>`. */
   readonly metrics: { readonly enabled: boolean; readonly token: string | null };
   /** Background jobs this process runs at once (0: it runs none; another process must). */
@@ -55,6 +61,9 @@ export const CONFIG_VARIABLES = {
   LOG_QUERY_PARAMS: 'With LOG_QUERIES, log the parameter values too (true/false; they may be personal data). Default false.',
   LOG_LEVEL: 'trace, debug, info, warn, error or silent. Default info.',
   LOG_FORMAT: 'json, pretty or auto (pretty when stdout is a terminal). Default auto.',
+  CORS_ORIGINS: 'Browser origins allowed to call /graphql and /exports (CORS): a comma-separated list of origins (https://builder.example.com), or *. Default: none (CORS off).',
+  COMPRESSION: 'gzip GraphQL responses and GraphiQL assets for clients that accept it (true/false). Default true. Exports are compressed only as .gz files.',
+  INTROSPECTION: 'Answer GraphQL introspection queries (true/false). Default true; GraphiQL needs it for docs and completion.',
   METRICS: 'Serve Prometheus metrics at /metrics (true/false). Default false.',
   METRICS_TOKEN: 'When set (at least 16 characters), /metrics answers only to "Authorization: Bearer <METRICS_TOKEN>".',
   JOB_CONCURRENCY: 'Background jobs (imports, feed runs, exports) this process runs at once (0–32). Default 4; 0 runs none here (another process must).',
@@ -90,6 +99,26 @@ function oneOf<T extends string>(env: Env, name: keyof typeof CONFIG_VARIABLES, 
   if (raw === undefined || raw === '') return fallback;
   if (!(allowed as readonly string[]).includes(raw)) throw new ConfigError(name, `must be one of ${allowed.join(', ')} (got ${JSON.stringify(env[name])})`);
   return raw as T;
+}
+
+function corsOrigins(env: Env): AppConfig['corsOrigins'] {
+  const raw = env.CORS_ORIGINS?.trim();
+  if (!raw) return null;
+  if (raw === '*') return { anyOrigin: true };
+  const origins = new Set<string>();
+  for (const item of raw.split(',').map((o) => o.trim()).filter(Boolean)) {
+    let origin: string | undefined;
+    try {
+      origin = new URL(item).origin;
+    } catch {
+      origin = undefined;
+    }
+    if (!origin || origin === 'null' || origin !== item.replace(/\/$/, '')) {
+      throw new ConfigError('CORS_ORIGINS', `must be * or a comma-separated list of origins such as https://builder.example.com, without paths (got ${JSON.stringify(item)})`);
+    }
+    origins.add(origin);
+  }
+  return { anyOrigin: false, origins };
 }
 
 function metricsToken(env: Env): string | null {
@@ -133,6 +162,9 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): AppConfig {
     logLevel: oneOf(env, 'LOG_LEVEL', ['trace', 'debug', 'info', 'warn', 'error', 'silent'] as const, 'info'),
     logFormat: oneOf(env, 'LOG_FORMAT', ['auto', 'json', 'pretty'] as const, 'auto'),
     metrics: { enabled: flag(env, 'METRICS', false), token: metricsToken(env) },
+    corsOrigins: corsOrigins(env),
+    compression: flag(env, 'COMPRESSION', true),
+    introspection: flag(env, 'INTROSPECTION', true),
     jobConcurrency: integer(env, 'JOB_CONCURRENCY', 4, 0, 32),
     shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
     queryLimits: {

@@ -18,6 +18,9 @@ describe('configuration', () => {
       logLevel: 'info',
       logFormat: 'auto',
       metrics: { enabled: false, token: null },
+      corsOrigins: null,
+      compression: true,
+      introspection: true,
       queryLimits: { maxCost: 10000, maxDepth: 12, maxAliases: 30, maxDirectives: 30, maxTokens: 10000 },
     });
   });
@@ -26,6 +29,11 @@ describe('configuration', () => {
     expect(loadConfig({}).seedDemo).toBe(true);
     expect(loadConfig({ DATABASE_URL: 'postgres://u@db:5432/a' }).seedDemo).toBe(false);
     expect(loadConfig({ DATABASE_URL: 'postgres://u@db:5432/a', SEED_DEMO: 'true' }).seedDemo).toBe(true);
+  });
+
+  test('CORS_ORIGINS: off by default, * or a list of exact origins', () => {
+    expect(loadConfig({ CORS_ORIGINS: '*' }).corsOrigins).toEqual({ anyOrigin: true });
+    expect(loadConfig({ CORS_ORIGINS: 'https://builder.example.com, http://localhost:3000/' }).corsOrigins).toEqual({ anyOrigin: false, origins: new Set(['https://builder.example.com', 'http://localhost:3000']) });
   });
 
   test('DATABASE_URL selects a PostgreSQL server', () => {
@@ -38,6 +46,9 @@ describe('configuration', () => {
     [{ DATABASE_URL: 'mysql://x' }, 'Invalid configuration: DATABASE_URL must start with postgres:// or postgresql://'],
     [{ AUTO_MIGRATE: 'maybe' }, 'Invalid configuration: AUTO_MIGRATE must be true or false (got "maybe")'],
     [{ ADMIN_TOKEN: 'short' }, 'Invalid configuration: ADMIN_TOKEN must be at least 24 characters long'],
+    [{ CORS_ORIGINS: 'https://a.example/path' }, 'Invalid configuration: CORS_ORIGINS must be * or a comma-separated list of origins such as https://builder.example.com, without paths (got "https://a.example/path")'],
+    [{ METRICS_TOKEN: 'short' }, 'Invalid configuration: METRICS_TOKEN must be at least 16 characters long'],
+    [{ LOG_FORMAT: 'xml' }, 'Invalid configuration: LOG_FORMAT must be one of auto, json, pretty (got "xml")'],
     [{ QUERY_MAX_COST: '0' }, 'Invalid configuration: QUERY_MAX_COST must be a whole number from 1 to 10000000 (got "0")'],
     [{ JOB_CONCURRENCY: '64' }, 'Invalid configuration: JOB_CONCURRENCY must be a whole number from 0 to 32 (got "64")'],
   ])('%j is refused with a message naming the variable', (env, message) => {

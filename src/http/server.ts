@@ -2,6 +2,8 @@ import { HeaderMap, type ApolloServer } from '@apollo/server';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { RequestContext } from '../graphql/context';
+import { acceptsGzip, maybeCompress, MIN_COMPRESSED_BYTES } from './compression';
+import { applyCors, type CorsPolicy } from './cors';
 import { handleExportRoute } from './exports.route';
 import { GRAPHIQL_HTML, loadGraphiqlAssets } from './graphiql';
 
@@ -35,6 +37,10 @@ export interface HttpDeps {
   ready(): Promise<{ ready: boolean; reason?: string }>;
   /** Prometheus metrics at /metrics, when enabled; `token` (if set) must come as a Bearer token. */
   readonly metrics?: { readonly token: string | null; render(): Promise<string>; readonly contentType: string };
+  /** Browser origins that may call /graphql and /exports (CORS_ORIGINS); null: none. */
+  readonly cors?: CorsPolicy | null;
+  /** gzip GraphQL responses and GraphiQL assets for clients that accept it. */
+  readonly compression?: boolean;
   /** Told about every request once its response is finished. */
   requestFinished?(entry: RequestEntry): void;
   /** Adds `x-sql-statements` to GraphQL responses (for benchmarks and tests). */
@@ -56,9 +62,20 @@ const PAGE_CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsaf
 export function createHttpServer(deps: HttpDeps): Server {
   const assets = loadGraphiqlAssets();
 
+  /** GraphiQL's assets never change while the process runs: each is compressed once. */
+  const packedAssets = new Map<string, Promise<{ body: string | Buffer; headers: Record<string, string> }>>();
+  async function compressedAsset(req: IncomingMessage, path: string, body: Buffer): Promise<{ body: string | Buffer; headers: Record<string, string> }> {
+    if (!deps.compression) return { body, headers: {} };
+    if (body.length < MIN_COMPRESSED_BYTES || !acceptsGzip(req)) return { body, headers: { vary: 'Accept-Encoding' } };
+    let packed = packedAssets.get(path);
+    if (!packed) packedAssets.set(path, (packed = maybeCompress(req, body, true)));
+    return packed;
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse, trace: Trace): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const path = url.pathname;
+    if ((path === '/graphql' || path.startsWith('/exports/')) && applyCors(deps.cors ?? null, req, res)) return;
     if (path === '/graphql') {
       if (req.method === 'GET' && !url.searchParams.has('query') && wantsHtml(req)) return sendPage(res);
       return graphql(req, res, url, trace);
@@ -68,7 +85,8 @@ export function createHttpServer(deps: HttpDeps): Server {
     if (path.startsWith('/graphiql/assets/')) {
       const asset = assets.get(path.slice('/graphiql/assets/'.length));
       if (!asset) return send(res, 404, 'text/plain; charset=utf-8', 'Not found');
-      return send(res, 200, asset.contentType, asset.body, { 'cache-control': 'public, max-age=3600' });
+      const packed = await compressedAsset(req, path, asset.body);
+      return send(res, 200, asset.contentType, packed.body, { 'cache-control': 'public, max-age=3600', ...packed.headers });
     }
     if (path === '/favicon.ico') {
       const icon = assets.get('favicon.svg')!;
@@ -127,8 +145,9 @@ export function createHttpServer(deps: HttpDeps): Server {
     for (const [key, value] of response.headers) out[key] = value;
     if (response.body.kind === 'complete') {
       if (deps.exposeQueryStats && context) out['x-sql-statements'] = String(context.stats.statements);
-      res.writeHead(response.status ?? 200, out);
-      res.end(response.body.string);
+      const packed = await maybeCompress(req, response.body.string, deps.compression ?? false);
+      res.writeHead(response.status ?? 200, { ...out, ...packed.headers });
+      res.end(packed.body);
       return;
     }
     res.writeHead(response.status ?? 200, out);

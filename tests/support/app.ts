@@ -35,6 +35,9 @@ export async function startTestApp(target: TestTarget, overrides: Partial<AppCon
     logLevel: 'info',
     logFormat: 'json',
     metrics: { enabled: false, token: null },
+    corsOrigins: null,
+    compression: true,
+    introspection: true,
     ...overrides,
   };
   const app = await createApp(config, logger);
