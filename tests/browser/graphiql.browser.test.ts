@@ -33,7 +33,7 @@ if (!hasBrowser) {
   });
 
   test('loads offline, takes an API key and runs a query', async () => {
-    const { client } = await newNamespace(app.url);
+    const { client, slug } = await newNamespace(app.url);
     await client.data(UpsertProfileDocument, { input: { email: 'graphiql@example.com', firstName: 'Browser' } });
 
     const page = await browser.newPage();
@@ -49,7 +49,12 @@ if (!hasBrowser) {
 
     await page.goto(`${app.app.url}/graphiql`);
     await page.waitForSelector('.graphiql-container', { timeout: 20_000 });
+    await page.fill('#ag-api-key', 'agk_not-a-real-key-000000000000');
+    await page.locator('#ag-key-state', { hasText: 'key rejected' }).waitFor({ timeout: 20_000 });
+    expect(await page.innerText('#ag-key-state')).toBe('key rejected: The API key is not valid: it is unknown or revoked.');
     await page.fill('#ag-api-key', client.key!);
+    await page.locator('#ag-key-state', { hasText: 'key works' }).waitFor({ timeout: 20_000 });
+    expect(await page.innerText('#ag-key-state')).toBe(`key works: CLIENT_ADMIN in ${slug}`);
 
     const query = '{ profileByEmail(email: "graphiql@example.com") { firstName email } }';
     const editor = page.locator('.graphiql-query-editor .CodeMirror').first();
@@ -68,5 +73,28 @@ if (!hasBrowser) {
     expect(text).toContain('"email":"graphiql@example.com"');
     expect(problems).toEqual([]);
     expect(outside).toEqual([]);
+  });
+
+  test('the Headers tab is sent: {"Authorization": "Bearer …"} works without the key box', async () => {
+    const { client } = await newNamespace(app.url);
+    await client.data(UpsertProfileDocument, { input: { email: 'headers@example.com', firstName: 'Headers' } });
+    const page = await browser.newPage();
+    await page.goto(`${app.app.url}/graphiql`);
+    await page.waitForSelector('.graphiql-container', { timeout: 20_000 });
+    await page.fill('#ag-api-key', '');
+    await page.click('.graphiql-editor-tools button:has-text("Headers")');
+    await page.evaluate(
+      ({ query, headers }) => {
+        type CodeMirrorElement = { CodeMirror: { setValue(v: string): void } };
+        const doc = (globalThis as unknown as { document: { querySelector(s: string): CodeMirrorElement } }).document;
+        doc.querySelector('.graphiql-query-editor .CodeMirror').CodeMirror.setValue(query);
+        doc.querySelector('.graphiql-editor-tool .graphiql-editor:not(.hidden) .CodeMirror').CodeMirror.setValue(headers);
+      },
+      { query: '{ profileByEmail(email: "headers@example.com") { firstName } }', headers: JSON.stringify({ Authorization: `Bearer ${client.key}` }) },
+    );
+    await page.click('.graphiql-execute-button');
+    const result = page.locator('.graphiql-response .CodeMirror-code');
+    await result.filter({ hasText: 'Headers' }).waitFor({ timeout: 20_000 });
+    expect((await result.innerText()).replace(/\s+/g, '')).toContain('"firstName":"Headers"');
   });
 });
