@@ -20,4 +20,5 @@ module.exports = {
   setupFiles: ['<rootDir>/tests/setup/reflect.ts'],
   testTimeout: 60_000,
   maxWorkers: 2,
+  reporters: ['default', '<rootDir>/tests/support/skipped-reporter.js'],
 };

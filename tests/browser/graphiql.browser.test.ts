@@ -14,7 +14,7 @@ if (!hasBrowser) {
   console.warn(`GraphiQL browser test skipped: no Chromium at ${CHROMIUM} (install it with "apt-get install -y chromium").`);
 }
 
-(hasBrowser ? describe : describe.skip)('GraphiQL in headless Chromium', () => {
+(hasBrowser ? describe : describe.skip)(`GraphiQL in headless Chromium${hasBrowser ? '' : ` (skipped: no Chromium at ${CHROMIUM}; apt-get install -y chromium)`}`, () => {
   let app: TestApp;
   let browser: Browser;
 

@@ -75,7 +75,7 @@ describe('the data directory lock', () => {
   });
 });
 
-(process.env.TEST_DATABASE_URL ? describe : describe.skip)('a PostgreSQL database that does not exist', () => {
+(process.env.TEST_DATABASE_URL ? describe : describe.skip)(`a PostgreSQL database that does not exist${process.env.TEST_DATABASE_URL ? '' : ' (skipped: TEST_DATABASE_URL is not set)'}`, () => {
   test('is an error that names it, and is not created', async () => {
     const url = new URL(process.env.TEST_DATABASE_URL!);
     url.pathname = '/ag_no_such_database_x';
