@@ -22,6 +22,7 @@ async function main(): Promise<void> {
     autoMigrate: false, adminToken: null, seedDemo: false, exposeQueryStats: true, statementTimeoutMs: 60_000, logQueries: false, jobConcurrency: 0,
     queryLimits: DEFAULT_QUERY_LIMITS,
     shutdownGraceMs: 0,
+    requestTimeoutMs: 60_000,
     logQueryParams: false,
     logLevel: 'info',
     logFormat: 'json',

@@ -131,10 +131,10 @@ export async function createApp(config: AppConfig, logger: Logger = consoleLogge
         if (entry.route === '/graphql' || entry.route === '/exports') line('request', entry);
         else (logger as Partial<StructuredLogger>).debug?.('request', entry);
       },
-      contextFor: async (authorization, requestId) => {
+      contextFor: async (authorization, requestId, clientGone) => {
         const em = db.orm.em.fork();
         const caller = await auth.authenticate(authorization, em);
-        return new RequestContext(db.orm.em, caller, { keyRevoked: () => auth.forget() }, shared, requestId);
+        return new RequestContext(db.orm.em, caller, { keyRevoked: () => auth.forget() }, shared, requestId, { clientGone, timeoutMs: config.requestTimeoutMs });
       },
     });
     await new Promise<void>((resolve, reject) => {

@@ -14,6 +14,7 @@ describe('configuration', () => {
       logQueries: false,
       jobConcurrency: 4,
       shutdownGraceMs: 10000,
+      requestTimeoutMs: 60000,
       logQueryParams: false,
       logLevel: 'info',
       logFormat: 'auto',

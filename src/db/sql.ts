@@ -5,11 +5,17 @@ import type { Client as PgClient } from 'pg';
 import { copyOut, pgCopyDriver, pgliteCopyDriver } from './copy-out';
 import { PG_QUERY_TYPES, PGLITE_PARSERS } from './type-parsers';
 
-/** Counts the SQL statements one request runs, whichever path they take. */
+/**
+ * One request's statement bookkeeping, whichever path its statements take: how many ran, the
+ * request's ID (for log lines), and the signal that stops them (client gone, deadline passed).
+ */
 export class QueryStats {
   statements = 0;
-  /** The request's ID, for log lines about its statements. */
-  constructor(readonly requestId?: string) {}
+  constructor(
+    readonly requestId?: string,
+    /** Once aborted, no further raw statement starts, and a running one is cancelled on PostgreSQL. */
+    readonly signal?: AbortSignal,
+  ) {}
 }
 
 /** One SQL statement that ran (or failed), as the database reports it to logs and metrics. */
@@ -151,18 +157,37 @@ export class Sql {
   }
 
   private async run(text: string, params: readonly unknown[], options: StatementOptions = {}): Promise<PgLikeResult> {
+    const signal = this.stats?.signal;
+    signal?.throwIfAborted();
     const { client, conn } = await this.acquire();
     if (this.stats) this.stats.statements++;
     const started = performance.now();
     let failed = true;
+    // PostgreSQL: an abort cancels the running statement (PGlite runs it to the end in this thread).
+    const pid = signal && !isPGlite(conn) ? (conn as { processID?: number }).processID : undefined;
+    const cancel = pid ? () => void this.cancelBackend(pid) : undefined;
+    if (cancel) signal!.addEventListener('abort', cancel, { once: true });
     try {
       const values = params.map(serializeParam);
       const result = isPGlite(conn) ? await conn.query(text, values, { parsers: PGLITE_PARSERS }) : await (conn as PgClientLike).query({ text, values, types: PG_QUERY_TYPES });
       failed = false;
       return result;
+    } catch (error) {
+      if (signal?.aborted) throw signal.reason;
+      throw error;
     } finally {
+      if (cancel) signal!.removeEventListener('abort', cancel);
       this.observe({ sql: text, params, durationMs: performance.now() - started, failed, label: options.label });
       await client.releaseConnection(conn);
+    }
+  }
+
+  /** Cancels what backend `pid` runs, from another connection of the pool. */
+  private async cancelBackend(pid: number): Promise<void> {
+    try {
+      await (this.em.getConnection() as AbstractSqlConnection).getKnex().raw('select pg_cancel_backend(?)', [pid]);
+    } catch {
+      // The statement ends anyway at statement_timeout.
     }
   }
 

@@ -3,7 +3,7 @@
  * message that says what was wrong and what would be accepted, and where (a path into the input).
  * The GraphQL layer maps codes to `extensions.code` in exactly one place.
  */
-export type ErrorCode = 'BAD_USER_INPUT' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'CONFLICT';
+export type ErrorCode = 'BAD_USER_INPUT' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'CONFLICT' | 'REQUEST_TIMEOUT' | 'REQUEST_CANCELLED';
 
 /** One problem with a piece of input. `path` points into the request input, e.g. `["input", "phones", 1]`. */
 export interface InputProblem {
@@ -56,6 +56,16 @@ export class AppError extends Error {
 
   static conflict(message: string, details: Record<string, unknown> = {}): AppError {
     return new AppError('CONFLICT', message, [], details);
+  }
+
+  /** The request passed its deadline (REQUEST_TIMEOUT_MS) and its work was stopped. */
+  static timeout(limitMs: number): AppError {
+    return new AppError('REQUEST_TIMEOUT', `The request took longer than ${limitMs} ms (REQUEST_TIMEOUT_MS) and was stopped. Ask for less (a smaller first, fewer segment evaluations) or raise the limit.`, [], { limitMs });
+  }
+
+  /** The client went away; the request's remaining work was stopped. */
+  static cancelled(): AppError {
+    return new AppError('REQUEST_CANCELLED', 'The client closed the connection; the request was stopped.');
   }
 }
 

@@ -27,6 +27,10 @@ export class RequestContext {
   readonly startedAt = new Date();
   readonly em: EntityManager;
   private scoped: { services: RequestServices; loaders: Loaders } | undefined;
+  /** Stops the request's statements: the client went away, or the deadline passed. */
+  private readonly stopper = new AbortController();
+  private readonly deadline: NodeJS.Timeout | undefined;
+  private readonly unlisten: () => void = () => undefined;
 
   constructor(
     rootEm: EntityManager,
@@ -34,9 +38,28 @@ export class RequestContext {
     readonly hooks: ContextHooks = { keyRevoked: () => undefined },
     private readonly shared: ProcessServices = createProcessServices(),
     requestId?: string,
+    stop: { readonly clientGone?: AbortSignal; readonly timeoutMs?: number } = {},
   ) {
-    this.stats = new QueryStats(requestId);
+    this.stats = new QueryStats(requestId, this.stopper.signal);
     this.em = rootEm.fork({ loggerContext: { queryStats: this.stats } });
+    const gone = stop.clientGone;
+    if (gone) {
+      const onGone = () => this.stopper.abort(AppError.cancelled());
+      if (gone.aborted) onGone();
+      gone.addEventListener('abort', onGone, { once: true });
+      this.unlisten = () => gone.removeEventListener('abort', onGone);
+    }
+    if (stop.timeoutMs) {
+      const ms = stop.timeoutMs;
+      this.deadline = setTimeout(() => this.stopper.abort(AppError.timeout(ms)), ms);
+      this.deadline.unref();
+    }
+  }
+
+  /** The response is on its way: the deadline no longer applies. */
+  finish(): void {
+    clearTimeout(this.deadline);
+    this.unlisten();
   }
 
   /** The caller's namespace slug and role, for logs (never the key). */

@@ -30,7 +30,7 @@ export type RequestEntry = {
 export interface HttpDeps {
   readonly apollo: ApolloServer<RequestContext>;
   /** Builds the context of one GraphQL request from its Authorization header. */
-  contextFor(authorization: string | undefined, requestId?: string): Promise<RequestContext>;
+  contextFor(authorization: string | undefined, requestId?: string, clientGone?: AbortSignal): Promise<RequestContext>;
   /** Whether the database answers. */
   healthy(): Promise<boolean>;
   /** Whether this process should get traffic: the database answers, every migration is applied, not shutting down. */
@@ -139,7 +139,7 @@ export function createHttpServer(deps: HttpDeps): Server {
     let context: RequestContext | undefined;
     const response = await deps.apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method, headers, search: url.search, body },
-      context: async () => (context = trace.context = await deps.contextFor(headers.get('authorization'), trace.reqId)),
+      context: async () => (context = trace.context = await deps.contextFor(headers.get('authorization'), trace.reqId, trace.clientGone)),
     });
     const out: Record<string, string> = { ...SECURITY_HEADERS };
     for (const [key, value] of response.headers) out[key] = value;
@@ -169,6 +169,8 @@ export function createHttpServer(deps: HttpDeps): Server {
 
 interface Trace {
   readonly reqId: string;
+  /** Aborted when the connection closes before the response is finished. */
+  readonly clientGone: AbortSignal;
   context?: RequestContext;
 }
 
@@ -182,8 +184,12 @@ const ROUTES = ['/graphql', '/graphiql', '/healthz', '/readyz', '/metrics', '/fa
 function startTrace(req: IncomingMessage, res: ServerResponse, deps: HttpDeps): Trace {
   const started = performance.now();
   const given = req.headers['x-request-id'];
-  const trace: Trace = { reqId: typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID() };
+  const gone = new AbortController();
+  const trace: Trace = { reqId: typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID(), clientGone: gone.signal };
   res.setHeader('x-request-id', trace.reqId);
+  res.once('close', () => {
+    if (!res.writableFinished) gone.abort();
+  });
   if (!deps.requestFinished) return trace;
   res.once('close', () => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;

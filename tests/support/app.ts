@@ -31,6 +31,7 @@ export async function startTestApp(target: TestTarget, overrides: Partial<AppCon
     jobConcurrency: 4,
     queryLimits: DEFAULT_QUERY_LIMITS,
     shutdownGraceMs: 0,
+    requestTimeoutMs: 60_000,
     logQueryParams: false,
     logLevel: 'info',
     logFormat: 'json',
