@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import { print } from 'graphql';
 import { CreateSegmentDocument, SegmentCountDocument, UpsertProfileDocument, ViewerDocument } from '../generated/graphql';
+import { QueryStats, Sql } from '../../src/db/sql';
 import { createLogger } from '../../src/observability/logger';
 import { describeEachApp } from '../support/app';
 import { newNamespace, type GraphQLClient } from '../support/client';
@@ -74,6 +75,23 @@ describeEachApp(
     test('/healthz and /readyz', async () => {
       const base = getApp().app.url;
       expect([(await fetch(`${base}/healthz`)).status, await (await fetch(`${base}/readyz`)).json()]).toEqual([200, { status: 'ready' }]);
+    });
+
+    test('/healthz during a long statement: answers at once on PostgreSQL; waits for it on PGlite (one thread)', async () => {
+      const { db, url } = getApp().app;
+      const stop = new AbortController();
+      const sql = new Sql(db.orm.em.fork(), new QueryStats('long', stop.signal));
+      let sleepDone = false;
+      const long = sql.one(`select pg_sleep(${db.target.kind === 'postgres' ? 30 : 0.3}) as slept`).then(
+        () => (sleepDone = true),
+        () => (sleepDone = true),
+      );
+      const health = await fetch(`${url}/healthz`);
+      expect(health.status).toBe(200);
+      // PostgreSQL: another pooled connection answers while the sleep runs. PGlite: the one connection is busy until it ends.
+      expect(sleepDone).toBe(db.target.kind === 'pglite');
+      stop.abort(new Error('done'));
+      await long;
     });
 
     test('/metrics needs its token and counts requests, SQL and segment evaluations', async () => {
