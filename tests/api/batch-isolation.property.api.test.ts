@@ -76,8 +76,10 @@ describeEachApp('a hostile value in one batch item never changes the others (pro
   });
 
   test('trackEvents', async () => {
+    // Not `created`: an event time is a typed date-time, refused with its path by GraphQL's own
+    // input coercion before anything runs (the event-time tests cover its hostile values).
     const eventField = fc.oneof(
-      fc.record({ field: fc.constantFrom('type', 'clientEventId', 'propertyValue', 'propertyKey', 'created'), value: hostileString }),
+      fc.record({ field: fc.constantFrom('type', 'clientEventId', 'propertyValue', 'propertyKey'), value: hostileString }),
       fc.record({ field: fc.constant('properties'), value: hostileJson }),
     );
     await fc.assert(
