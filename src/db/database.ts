@@ -2,12 +2,12 @@ import { MikroORM, DefaultLogger, type LogContext, type Options } from '@mikro-o
 import { Migrator } from '@mikro-orm/migrations';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { PGlite } from '@electric-sql/pglite';
-import { PGliteDriver } from 'mikro-orm-pglite';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { migrationsList } from '../../migrations';
 import { DataDirLock } from './data-dir-lock';
 import { ENTITIES } from './entities';
+import { BoundPGliteDriver } from './pglite-driver';
 import type { QueryEvent, QueryObserver, QueryStats } from './sql';
 
 export type DatabaseTarget =
@@ -110,7 +110,7 @@ export class Database {
       const pglite = await openPGlite(target.dataDir);
       const orm = await MikroORM.init({
         ...common,
-        driver: PGliteDriver,
+        driver: BoundPGliteDriver,
         dbName: 'postgres',
         driverOptions: { connection: { pglite: () => pglite } },
       });
