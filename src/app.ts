@@ -12,6 +12,7 @@ import { RequestContext } from './graphql/context';
 import { createErrorFormatter } from './graphql/errors';
 import { queryLimits } from './graphql/query-limits';
 import { requestTracePlugin } from './graphql/request-trace';
+import { warningsPlugin } from './graphql/warnings';
 import { buildAppSchema } from './graphql/schema';
 import { createAdminServer, listenOnSocket } from './http/admin-server';
 import { drainHttpServer } from './http/drain';
@@ -101,7 +102,7 @@ export async function createApp(config: AppConfig, logger: Logger = consoleLogge
       formatError: createErrorFormatter(logger),
       includeStacktraceInErrorResponses: false,
       introspection: config.introspection,
-      plugins: [ApolloServerPluginLandingPageDisabled(), requestTracePlugin, limits.plugin],
+      plugins: [ApolloServerPluginLandingPageDisabled(), requestTracePlugin, limits.plugin, warningsPlugin()],
       // main.ts owns the signals: it stops the HTTP server, Apollo and the database in order.
       stopOnTerminationSignals: false,
     });

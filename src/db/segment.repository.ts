@@ -22,6 +22,22 @@ export class SegmentRepository {
     );
   }
 
+  /**
+   * Every segment that uses the given one, directly or through others (a chain of references),
+   * with its stored definition, by name.
+   */
+  transitiveDependents(id: string): Promise<{ id: string; name: string; definition: unknown }[]> {
+    return this.sql.rows(
+      `with recursive dependent(id) as (
+         select segment_id from segment_dependency where namespace_id = $1 and depends_on_id = $2
+         union
+         select d.segment_id from segment_dependency d join dependent on d.depends_on_id = dependent.id where d.namespace_id = $1
+       )
+       select s.id, s.name, s.definition from segment s join dependent on dependent.id = s.id where s.namespace_id = $1 order by s.name, s.id`,
+      [this.namespaceId, id],
+    );
+  }
+
   dependencies(id: string): Promise<{ id: string }[]> {
     return this.sql.rows(`select depends_on_id as id from segment_dependency where namespace_id = $1 and segment_id = $2 order by 1`, [this.namespaceId, id]);
   }

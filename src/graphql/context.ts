@@ -5,6 +5,7 @@ import type { KeyIdentity } from '../services/api-key.service';
 import type { Authentication } from '../services/auth.service';
 import { NamespaceService } from '../services/namespace.service';
 import { createLoaders, type Loaders } from './loaders';
+import { Warnings } from './warnings';
 
 /** Who is calling: nobody, a bad key, the platform admin (ADMIN_TOKEN), or an API key of one namespace. */
 export type Caller = Authentication;
@@ -25,6 +26,8 @@ export class RequestContext {
   readonly trace: { operation: string | null; errorCodes: string[] } = { operation: null, errorCodes: [] };
   /** The default `asOf` of every evaluation in this request, so they agree with each other. */
   readonly startedAt = new Date();
+  /** What was left out of this request's data, and why (`extensions.warnings`). */
+  readonly warnings = new Warnings();
   readonly em: EntityManager;
   private scoped: { services: RequestServices; loaders: Loaders } | undefined;
   /** Stops the request's statements: the client went away, or the deadline passed. */

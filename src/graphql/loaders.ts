@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import type { ConsentChangeRecord, EventRecord, PhoneRecord, ProfileRecord, RequestServices, SegmentRow, TimeCursor } from '../services';
+import type { SkippedSegment } from '../services/segment.service';
 
 /** Per-profile list arguments; profiles asking with the same arguments are loaded in one statement. */
 interface ListKey {
@@ -61,16 +62,16 @@ export function createLoaders(services: RequestServices) {
     events: listLoader<EventRecord>((ids, limit, before, type) => services.profiles.eventsOf(ids, limit, before, type)),
     consent: listLoader<ConsentChangeRecord>((ids, limit, before) => services.profiles.consentOf(ids, limit, before)),
     /** Segment membership of many profiles: one statement per distinct asOf. */
-    segmentsOf: new DataLoader<{ profileId: number; asOf: string }, SegmentRow[], string>(
+    segmentsOf: new DataLoader<{ profileId: number; asOf: string }, { segments: SegmentRow[]; skipped: SkippedSegment[] }, string>(
       async (keys) => {
         const byAsOf = new Map<string, number[]>();
         for (const k of keys) byAsOf.set(k.asOf, [...(byAsOf.get(k.asOf) ?? []), k.profileId]);
-        const results = new Map<string, SegmentRow[]>();
+        const results = new Map<string, { segments: SegmentRow[]; skipped: SkippedSegment[] }>();
         for (const [asOf, ids] of byAsOf) {
-          const membership = await services.segments.segmentsOf(ids, new Date(asOf));
-          for (const id of ids) results.set(`${id}@${asOf}`, membership.get(id) ?? []);
+          const { membership, skipped } = await services.segments.segmentsOf(ids, new Date(asOf));
+          for (const id of ids) results.set(`${id}@${asOf}`, { segments: membership.get(id) ?? [], skipped });
         }
-        return keys.map((k) => results.get(`${k.profileId}@${k.asOf}`) ?? []);
+        return keys.map((k) => results.get(`${k.profileId}@${k.asOf}`) ?? { segments: [], skipped: [] });
       },
       { cacheKeyFn: (k) => `${k.profileId}@${k.asOf}` },
     ),

@@ -10,6 +10,8 @@ import { requireStorableText } from '../domain/storable-text';
 import { foldCase } from '../domain/text';
 import type { CustomFieldService } from './custom-field.service';
 import { namespaceCatalog } from './field-catalog';
+import type { FieldCatalog } from '../audience';
+import type { Sql } from '../db/sql';
 import { inTransaction, requirePermission, type Scope } from './scope';
 import { SegmentDefinitions, toProblems, type CheckedDefinition, type SegmentDefinitionInput } from './segment-definition';
 
@@ -90,6 +92,8 @@ export class SegmentService {
     requireStorableText([[['input', 'name'], input.name], [['input', 'description'], input.description]]);
     const name = input.name !== undefined && input.name !== null ? this.name(input.name) : undefined;
     const checked = input.definition ? await this.checked(input.definition, id) : undefined;
+    // Read before the transaction: PGlite has one connection, which the transaction holds.
+    const catalog = checked ? namespaceCatalog(await this.customFields.list()) : undefined;
     return this.save(id, (row) => {
       if (expected !== null && row.version !== expected) throw staleVersion(row, expected);
       if (name !== undefined) row.name = name;
@@ -101,7 +105,7 @@ export class SegmentService {
       row.version += 1;
       row.updatedBy = this.scope.actor;
       row.updatedAt = new Date();
-    }, checked?.references);
+    }, checked?.references, catalog);
   }
 
   async delete(id: string): Promise<SegmentRow> {
@@ -181,18 +185,32 @@ export class SegmentService {
     return Boolean((await this.scope.sql.one<{ member: boolean }>(statement.sql, statement.params, { label: 'segment.member' }))?.member);
   }
 
-  /** For each profile, the saved segments it belongs to at `asOf`, in one statement. */
-  async segmentsOf(profileIds: readonly number[], asOf: Date): Promise<Map<number, SegmentRow[]>> {
+  /**
+   * For each profile, the saved segments it belongs to at `asOf`, in one statement. A saved
+   * segment that no longer validates (stored before its references changed) is left out and
+   * listed in `skipped` with the reason, so one stale segment never fails Customer 360 whole.
+   */
+  async segmentsOf(profileIds: readonly number[], asOf: Date): Promise<{ membership: Map<number, SegmentRow[]>; skipped: SkippedSegment[] }> {
     requirePermission(this.scope, 'read', 'evaluate segments');
     const all = await this.scope.sql.em.find(SegmentRow, { namespaceId: this.scope.tenant.id }, { orderBy: { name: 'asc' } });
-    const result = new Map<number, SegmentRow[]>(profileIds.map((id) => [id, []]));
-    if (all.length === 0 || profileIds.length === 0) return result;
-    const entries = await Promise.all(all.map(async (row) => ({ key: row.id, query: await this.compiled(row, asOf) })));
+    const membership = new Map<number, SegmentRow[]>(profileIds.map((id) => [id, []]));
+    if (all.length === 0 || profileIds.length === 0) return { membership, skipped: [] };
+    const compiled = await Promise.all(all.map(async (row) => {
+      try {
+        return { row, query: await this.compiled(row, asOf) };
+      } catch (error) {
+        if (error instanceof AppError && (error.code === 'CONFLICT' || error.code === 'BAD_USER_INPUT')) return { row, reason: error.message };
+        throw error;
+      }
+    }));
+    const skipped = compiled.flatMap((c) => ('reason' in c ? [{ id: c.row.id, name: c.row.name, reason: c.reason! }] : []));
+    const entries = compiled.flatMap((c) => ('query' in c ? [{ key: c.row.id, query: c.query! }] : []));
+    if (entries.length === 0) return { membership, skipped };
     const statement = membershipStatement(entries, profileIds);
     const rows = await this.scope.sql.rows<{ key: string; profile_id: number }>(statement.sql, statement.params, { label: 'segment.membership' });
     const byId = new Map(all.map((r) => [r.id, r]));
-    for (const r of rows) result.get(Number(r.profile_id))?.push(byId.get(r.key)!);
-    return result;
+    for (const r of rows) membership.get(Number(r.profile_id))?.push(byId.get(r.key)!);
+    return { membership, skipped };
   }
 
   /** The SQL of a definition and its plan (CLIENT_ADMIN). `analyze` runs the query to time it. */
@@ -256,10 +274,30 @@ export class SegmentService {
   }
 
   /**
+   * Inside the transaction that changed `changed`: every segment that uses it, directly or through
+   * others, must still validate with the new definition in place (references, cycles, nesting,
+   * size), or the change is refused with a CONFLICT naming the first one that would break and why.
+   */
+  private async checkDependents(sql: Sql, changed: SegmentRow, catalog: FieldCatalog): Promise<void> {
+    const dependents = await new SegmentRepository(sql, this.scope.tenant.id).transitiveDependents(changed.id);
+    if (dependents.length === 0) return;
+    const definitions = new SegmentDefinitions({ ...this.scope, sql }, () => Promise.resolve(catalog));
+    for (const dependent of dependents) {
+      const checked = await definitions.check({ filter: dependent.definition }, dependent.id);
+      if (checked.errors.length === 0) continue;
+      throw AppError.conflict(
+        `Saving segment "${changed.name}" (${changed.id}) would break segment "${dependent.name}" (${dependent.id}), which uses it: ` +
+          `${checked.errors.map((e) => e.message).join(' ')} Nothing was saved: change "${dependent.name}" first, or save a definition that keeps it valid.`,
+        { wouldBreak: dependent.id, reasons: checked.errors.map((e) => ({ code: e.code, message: e.message })) },
+      );
+    }
+  }
+
+  /**
    * Writes a segment and its new version row in one transaction: a new row as given, an existing
    * one (by id) re-read under a row lock and changed by `change` first.
    */
-  private async save(target: SegmentRow | string, change: (row: SegmentRow) => void, references: readonly string[] | undefined): Promise<SegmentRow> {
+  private async save(target: SegmentRow | string, change: (row: SegmentRow) => void, references: readonly string[] | undefined, catalog?: FieldCatalog): Promise<SegmentRow> {
     let name = typeof target === 'string' ? '' : target.name;
     try {
       return await inTransaction(this.scope, async (sql) => {
@@ -282,6 +320,7 @@ export class SegmentService {
         });
         await em.persist(version).flush();
         if (references) await new SegmentRepository(sql, this.scope.tenant.id).replaceDependencies(row.id, references);
+        if (catalog) await this.checkDependents(sql, row, catalog);
         return row;
       }, 1);
     } catch (error) {
@@ -289,6 +328,13 @@ export class SegmentService {
       throw error;
     }
   }
+}
+
+/** A saved segment that `segmentsOf` left out, and why. */
+export interface SkippedSegment {
+  readonly id: string;
+  readonly name: string;
+  readonly reason: string;
 }
 
 /** The CONFLICT of a save based on an older version: which version is current, who saved it, when. */

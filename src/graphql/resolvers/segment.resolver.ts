@@ -157,13 +157,22 @@ export class SegmentResolver {
 
 @Resolver(() => Profile)
 export class ProfileSegmentsResolver {
-  @FieldResolver(() => [Segment], { description: 'The saved segments this profile belongs to at asOf (Customer 360). One statement for a whole page of profiles.' })
+  @FieldResolver(() => [Segment], {
+    description:
+      'The saved segments this profile belongs to at asOf (Customer 360). One statement for a whole page of profiles. ' +
+      'A saved segment that no longer validates is left out, and named in the response\'s extensions.warnings (code SEGMENT_SKIPPED) with the reason.',
+  })
   async segments(
     @Root() profile: Profile,
     @Arg('asOf', () => DateTimeScalar, { nullable: true, description: 'Instant for relative operators; default now.' }) asOf: Date | null,
     @Ctx() ctx: RequestContext,
   ): Promise<Segment[]> {
-    const rows = await ctx.loaders.segmentsOf.load({ profileId: profile.profileId, asOf: (asOf ?? ctx.startedAt).toISOString() });
-    return rows.map(toSegment);
+    const { segments, skipped } = await ctx.loaders.segmentsOf.load({ profileId: profile.profileId, asOf: (asOf ?? ctx.startedAt).toISOString() });
+    for (const s of skipped) {
+      ctx.warnings.add(`segment:${s.id}`, {
+        code: 'SEGMENT_SKIPPED', message: `Segment "${s.name}" (${s.id}) was left out of Profile.segments: ${s.reason}`, segmentId: s.id, segmentName: s.name,
+      });
+    }
+    return segments.map(toSegment);
   }
 }
