@@ -161,11 +161,17 @@ export async function resolveAndApply(sql: Sql, namespaceId: string, rows: reado
       ns,
     );
     await mergeRounds(sql, namespaceId, pairs, 'EMAIL_MATCHED_PHONE');
+    // A moved phone takes its consent history with it, as on a merge (one statement).
     await sql.execute(
-      `update profile_phone pp set profile_id = s.target_id
-       from upsert_stage_phone sp join upsert_stage s on s.ord = sp.ord
-       where s.error_code is null and s.move_phones and sp.owner_id is not null and not sp.owner_phone_only
-         and sp.owner_id <> s.target_id and pp.namespace_id = $1 and pp.phone = sp.phone`,
+      `with moved as (
+         update profile_phone pp set profile_id = s.target_id
+         from upsert_stage_phone sp join upsert_stage s on s.ord = sp.ord
+         where s.error_code is null and s.move_phones and sp.owner_id is not null and not sp.owner_phone_only
+           and sp.owner_id <> s.target_id and pp.namespace_id = $1 and pp.phone = sp.phone
+         returning pp.phone, sp.owner_id as from_id, s.target_id as to_id
+       )
+       update consent_change c set profile_id = m.to_id from moved m
+       where c.namespace_id = $1 and c.channel = 'SMS' and c.phone = m.phone and c.profile_id = m.from_id`,
       ns,
     );
   }

@@ -46,6 +46,7 @@ export class ConsentService {
       // An unknown email is identified first (as KNOWN), then changed, like a sign-up form would.
       const checked = checkEmail(change.email!);
       if (!checked.ok) throw AppError.invalid(['input', 'email'], emailProblem(change.email!, checked.reason));
+      // Every change from KNOWN is allowed or a no-op, so identifying the email first never writes for a refused change.
       profileId = (await this.profiles.upsert({ email: change.email })).profileId;
     } else {
       profileId = (await this.profiles.get(change.profileId!)).id;
@@ -75,19 +76,30 @@ export class ConsentService {
     if (change.method && change.status !== 'SUBSCRIBED') {
       throw AppError.invalid(['input', 'method'], `applies only to SUBSCRIBED (got status ${change.status})`);
     }
-    const profileId = await this.ensurePhone(phone);
+    // A new number would start as KNOWN: a change refused from there writes nothing (no
+    // phone-keyed profile either), so it is checked before the number is recorded.
+    const known = await this.profiles.idByPhone(phone);
+    if (known === undefined) this.smsChange('KNOWN', change);
+    const profileId = known ?? (await this.ensurePhone(phone));
     return inTransaction(this.scope, async (sql) => {
       const current = await this.lockPhone(sql, phone);
-      const t = smsTransition(current, change.status);
-      if (t.kind === 'invalid') throw AppError.invalid(['input', 'status'], t.reason);
-      if (t.kind === 'unchanged') return { profileId, phone, changed: false };
-      const method = change.status === 'SUBSCRIBED' ? (change.method ?? (current === 'PENDING' ? 'DOUBLE' : 'SINGLE')) : null;
-      if (method === 'DOUBLE' && current !== 'PENDING') {
-        throw AppError.invalid(['input', 'method'], `a DOUBLE opt-in confirms a PENDING number, but this number is ${current}; set PENDING first, or use SINGLE`);
-      }
-      await this.applySms(sql, phone, profileId, t.from, t.to, method, change.source);
+      const planned = this.smsChange(current, change);
+      if (!planned) return { profileId, phone, changed: false };
+      await this.applySms(sql, phone, profileId, current, change.status, planned.method, change.source);
       return { profileId, phone, changed: true };
     });
+  }
+
+  /** The SMS change from `current`, undefined when there is none; BAD_USER_INPUT when it is refused. */
+  private smsChange(current: SmsStatus, change: SmsStatusChange): { method: SmsOptInMethod | null } | undefined {
+    const t = smsTransition(current, change.status);
+    if (t.kind === 'invalid') throw AppError.invalid(['input', 'status'], t.reason);
+    if (t.kind === 'unchanged') return undefined;
+    const method = change.status === 'SUBSCRIBED' ? (change.method ?? (current === 'PENDING' ? 'DOUBLE' : 'SINGLE')) : null;
+    if (method === 'DOUBLE' && current !== 'PENDING') {
+      throw AppError.invalid(['input', 'method'], `a DOUBLE opt-in confirms a PENDING number, but this number is ${current}; set PENDING first, or use SINGLE`);
+    }
+    return { method };
   }
 
   /**
