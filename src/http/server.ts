@@ -124,8 +124,9 @@ export function createHttpServer(deps: HttpDeps): Server {
     }
     let body: unknown = undefined;
     if (req.method === 'POST') {
+      if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES) return tooLarge(req, res);
       const raw = await readBody(req);
-      if (raw === undefined) return send(res, 413, 'application/json', errorBody(`The request body is larger than ${MAX_BODY_BYTES} bytes.`, 'PAYLOAD_TOO_LARGE'));
+      if (raw === undefined) return tooLarge(req, res);
       if ((headers.get('content-type') ?? '').includes('application/json')) {
         try {
           body = raw.length ? JSON.parse(raw.toString('utf8')) : undefined;
@@ -230,13 +231,43 @@ function errorBody(message: string, code: string): string {
 }
 
 /** Reads the body, or undefined when it is larger than the limit. */
-async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) return undefined;
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
+/** The body, or undefined once it passes MAX_BODY_BYTES (the rest is left unread: see `tooLarge`). */
+function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) return void chunks.push(chunk);
+      req.off('data', onData).off('end', onEnd).off('error', reject);
+      req.pause();
+      resolve(undefined);
+    };
+    const onEnd = () => resolve(Buffer.concat(chunks));
+    req.on('data', onData).on('end', onEnd).on('error', reject);
+  });
+}
+
+/** After a 413, at most this much more of the body is read (and dropped) so the client sees the answer … */
+const DRAIN_BYTES = 1024 * 1024;
+/** … for at most this long; then the connection is closed. */
+const DRAIN_MS = 2_000;
+
+/**
+ * Answers 413 and closes the connection: the unread rest of the body must never be taken for the
+ * next request on a kept-alive socket (which then waited for the keep-alive timeout). A bounded
+ * amount is drained first, so a client still sending can read the answer instead of a reset.
+ */
+function tooLarge(req: IncomingMessage, res: ServerResponse): void {
+  send(res, 413, 'application/json', errorBody(`The request body is larger than ${MAX_BODY_BYTES} bytes.`, 'PAYLOAD_TOO_LARGE'), { connection: 'close' });
+  let drained = 0;
+  const close = () => req.socket.destroy();
+  const timer = setTimeout(close, DRAIN_MS).unref();
+  req.on('data', (chunk: Buffer) => {
+    drained += chunk.length;
+    if (drained > DRAIN_BYTES) close();
+  });
+  req.on('end', () => clearTimeout(timer));
+  req.on('error', () => undefined);
+  req.resume();
 }
