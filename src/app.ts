@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { Server } from 'node:http';
 import type { AppConfig } from './config';
 import { Database } from './db/database';
+import { DatabaseFailedError } from './db/pglite-abort';
 import type { QueryObserver } from './db/sql';
 import { RequestContext } from './graphql/context';
 import { createErrorFormatter } from './graphql/errors';
@@ -81,7 +82,10 @@ export async function createApp(config: AppConfig, logger: Logger = consoleLogge
       }
     },
   };
-  const db = await Database.open(config.database, { statementTimeoutMs: config.statementTimeoutMs, observer, command: 'serve' });
+  const db = await Database.open(config.database, {
+    statementTimeoutMs: config.statementTimeoutMs, observer, command: 'serve',
+    onFailure: (failure, error) => logger.error(`FATAL: the embedded database (PGlite) aborted (${failure.message}); this process stops serving: /healthz and /readyz answer 503 and every request gets 503. Restart it.`, error),
+  });
   opened.db = db;
   let closing = false;
   let admin: Server | undefined;
@@ -111,8 +115,10 @@ export async function createApp(config: AppConfig, logger: Logger = consoleLogge
       apollo,
       exposeQueryStats: config.exposeQueryStats,
       logger,
-      healthy: async () => (await db.orm.em.fork().getConnection().execute('select 1 as ok')).length === 1,
+      healthy: async () => !db.failure && (await db.orm.em.fork().getConnection().execute('select 1 as ok')).length === 1,
+      unavailable: () => (db.failure ? new DatabaseFailedError(db.failure).message : undefined),
       ready: async () => {
+        if (db.failure) return { ready: false, reason: new DatabaseFailedError(db.failure).message };
         if (closing) return { ready: false, reason: 'shutting down' };
         const pending = Database.knownMigrations().filter((name) => !applied.has(name));
         if (pending.length) {

@@ -8,6 +8,7 @@ import { migrationsList } from '../../migrations';
 import { DataDirLock } from './data-dir-lock';
 import { ENTITIES } from './entities';
 import { BoundPGliteDriver } from './pglite-driver';
+import { watchForAbort, type DatabaseFailure } from './pglite-abort';
 import type { QueryEvent, QueryObserver, QueryStats } from './sql';
 
 export type DatabaseTarget =
@@ -21,6 +22,8 @@ export interface DatabaseOptions {
   readonly observer?: QueryObserver;
   /** What the opening process does (`serve`, `migrate`, …), recorded in the data directory's lock. */
   readonly command?: string;
+  /** Called once if the embedded database aborts (a WebAssembly trap); the process should stop serving. */
+  readonly onFailure?: (failure: DatabaseFailure, error: unknown) => void;
 }
 
 /** The database named by DATABASE_URL does not exist (it is never created implicitly). */
@@ -77,7 +80,13 @@ export class Database {
     private readonly pglite: PGlite | undefined,
     /** The exclusive lock on the PGlite data directory (none for `memory://` or a server). */
     readonly lock: DataDirLock | undefined = undefined,
+    private readonly watch: { failure(): DatabaseFailure | undefined } = { failure: () => undefined },
   ) {}
+
+  /** Set once the embedded database has aborted: it is not used any more, and the process must not serve. */
+  get failure(): DatabaseFailure | undefined {
+    return this.watch.failure();
+  }
 
   static async open(target: DatabaseTarget, options: DatabaseOptions = {}): Promise<Database> {
     const common: Options = {
@@ -108,13 +117,14 @@ export class Database {
     const lock = memory ? undefined : DataDirLock.acquire(target.dataDir, { command: options.command ?? 'open' });
     try {
       const pglite = await openPGlite(target.dataDir);
+      const watch = watchForAbort(pglite, (failure, error) => options.onFailure?.(failure, error));
       const orm = await MikroORM.init({
         ...common,
         driver: BoundPGliteDriver,
         dbName: 'postgres',
         driverOptions: { connection: { pglite: () => pglite } },
       });
-      return new Database(orm, target, pglite, lock);
+      return new Database(orm, target, pglite, lock, watch);
     } catch (error) {
       lock?.release();
       throw error;
@@ -165,7 +175,8 @@ export class Database {
       // A checkpoint writes everything to the data files, so the next open replays no WAL.
       if (this.lock && this.pglite && !this.pglite.closed) await this.pglite.exec('checkpoint');
       await this.orm.close(true);
-      if (this.pglite && !this.pglite.closed) await this.pglite.close();
+      // An aborted PGlite cannot close cleanly; its memory is dropped with the process.
+      if (this.pglite && !this.pglite.closed && !this.failure) await this.pglite.close();
     } finally {
       this.lock?.release();
     }

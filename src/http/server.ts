@@ -43,6 +43,8 @@ export interface HttpDeps {
   readonly compression?: boolean;
   /** Told about every request once its response is finished. */
   requestFinished?(entry: RequestEntry): void;
+  /** Why this process no longer serves (its embedded database aborted), or undefined while it does. */
+  unavailable?(): string | undefined;
   /** Adds `x-sql-statements` to GraphQL responses (for benchmarks and tests). */
   readonly exposeQueryStats: boolean;
   readonly logger: { error(message: string, detail?: unknown): void };
@@ -76,6 +78,10 @@ export function createHttpServer(deps: HttpDeps): Server {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const path = url.pathname;
     if ((path === '/graphql' || path.startsWith('/exports/')) && applyCors(deps.cors ?? null, req, res)) return;
+    const down = deps.unavailable?.();
+    if (down !== undefined && path !== '/healthz' && path !== '/readyz' && path !== '/metrics') {
+      return send(res, 503, 'application/json', errorBody(down, 'SERVICE_UNAVAILABLE'), { connection: 'close', 'retry-after': '60' });
+    }
     if (path === '/graphql') {
       if (req.method === 'GET' && !url.searchParams.has('query') && wantsHtml(req)) return sendPage(res);
       return graphql(req, res, url, trace);
@@ -93,8 +99,8 @@ export function createHttpServer(deps: HttpDeps): Server {
       return send(res, 200, icon.contentType, icon.body, { 'cache-control': 'public, max-age=86400' });
     }
     if (path === '/healthz') {
-      const ok = await deps.healthy().catch(() => false);
-      return send(res, ok ? 200 : 503, 'application/json', JSON.stringify({ status: ok ? 'ok' : 'unavailable' }));
+      const ok = down === undefined && (await deps.healthy().catch(() => false));
+      return send(res, ok ? 200 : 503, 'application/json', JSON.stringify({ status: ok ? 'ok' : 'unavailable', ...(down ? { reason: down } : {}) }));
     }
     if (path === '/readyz') {
       const state = await deps.ready().catch(() => ({ ready: false, reason: 'the database does not answer' }));
