@@ -1,7 +1,5 @@
-import { createApp, type App } from '../../src/app';
-import type { AppConfig } from '../../src/config';
 import { Sql } from '../../src/db/sql';
-import { TEST_ADMIN_TOKEN } from '../support/app';
+import { startTestApp, type TestApp } from '../support/app';
 
 // Issue 12 §1: when PGlite aborted (RuntimeError: memory access out of bounds), the process
 // limped on: 7 of 12 unrelated follow-up requests failed and their writes were lost. Now the
@@ -13,26 +11,24 @@ import { TEST_ADMIN_TOKEN } from '../support/app';
 const DEEP = `${'['.repeat(2000)}1${']'.repeat(2000)}`;
 
 describe('a PGlite abort stops the process serving', () => {
-  let app: App | undefined;
+  let started: TestApp | undefined;
+  let app: TestApp['app'] | undefined;
   const logged: string[] = [];
 
   beforeAll(async () => {
-    const config: AppConfig = {
-      port: 0, host: '127.0.0.1', database: { kind: 'pglite', dataDir: 'memory://' }, autoMigrate: true, adminToken: TEST_ADMIN_TOKEN, seedDemo: false,
-      exposeQueryStats: false, statementTimeoutMs: 30_000, logQueries: false, jobConcurrency: 0,
-    };
-    app = await createApp(config, { info: () => undefined, error: (message: string) => void logged.push(message) });
+    started = await startTestApp({ name: 'pglite' }, { jobConcurrency: 0 }, { info: () => undefined, error: (message: string) => void logged.push(message) });
+    app = started.app;
   });
 
   afterAll(async () => {
-    await app?.close().catch(() => undefined);
+    await started?.close().catch(() => undefined);
   });
 
   test('readiness fails, requests get 503 naming the cause, and the log says so', async () => {
     expect((await fetch(`${app!.url}/healthz`)).status).toBe(200);
     await expect(new Sql(app!.db.orm.em.fork()).rows('select length($1::jsonb::text) as n', [DEEP])).rejects.toThrow('memory access out of bounds');
     expect(app!.db.failure?.message).toBe('memory access out of bounds');
-    expect(logged.filter((m) => m.startsWith('FATAL: the embedded database (PGlite) aborted (memory access out of bounds); this process stops serving'))).toHaveLength(1);
+    expect(logged.filter((m) => m.startsWith('FATAL: the embedded database (PGlite) aborted (memory access out of bounds); this process stops serving: /healthz and /readyz answer 503'))).toHaveLength(1);
 
     const health = await fetch(`${app!.url}/healthz`);
     expect(health.status).toBe(503);
@@ -42,6 +38,9 @@ describe('a PGlite abort stops the process serving', () => {
     expect(graphql.status).toBe(503);
     expect(graphql.headers.get('connection')).toBe('close');
     expect(await graphql.json()).toEqual({ errors: [{ message: expect.stringMatching(/^The embedded database \(PGlite\) aborted/), extensions: { code: 'SERVICE_UNAVAILABLE' } }] });
+    const ready = await fetch(`${app!.url}/readyz`);
+    expect(ready.status).toBe(503);
+    expect(JSON.stringify(await ready.json())).toContain('The embedded database (PGlite) aborted');
     // Nothing more reaches the broken instance.
     await expect(new Sql(app!.db.orm.em.fork()).rows('select 1 as ok')).rejects.toThrow(/is not used any more; restart the process/);
   });
