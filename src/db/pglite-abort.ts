@@ -33,11 +33,13 @@ export function watchForAbort(pglite: PGlite, onFailure: (failure: DatabaseFailu
   let failed: DatabaseFailure | undefined;
   const target = pglite as unknown as Record<'query' | 'exec', (...args: unknown[]) => Promise<unknown>>;
   for (const method of ['query', 'exec'] as const) {
-    const original = target[method]!.bind(pglite);
+    // The method is looked up on the prototype at each call, not bound once here, so whatever
+    // wraps PGlite's own methods later (a test's statement capture) still sees every statement.
+    const proto = Object.getPrototypeOf(pglite) as Record<'query' | 'exec', (...args: unknown[]) => Promise<unknown>>;
     target[method] = async (...args: unknown[]) => {
       if (failed) throw new DatabaseFailedError(failed);
       try {
-        return await original(...args);
+        return await proto[method]!.apply(pglite, args);
       } catch (error) {
         if (isWasmAbort(error) && !failed) {
           failed = { at: new Date(), message: String((error as Error).message) };
