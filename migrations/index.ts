@@ -3,6 +3,8 @@ import { Migration20261128000000_foundation } from './Migration20261128000000_fo
 import { Migration20261128010000_segments } from './Migration20261128010000_segments';
 import { Migration20261128020000_indexes } from './Migration20261128020000_indexes';
 import { Migration20261201140000_jobs } from './Migration20261201140000_jobs';
+import { Migration20261202140000_imports } from './Migration20261202140000_imports';
+import { Migration20261202141000_feeds } from './Migration20261202141000_feeds';
 
 /**
  * Every migration, in order. The runtime uses this list rather than scanning the folder, so the
@@ -14,4 +16,6 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261128010000_segments', class: Migration20261128010000_segments },
   { name: 'Migration20261128020000_indexes', class: Migration20261128020000_indexes },
   { name: 'Migration20261201140000_jobs', class: Migration20261201140000_jobs },
+  { name: 'Migration20261202140000_imports', class: Migration20261202140000_imports },
+  { name: 'Migration20261202141000_feeds', class: Migration20261202141000_feeds },
 ];

@@ -21,7 +21,7 @@ import { createHttpServer } from './http/server';
 import { JobRunner } from './jobs';
 import type { Logger, StructuredLogger } from './observability/logger';
 import { Metrics } from './observability/metrics';
-import { createProcessServices, type ProcessServices } from './services';
+import { createProcessServices, DEFAULT_IMPORT_SETTINGS, feedJobHandler, importJobHandler, type ProcessServices } from './services';
 import { isAdminOperation, runAdminOperation } from './services/admin-operations';
 import { AuthService } from './services/auth.service';
 import { seedDemoIfEmpty } from './services/demo-seed';
@@ -96,8 +96,10 @@ export async function createApp(config: AppConfig, logger: Logger = consoleLogge
     jobs = await JobRunner.create(db, { logger, concurrency: config.jobConcurrency });
     const demoKey = config.seedDemo ? await seedDemoIfEmpty(db.orm.em.fork(), logger) : null;
     const auth = new AuthService(config.adminToken);
-    const shared = createProcessServices(jobs);
-    admin = await startAdminEndpoint(db, auth, logger);
+    const shared = createProcessServices(jobs, config.imports ?? DEFAULT_IMPORT_SETTINGS, config.feedSecretKey ?? null);
+    jobs.register(importJobHandler(shared.imports));
+    jobs.register(feedJobHandler({ jobs: shared.jobs, imports: shared.imports, secretKey: shared.feedSecretKey }));
+    admin = await startAdminEndpoint(db, auth, logger, shared);
     const limits = queryLimits(config.queryLimits);
     const apollo = new ApolloServer<RequestContext>({
       schema: await buildAppSchema(),
@@ -192,14 +194,14 @@ export function adminSocketPath(dataDir: string): string {
  * A server that owns an embedded database serves the CLI's admin operations on a Unix socket and
  * writes where to find it (and its token) into the data directory's lock file.
  */
-async function startAdminEndpoint(db: Database, auth: AuthService, logger: Logger): Promise<Server | undefined> {
+async function startAdminEndpoint(db: Database, auth: AuthService, logger: Logger, shared: ProcessServices): Promise<Server | undefined> {
   if (!db.lock) return undefined;
   const token = randomBytes(32).toString('base64url');
   const server = createAdminServer({
     token,
     logger,
     run: async (name, input) =>
-      isAdminOperation(name) ? runAdminOperation(name, { em: db.orm.em.fork(), appliedMigrations: () => db.appliedMigrations(), keyRevoked: () => auth.forget() }, input) : undefined,
+      isAdminOperation(name) ? runAdminOperation(name, { em: db.orm.em.fork(), appliedMigrations: () => db.appliedMigrations(), keyRevoked: () => auth.forget(), shared }, input) : undefined,
   });
   const path = adminSocketPath(db.lock.dataDir);
   await listenOnSocket(server, path);

@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { DatabaseTarget } from './db/database';
 import { DEFAULT_QUERY_LIMITS, type QueryLimits } from './graphql/query-limits';
 
@@ -35,6 +35,10 @@ export interface AppConfig {
   readonly shutdownGraceMs: number;
   /** Cost, depth, alias, directive and token limits of GraphQL requests. */
   readonly queryLimits: QueryLimits;
+  /** FEED_SECRET_KEY: 32 bytes that encrypt feed credentials; null when unset (feeds cannot be saved). */
+  readonly feedSecretKey?: Buffer | null;
+  /** File imports: where uploads are kept, the largest file accepted, rows per transaction. */
+  readonly imports?: { readonly dir: string; readonly maxBytes: number; readonly batchRows: number };
 }
 
 export class ConfigError extends Error {
@@ -76,6 +80,10 @@ export const CONFIG_VARIABLES = {
   QUERY_MAX_ALIASES: 'Most aliases in a GraphQL operation (0–1000). Default 30.',
   QUERY_MAX_DIRECTIVES: 'Most directives in a GraphQL operation (0–1000). Default 30.',
   QUERY_MAX_TOKENS: 'Most tokens in a GraphQL document (100–1000000). Default 10000.',
+  IMPORT_DIR: 'Directory for uploaded import files (one folder per namespace; a file is deleted when its import ends). Default DATA_DIR/imports, or ./.imports on a PostgreSQL server.',
+  IMPORT_MAX_BYTES: 'Largest import file accepted, in bytes (1024–1099511627776). Default 10737418240 (10 GiB).',
+  IMPORT_BATCH_ROWS: 'Rows of an import file applied per transaction (1–200000). Default 20000.',
+  FEED_SECRET_KEY: 'Key that encrypts the SFTP passwords and private keys of managed feeds (AES-256-GCM): 32 bytes as 64 hex digits or base64. Unset: feeds cannot be saved.',
 } as const;
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -130,6 +138,14 @@ function metricsToken(env: Env): string | null {
   return token;
 }
 
+function feedKey(env: Env): Buffer | null {
+  const raw = env.FEED_SECRET_KEY?.trim();
+  if (!raw) return null;
+  const key = /^[0-9a-f]{64}$/i.test(raw) ? Buffer.from(raw, 'hex') : /^[A-Za-z0-9+/]{43}=?$/.test(raw) ? Buffer.from(raw, 'base64') : undefined;
+  if (key?.length !== 32) throw new ConfigError('FEED_SECRET_KEY', 'must be 32 bytes, as 64 hex digits or 44 characters of base64 (openssl rand -hex 32)');
+  return key;
+}
+
 /**
  * Reads and validates the configuration.
  *
@@ -177,6 +193,12 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): AppConfig {
       maxAliases: integer(env, 'QUERY_MAX_ALIASES', DEFAULT_QUERY_LIMITS.maxAliases, 0, 1000),
       maxDirectives: integer(env, 'QUERY_MAX_DIRECTIVES', DEFAULT_QUERY_LIMITS.maxDirectives, 0, 1000),
       maxTokens: integer(env, 'QUERY_MAX_TOKENS', DEFAULT_QUERY_LIMITS.maxTokens, 100, 1_000_000),
+    },
+    feedSecretKey: feedKey(env),
+    imports: {
+      dir: resolve(cwd, env.IMPORT_DIR?.trim() || (database.kind === 'pglite' ? join(database.dataDir, 'imports') : '.imports')),
+      maxBytes: integer(env, 'IMPORT_MAX_BYTES', 10 * 1024 ** 3, 1024, 1024 ** 4),
+      batchRows: integer(env, 'IMPORT_BATCH_ROWS', 20_000, 1, 200_000),
     },
   };
 }

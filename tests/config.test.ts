@@ -23,6 +23,8 @@ describe('configuration', () => {
       compression: true,
       introspection: true,
       queryLimits: { maxCost: 10000, maxDepth: 12, maxAliases: 30, maxDirectives: 30, maxTokens: 10000 },
+      feedSecretKey: null,
+      imports: { dir: '/srv/app/.data/imports', maxBytes: 10 * 1024 ** 3, batchRows: 20000 },
     });
   });
 
@@ -51,6 +53,8 @@ describe('configuration', () => {
     [{ METRICS_TOKEN: 'short' }, 'Invalid configuration: METRICS_TOKEN must be at least 16 characters long'],
     [{ LOG_FORMAT: 'xml' }, 'Invalid configuration: LOG_FORMAT must be one of auto, json, pretty (got "xml")'],
     [{ QUERY_MAX_COST: '0' }, 'Invalid configuration: QUERY_MAX_COST must be a whole number from 1 to 10000000 (got "0")'],
+    [{ FEED_SECRET_KEY: 'short' }, 'Invalid configuration: FEED_SECRET_KEY must be 32 bytes, as 64 hex digits or 44 characters of base64 (openssl rand -hex 32)'],
+    [{ IMPORT_BATCH_ROWS: '0' }, 'Invalid configuration: IMPORT_BATCH_ROWS must be a whole number from 1 to 200000 (got "0")'],
     [{ JOB_CONCURRENCY: '64' }, 'Invalid configuration: JOB_CONCURRENCY must be a whole number from 0 to 32 (got "64")'],
   ])('%j is refused with a message naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(new ConfigError('', '').constructor as typeof ConfigError);

@@ -4,6 +4,7 @@ import { ROLES } from '../domain/permissions';
 import { printAppSchema } from '../graphql/schema';
 import type { KeySummary } from '../services/admin-operations';
 import { CliError, runOperation } from './database-access';
+import { importCommand } from './import.command';
 import { migrateCommand } from './migrate.command';
 import { serveCommand } from './serve.command';
 
@@ -88,5 +89,18 @@ export function buildProgram(io: CliIo): Command {
     .action((namespace: string, key: string, o: { json?: boolean }) =>
       admin(io, 'revoke-key', { namespace, key: key.replace(/…$/, '') }, !!o.json, (r: KeySummary) => `Revoked ${r.prefix}… (${r.id}, ${r.role}) of ${namespace}.`),
     );
+  program
+    .command('import')
+    .description('import a CSV file into a namespace (the same job as the API); exits 2 when rows were rejected, 1 when the import failed')
+    .argument('<file>', 'the CSV file')
+    .requiredOption('--namespace <slug>', 'namespace slug')
+    .requiredOption('--kind <kind>', 'customers, email_list, purchases, email_optins or unsubscribes')
+    .option('--mapping <json|file>', 'header → field as JSON (or a file holding it), e.g. \'{"Surname":"last_name","Tier":"custom.tier"}\'')
+    .option('--delimiter <char>', 'field delimiter: , ; | or tab')
+    .option('--dry-run', 'check the whole file and report what would happen, writing nothing')
+    .action(async (file: string, o: { namespace: string; kind: string; mapping?: string; delimiter?: string; dryRun?: boolean }) => {
+      const delimiter = o.delimiter === 'tab' || o.delimiter === '\\t' ? '\t' : o.delimiter;
+      process.exitCode = await importCommand(io, file, { ...o, delimiter, tty: Boolean(process.stdout.isTTY) });
+    });
   return program;
 }

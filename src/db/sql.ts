@@ -2,6 +2,9 @@ import type { EntityManager } from '@mikro-orm/core';
 import type { AbstractSqlConnection, Knex } from '@mikro-orm/knex';
 import type { Writable } from 'node:stream';
 import type { Client as PgClient } from 'pg';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { from as copyFrom } from 'pg-copy-streams';
 import { copyOut, pgCopyDriver, pgliteCopyDriver } from './copy-out';
 import { PG_QUERY_TYPES, PGLITE_PARSERS } from './type-parsers';
 
@@ -149,6 +152,26 @@ export class Sql {
     }
   }
 
+  /**
+   * `COPY table (columns) FROM STDIN (format csv)` with CSV text produced by `lines`, on the
+   * connection of the current transaction: the bulk path for staging tables. Values travel as COPY
+   * data, never as SQL; `table` and `columns` are identifiers chosen by the caller's code, never
+   * user input. Returns false on PGlite (the caller stages with a parameterized insert instead).
+   */
+  async copyIn(table: string, columns: readonly string[], lines: Iterable<string>): Promise<boolean> {
+    if (!/^[a-z_][a-z0-9_]*$/.test(table) || columns.some((c) => !/^[a-z_][a-z0-9_]*$/.test(c))) throw new Error('copyIn takes plain identifiers');
+    const { client, conn } = await this.acquire();
+    try {
+      if (isPGlite(conn)) return false;
+      if (this.stats) this.stats.statements++;
+      const stream = (conn as PgClient).query(copyFrom(`copy ${table} (${columns.join(', ')}) from stdin with (format csv)`));
+      await pipeline(Readable.from(batchLines(lines)), stream);
+      return true;
+    } finally {
+      await client.releaseConnection(conn);
+    }
+  }
+
   private async acquire(): Promise<{ client: { releaseConnection(c: unknown): Promise<unknown> }; conn: unknown }> {
     const knex = (this.em.getTransactionContext<Knex.Transaction>() ??
       (this.em.getConnection() as AbstractSqlConnection).getKnex()) as Knex;
@@ -195,6 +218,19 @@ export class Sql {
   private observe(event: Omit<QueryEvent, 'requestId'>): void {
     (this.em.config.getLogger() as ObservingLogger).observeRaw?.({ ...event, requestId: this.stats?.requestId });
   }
+}
+
+/** Joins lines into chunks of about 64 KiB, so COPY data is not written one short line at a time. */
+function* batchLines(lines: Iterable<string>): Generator<string> {
+  let chunk = '';
+  for (const line of lines) {
+    chunk += line;
+    if (chunk.length >= 65_536) {
+      yield chunk;
+      chunk = '';
+    }
+  }
+  if (chunk) yield chunk;
 }
 
 /** Dates go as ISO instants and plain objects as JSON, the same way on both drivers. */

@@ -2,6 +2,7 @@ import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { AppError, formatPath } from '../domain/errors';
 import { QueryLimitError } from './query-limits';
+import { FileTooLargeError } from '../services/imports/import.service';
 
 export interface ErrorLogger {
   error(message: string, detail: unknown): void;
@@ -66,6 +67,9 @@ const HTTP_STATUS: Readonly<Record<string, number>> = { BAD_USER_INPUT: 400, UNA
  * @example httpError(AppError.notFound('Segment', 'seg_x'), logger) // { status: 404, body: '{"errors":[…]}' }
  */
 export function httpError(error: unknown, logger: ErrorLogger): { status: number; body: string } {
+  if (error instanceof FileTooLargeError) {
+    return { status: 413, body: JSON.stringify({ errors: [{ message: error.message, extensions: { code: 'PAYLOAD_TOO_LARGE', limit: error.limit } }] }) };
+  }
   const formatted = createErrorFormatter(logger)({ message: 'Internal server error' }, error);
   const code = String(formatted.extensions?.code ?? 'INTERNAL_SERVER_ERROR');
   return { status: HTTP_STATUS[code] ?? 500, body: JSON.stringify({ errors: [{ message: formatted.message, extensions: formatted.extensions }] }) };

@@ -5,11 +5,13 @@ import { AccessResolver } from './resolvers/access.resolver';
 import { ActivityResolver } from './resolvers/activity.resolver';
 import { CatalogResolver } from './resolvers/catalog.resolver';
 import { ChannelsResolver } from './resolvers/channels.resolver';
+import { FeedResolver } from './resolvers/feed.resolver';
+import { ImportResolver } from './resolvers/import.resolver';
 import { ProfileResolver } from './resolvers/profile.resolver';
 import { SegmentImpactChangeResolver, SegmentImpactResolver } from './resolvers/segment-impact.resolver';
 import { ProfileSegmentsResolver, SegmentResolver } from './resolvers/segment.resolver';
 
-export const RESOLVERS = [ProfileResolver, ChannelsResolver, ActivityResolver, CatalogResolver, AccessResolver, SegmentResolver, ProfileSegmentsResolver, SegmentImpactResolver, SegmentImpactChangeResolver] as const;
+export const RESOLVERS = [ProfileResolver, ChannelsResolver, ActivityResolver, CatalogResolver, AccessResolver, SegmentResolver, ProfileSegmentsResolver, SegmentImpactResolver, SegmentImpactChangeResolver, ImportResolver, FeedResolver] as const;
 
 /** Builds the executable schema from the resolver classes (code first). */
 export async function buildAppSchema(): Promise<GraphQLSchema> {

@@ -5,6 +5,7 @@ import type { RequestContext } from '../graphql/context';
 import { acceptsGzip, maybeCompress, MIN_COMPRESSED_BYTES } from './compression';
 import { applyCors, type CorsPolicy } from './cors';
 import { handleExportRoute } from './exports.route';
+import { handleImportRoute } from './imports.route';
 import { GRAPHIQL_HTML, loadGraphiqlAssets } from './graphiql';
 
 export const MAX_BODY_BYTES = 20 * 1024 * 1024;
@@ -87,6 +88,7 @@ export function createHttpServer(deps: HttpDeps): Server {
       return graphql(req, res, url, trace);
     }
     if (path.startsWith('/exports/') && (await handleExportRoute(req, res, url, deps))) return;
+    if (path.startsWith('/imports/') && (await handleImportRoute(req, res, url, deps))) return;
     if (path === '/graphiql' || path === '/graphiql/') return sendPage(res);
     if (path.startsWith('/graphiql/assets/')) {
       const asset = assets.get(path.slice('/graphiql/assets/'.length));

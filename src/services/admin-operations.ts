@@ -3,6 +3,8 @@ import { ApiKeyRow } from '../db/entities';
 import { AppError } from '../domain/errors';
 import { ROLES, type Role } from '../domain/permissions';
 import { ApiKeyService } from './api-key.service';
+import { IMPORT_ADMIN_OPERATIONS } from './imports/import-admin';
+import type { ProcessServices } from './index';
 import { NamespaceService } from './namespace.service';
 
 /** What an admin operation runs with: a fresh EntityManager and the hooks of the process that runs it. */
@@ -12,6 +14,13 @@ export interface AdminContext {
   appliedMigrations(): Promise<string[]>;
   /** Tells the process that an API key was revoked (it forgets cached keys at once). */
   keyRevoked(): void;
+  /** The job queue and import settings of the process, for the import operations. */
+  readonly shared?: ProcessServices;
+}
+
+function sharedOf(ctx: AdminContext): ProcessServices {
+  if (!ctx.shared) throw new Error('import operations need the process services');
+  return ctx.shared;
 }
 
 /** A key as the CLI lists it; never the secret, which is not stored. */
@@ -102,6 +111,10 @@ export const ADMIN_OPERATIONS = {
     ctx.keyRevoked();
     return summary(revoked);
   },
+
+  'import-file': (ctx: AdminContext, input: Input) => IMPORT_ADMIN_OPERATIONS['import-file'](ctx.em, sharedOf(ctx), input),
+  'import-status': (ctx: AdminContext, input: Input) => IMPORT_ADMIN_OPERATIONS['import-status'](ctx.em, sharedOf(ctx), input),
+  'import-errors': (ctx: AdminContext, input: Input) => IMPORT_ADMIN_OPERATIONS['import-errors'](ctx.em, sharedOf(ctx), input),
 } as const;
 
 export type AdminOperationName = keyof typeof ADMIN_OPERATIONS;

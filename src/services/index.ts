@@ -9,6 +9,10 @@ import { SegmentImpactService } from './segment-impact.service';
 import { SegmentService } from './segment.service';
 import type { Scope } from './scope';
 import { JobQueue, JobSchedules } from '../jobs';
+import { ImportService, type ImportSettings } from './imports/import.service';
+import { FeedService } from './feeds/feed.service';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 /** The services of one request, sharing its scope (namespace, role, EntityManager fork). */
 export interface RequestServices {
@@ -23,6 +27,8 @@ export interface RequestServices {
   readonly segments: SegmentService;
   readonly impact: SegmentImpactService;
   readonly exports: ExportService;
+  readonly imports: ImportService;
+  readonly feeds: FeedService;
 }
 
 /** What the services of every request share in one process (built once, in the composition root). */
@@ -32,15 +38,22 @@ export interface ProcessServices {
   readonly jobs: JobQueue;
   /** Recurring jobs of the same runner. */
   readonly schedules: JobSchedules;
+  /** Where import files go and how imports run (IMPORT_DIR, IMPORT_MAX_BYTES, IMPORT_BATCH_ROWS). */
+  readonly imports: ImportSettings;
+  /** FEED_SECRET_KEY; null when unset (feeds cannot be saved). */
+  readonly feedSecretKey: Buffer | null;
 }
+
+/** Import settings for a process without configuration (scripts, service-level tests). */
+export const DEFAULT_IMPORT_SETTINGS: ImportSettings = { dir: join(tmpdir(), 'audience-graph-imports'), maxBytes: 10 * 1024 ** 3, batchRows: 20_000 };
 
 /**
  * `runner` is the process's job runner (src/app.ts passes it). Without one (scripts, tests) jobs
  * are still enqueued, and a runner in some process picks them up.
  */
-export function createProcessServices(runner?: { readonly queue: JobQueue; readonly schedules: JobSchedules }): ProcessServices {
+export function createProcessServices(runner?: { readonly queue: JobQueue; readonly schedules: JobSchedules }, imports: ImportSettings = DEFAULT_IMPORT_SETTINGS, feedSecretKey: Buffer | null = null): ProcessServices {
   const jobs = runner?.queue ?? new JobQueue();
-  return { exportMonitor: new ExportMonitor(), jobs, schedules: runner?.schedules ?? new JobSchedules(jobs) };
+  return { exportMonitor: new ExportMonitor(), jobs, schedules: runner?.schedules ?? new JobSchedules(jobs), imports, feedSecretKey };
 }
 
 export function createRequestServices(scope: Scope, shared: ProcessServices = createProcessServices()): RequestServices {
@@ -58,6 +71,8 @@ export function createRequestServices(scope: Scope, shared: ProcessServices = cr
     segments,
     impact: new SegmentImpactService(scope, segments),
     exports: new ExportService(scope, segments, customFields, shared.exportMonitor),
+    imports: new ImportService(scope, customFields, shared.jobs, shared.imports),
+    feeds: new FeedService(scope, customFields, shared.jobs, shared.schedules, shared.feedSecretKey),
   };
 }
 
@@ -69,3 +84,10 @@ export type { ConsentChangeRecord, EventRecord, PhoneRecord, ProfileRecord, Time
 export type { ApiKeyRow, CustomFieldRow, NamespaceRow, SegmentRow, SegmentVersionRow } from '../db/entities';
 export type { CheckedDefinition, SegmentDefinitionInput } from './segment-definition';
 export type { SegmentImpact } from './segment-impact.service';
+export type { ImportRecord, ImportStatus, RejectionRow } from '../db/import.repository';
+export { FileTooLargeError, type ImportSettings } from './imports/import.service';
+export { importKindNames } from './imports/import-kinds';
+export { importJobHandler } from './imports/import-job';
+export { feedJobHandler } from './feeds/feed-job';
+export type { FeedFileRecord, FeedRecord, FeedRunRecord } from '../db/feed.repository';
+export type { FeedInput } from './feeds/feed.service';

@@ -79,8 +79,11 @@ export class ProfileService {
     });
   }
 
-  /** Consolidates and resolves staged writes inside the caller's transaction; outcomes by input position. */
-  async apply(sql: Sql, staged: readonly (StagedProfile | undefined)[], source: WriteSource, pathFor: PathFor): Promise<(UpsertOutcome | undefined)[]> {
+  /**
+   * Consolidates and resolves staged writes inside the caller's transaction; outcomes by input
+   * position. `copy` stages the batch with COPY on PostgreSQL (file imports).
+   */
+  async apply(sql: Sql, staged: readonly (StagedProfile | undefined)[], source: WriteSource, pathFor: PathFor, options: { readonly copy?: boolean } = {}): Promise<(UpsertOutcome | undefined)[]> {
     const batch = consolidateBatch(staged);
     const outcomes: (UpsertOutcome | undefined)[] = new Array(staged.length);
     for (const [position, c] of batch.conflicts) {
@@ -90,7 +93,7 @@ export class ProfileService {
         problems: [{ path: [...pathFor(position), 'phones'], message: `phone ${c.phone} is also named by write ${c.otherPosition} of this batch for another email; set movePhones to move it` }],
       };
     }
-    const resolved = await resolveAndApply(sql, this.scope.tenant.id, batch.groups.map((g) => g.staged), { source, actor: this.scope.actor });
+    const resolved = await resolveAndApply(sql, this.scope.tenant.id, batch.groups.map((g) => g.staged), { source, actor: this.scope.actor, copy: options.copy });
     resolved.forEach((row) => {
       for (const position of batch.groups[row.position]!.positions) outcomes[position] = toOutcome(row, pathFor(position));
     });
