@@ -26,3 +26,30 @@ export function parseInstant(text: string): Date | undefined {
   const date = new Date(time);
   return Number.isNaN(date.getTime()) ? undefined : date;
 }
+
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+const LOCAL_DATE_TIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?$/;
+
+/**
+ * A strict instant: a date-time with an explicit UTC offset (`Z` or `±HH:MM`), as the `DateTime`
+ * scalar accepts it. A bare date or a local time is refused, and the message says the offset is
+ * what is missing.
+ *
+ * @example parseOffsetDateTime('2026-11-28T09:30:00')
+ *   // { ok: false, message: '"2026-11-28T09:30:00" has no UTC offset: add Z (UTC) or ±HH:MM, e.g. 2026-11-28T09:30:00Z' }
+ */
+export function parseOffsetDateTime(text: string): { ok: true; value: Date } | { ok: false; message: string } {
+  const trimmed = text.trim();
+  const shown = JSON.stringify(text);
+  if (DATE_ONLY.test(trimmed)) return { ok: false, message: `${shown} is a date without a time and UTC offset: send e.g. ${trimmed}T00:00:00Z` };
+  if (LOCAL_DATE_TIME.test(trimmed)) return { ok: false, message: `${shown} has no UTC offset: add Z (UTC) or ±HH:MM, e.g. ${trimmed.replace(' ', 'T')}Z` };
+  const parsed = parseInstant(trimmed);
+  if (!parsed) return { ok: false, message: `${shown} is not an ISO 8601 date-time; send e.g. 2026-11-28T09:30:00Z` };
+  return { ok: true, value: parsed };
+}
+
+/** Why `text` is not an instant `parseInstant` accepts, naming a missing offset as such. */
+export function instantProblem(text: string): string {
+  const strict = parseOffsetDateTime(text);
+  return strict.ok ? `${JSON.stringify(text)} is not an ISO 8601 date-time; send e.g. 2026-11-28T09:30:00Z` : strict.message;
+}

@@ -50,6 +50,11 @@ export class AppError extends Error {
     );
   }
 
+  /** Authenticated, but this credential may never do this (whatever its role). */
+  static notPermitted(message: string): AppError {
+    return new AppError('FORBIDDEN', message);
+  }
+
   static notFound(what: string, id: string): AppError {
     return new AppError('NOT_FOUND', `${what} ${JSON.stringify(id)} was not found in this namespace.`);
   }

@@ -1,4 +1,4 @@
-import { parseInstant } from './datetime';
+import { instantProblem, parseInstant } from './datetime';
 import type { InputProblem } from './errors';
 import {
   eventTypeProblem, MAX_CLIENT_EVENT_ID_LENGTH, MAX_EVENT_PROPERTIES_BYTES, SCHEDULED_FOR_PROPERTY,
@@ -9,9 +9,9 @@ import { jsonProblems, textInputProblems } from './storable-text';
 /** An event as a client sends it. Exactly one of: `profileId`, or `email` and/or `phone`. */
 export interface EventInput {
   readonly type: string;
-  /** ISO 8601 date-time with offset. */
-  readonly created: string;
-  readonly createdOverride?: string | null;
+  /** ISO 8601 date-time with offset, or an instant the API layer already parsed. */
+  readonly created: string | Date;
+  readonly createdOverride?: string | Date | null;
   readonly properties?: unknown;
   readonly clientEventId?: string | null;
   readonly email?: string | null;
@@ -43,8 +43,8 @@ export function checkEvent(input: EventInput, base: Path): { ok: true; value: Ch
   const unstorable = [
     ...textInputProblems([
       [[...base, 'type'], input.type],
-      [[...base, 'created'], input.created],
-      [[...base, 'createdOverride'], input.createdOverride],
+      [[...base, 'created'], typeof input.created === 'string' ? input.created : null],
+      [[...base, 'createdOverride'], typeof input.createdOverride === 'string' ? input.createdOverride : null],
       [[...base, 'clientEventId'], input.clientEventId],
       [[...base, 'email'], input.email],
       [[...base, 'phone'], input.phone],
@@ -60,9 +60,10 @@ export function checkEvent(input: EventInput, base: Path): { ok: true; value: Ch
   const typeIssue = eventTypeProblem(type);
   if (typeIssue) problem(['type'], typeIssue);
 
-  const instant = (key: 'created' | 'createdOverride', raw: string): Date | null => {
+  const instant = (key: 'created' | 'createdOverride', raw: string | Date): Date | null => {
+    if (raw instanceof Date) return raw;
     const parsed = parseInstant(raw.trim());
-    if (!parsed) problem([key], `${JSON.stringify(raw)} is not an ISO 8601 date-time; send e.g. 2026-11-28T09:30:00Z`);
+    if (!parsed) problem([key], instantProblem(raw));
     return parsed ?? null;
   };
   const created = instant('created', input.created);

@@ -87,9 +87,14 @@ export class RequestContext {
     return this.caller.identity;
   }
 
-  /** Platform-admin services; UNAUTHENTICATED without the admin token. */
+  /**
+   * Platform-admin services. A namespace API key is authenticated but not allowed (FORBIDDEN); no
+   * credential, or one that is not valid, is UNAUTHENTICATED.
+   */
   get namespaces(): NamespaceService {
-    if (this.caller.kind !== 'admin') throw AppError.unauthenticated('This operation needs the platform admin token: send "Authorization: Bearer <ADMIN_TOKEN>".');
+    const needed = 'This operation needs the platform admin token: send "Authorization: Bearer <ADMIN_TOKEN>".';
+    if (this.caller.kind === 'key') throw AppError.notPermitted(`A namespace API key may not do this. ${needed}`);
+    if (this.caller.kind !== 'admin') throw AppError.unauthenticated(needed);
     return new NamespaceService(this.em);
   }
 

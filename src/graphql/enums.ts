@@ -1,4 +1,5 @@
 import { registerEnumType } from 'type-graphql';
+import { ERROR_CODES, type AudienceErrorCode } from '../audience';
 import { CONSENT_SOURCES, EMAIL_STATUSES, SMS_OPT_IN_METHODS, SMS_STATUSES } from '../domain/consent';
 import { CUSTOM_FIELD_TYPES } from '../domain/custom-fields';
 import { ROLES } from '../domain/permissions';
@@ -19,6 +20,9 @@ export const FieldDataTypeEnum = enumOf(['STRING', 'NUMBER', 'BOOLEAN', 'DATETIM
 export const EventStatusEnum = enumOf(['ACCEPTED', 'DUPLICATE', 'REJECTED'] as const);
 export const KeywordOutcomeEnum = enumOf(['UNSUBSCRIBED', 'CONFIRMED', 'IGNORED'] as const);
 export const ConsentChannelEnum = enumOf(['EMAIL', 'SMS'] as const);
+/** Every status either channel can have: the statuses a consent change goes from and to. */
+export const ConsentStatusEnum = enumOf([...new Set([...EMAIL_STATUSES, ...SMS_STATUSES])] as ('KNOWN' | 'PENDING' | 'SUBSCRIBED' | 'UNSUBSCRIBED')[]);
+export const FilterErrorCodeEnum = enumOf(Object.keys(ERROR_CODES) as AudienceErrorCode[]);
 
 registerEnumType(EmailStatusEnum, {
   name: 'EmailStatus',
@@ -85,3 +89,18 @@ registerEnumType(EventStatusEnum, {
 });
 registerEnumType(KeywordOutcomeEnum, { name: 'SmsKeywordOutcome', description: 'What an inbound SMS did.' });
 registerEnumType(ConsentChannelEnum, { name: 'ConsentChannel', description: 'A messaging channel.' });
+registerEnumType(ConsentStatusEnum, {
+  name: 'ConsentStatus',
+  description: 'A status of either channel, as recorded in the consent history (PENDING is SMS only).',
+  valuesConfig: {
+    KNOWN: { description: 'Identified, but neither opted in nor unsubscribed.' },
+    PENDING: { description: 'SMS only: a double opt-in waits for confirmation.' },
+    SUBSCRIBED: { description: 'Opted in.' },
+    UNSUBSCRIBED: { description: 'Opted out.' },
+  },
+});
+registerEnumType(FilterErrorCodeEnum, {
+  name: 'FilterErrorCode',
+  description: 'What is wrong with a filter (see docs/audience-dsl.md).',
+  valuesConfig: Object.fromEntries(Object.entries(ERROR_CODES).map(([code, description]) => [code, { description }])),
+});

@@ -1,4 +1,4 @@
-import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
+import { isInputObjectType, lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import './enums';
 import { AccessResolver } from './resolvers/access.resolver';
@@ -20,7 +20,19 @@ export async function buildAppSchema(): Promise<GraphQLSchema> {
   const mutation = schema.getMutationType();
   if (query) query.description = 'Reads. Every query is scoped to the namespace of the API key sent as "Authorization: Bearer <key>".';
   if (mutation) mutation.description = 'Writes. Every mutation is scoped to the namespace of the API key; createNamespace needs the platform admin token.';
+  applyOneOf(schema);
   return schema;
+}
+
+/**
+ * type-graphql 2 has no option for OneOf input objects, but keeps `@Directive('@oneOf')` on the
+ * type's AST node. graphql-js validates and coerces by the type's `isOneOf` flag, so set it from the
+ * directive: an input with none or two of its fields set is then refused before any resolver runs.
+ */
+function applyOneOf(schema: GraphQLSchema): void {
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (isInputObjectType(type) && type.astNode?.directives?.some((d) => d.name.value === 'oneOf')) type.isOneOf = true;
+  }
 }
 
 /** The SDL committed as schema/schema.graphql: sorted, so it diffs cleanly. */

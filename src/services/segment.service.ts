@@ -245,7 +245,7 @@ export class SegmentService {
         throw AppError.conflict(`${what} no longer validates, so it is not evaluated: ${checked.errors.map((e) => e.message).join(' ')}`);
       }
     } else {
-      checked = await this.checked(target, options.selfId, options.path);
+      checked = await this.checked(target, options.selfId, options.path ?? ['definition']);
     }
     const catalog = namespaceCatalog(await this.customFields.list());
     try {

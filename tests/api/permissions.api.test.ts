@@ -67,10 +67,15 @@ describeEachApp('permission matrix over HTTP', (getApp) => {
     });
   });
 
-  test('the admin token creates namespaces; an API key cannot', async () => {
+  test('the admin token creates namespaces; a namespace API key is FORBIDDEN, no key or a wrong one UNAUTHENTICATED', async () => {
     const { client } = await newNamespace(getApp().url);
     const { CreateNamespaceDocument } = await import('../generated/graphql');
     const denied = await client.request(CreateNamespaceDocument, { input: { slug: 'nope-ns', name: 'Nope' } });
-    expect(denied.errors![0]!.extensions!.code).toBe('UNAUTHENTICATED');
+    expect(denied.errors![0]).toMatchObject({
+      message: 'A namespace API key may not do this. This operation needs the platform admin token: send "Authorization: Bearer <ADMIN_TOKEN>".',
+      extensions: { code: 'FORBIDDEN' },
+    });
+    expect((await client.withKey(undefined).request(CreateNamespaceDocument, { input: { slug: 'nope-ns', name: 'Nope' } })).errors![0]!.extensions!.code).toBe('UNAUTHENTICATED');
+    expect((await client.withKey('ag_wrong').request(CreateNamespaceDocument, { input: { slug: 'nope-ns', name: 'Nope' } })).errors![0]!.extensions!.code).toBe('UNAUTHENTICATED');
   });
 });

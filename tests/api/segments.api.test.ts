@@ -81,8 +81,12 @@ describeEachApp('segments over HTTP', (getApp) => {
 
     const bad = await client.request(CreateSegmentDocument, { input: { name: 'bad', definition: { expression: 'custom.nope = 1 or' } } });
     expect(bad.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', problems: [expect.objectContaining({ code: 'SYNTAX_ERROR', line: 1 })] });
-    const both = await client.data(ValidateSegmentDocument, { definition: { expression: 'first_name is set', filter: { field: 'first_name', op: 'is_set' } } });
-    expect(both.validateSegment.valid).toBe(false);
+    // SegmentDefinitionInput is @oneOf: both forms, or neither, are refused before any resolver runs.
+    const both = await client.request(ValidateSegmentDocument, { definition: { expression: 'first_name is set', filter: { field: 'first_name', op: 'is_set' } } as never });
+    expect(both.errors).toEqual([expect.objectContaining({ extensions: { code: 'BAD_USER_INPUT' } })]);
+    expect(both.errors![0]!.message).toContain('Exactly one key must be specified for OneOf type "SegmentDefinitionInput".');
+    const neither = await client.request(ValidateSegmentDocument, { definition: {} as never });
+    expect(neither.errors![0]!.message).toContain('Exactly one key must be specified for OneOf type "SegmentDefinitionInput".');
   });
 
   test('references: inlined in one statement, cycles refused, a referenced segment cannot be deleted', async () => {

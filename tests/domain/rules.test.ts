@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { birthdayProblem, parseMonth } from '../../src/domain/birthday';
 import { EMAIL_STATUSES, emailTransition, keywordIntent, SMS_STATUSES, smsTransition } from '../../src/domain/consent';
 import { coerceCustomValue } from '../../src/domain/custom-fields';
-import { parseInstant } from '../../src/domain/datetime';
+import { instantProblem, parseInstant, parseOffsetDateTime } from '../../src/domain/datetime';
 import { checkPhone } from '../../src/domain/phone';
 import { foldCase } from '../../src/domain/text';
 
@@ -80,6 +80,16 @@ describe('field rules', () => {
     expect(parseInstant('2026-11-28 09:30+01:00')?.toISOString()).toBe('2026-11-28T08:30:00.000Z');
     expect(parseInstant('2026-11-28T09:30')).toBeUndefined(); // a date-time needs its offset
     expect(parseInstant('28/11/2026')).toBeUndefined();
+  });
+
+  test('the DateTime scalar\'s parser needs an explicit offset and says when it is missing', () => {
+    expect(parseOffsetDateTime('2026-11-28T10:30:00+01:00')).toEqual({ ok: true, value: new Date('2026-11-28T09:30:00.000Z') });
+    expect(parseOffsetDateTime('2026-11-28T09:30:00Z')).toEqual({ ok: true, value: new Date('2026-11-28T09:30:00.000Z') });
+    expect(parseOffsetDateTime('2026-11-28T09:30:00')).toEqual({ ok: false, message: '"2026-11-28T09:30:00" has no UTC offset: add Z (UTC) or ±HH:MM, e.g. 2026-11-28T09:30:00Z' });
+    expect(parseOffsetDateTime('2026-11-28 09:30')).toEqual({ ok: false, message: '"2026-11-28 09:30" has no UTC offset: add Z (UTC) or ±HH:MM, e.g. 2026-11-28T09:30Z' });
+    expect(parseOffsetDateTime('2026-11-28')).toEqual({ ok: false, message: '"2026-11-28" is a date without a time and UTC offset: send e.g. 2026-11-28T00:00:00Z' });
+    expect(parseOffsetDateTime('2026-02-30T00:00:00Z')).toEqual({ ok: false, message: '"2026-02-30T00:00:00Z" is not an ISO 8601 date-time; send e.g. 2026-11-28T09:30:00Z' });
+    expect(instantProblem('2026-11-28T09:30:00')).toBe('"2026-11-28T09:30:00" has no UTC offset: add Z (UTC) or ±HH:MM, e.g. 2026-11-28T09:30:00Z');
   });
 
   test('case folding matches PostgreSQL lower() code point by code point', () => {

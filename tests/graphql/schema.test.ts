@@ -30,3 +30,35 @@ test('every type, field, argument and input field has a description', () => {
   }
   expect(missing).toEqual([]);
 });
+
+describe('schema conventions', () => {
+  const fieldType = (typeName: string, field: string) => {
+    const type = schema.getType(typeName);
+    if (!isObjectType(type) && !isInputObjectType(type)) throw new Error(`${typeName} is not an object type`);
+    return String(type.getFields()[field]!.type);
+  };
+
+  test('event times are DateTime; consent changes and filter errors use enums', () => {
+    expect([fieldType('EventInput', 'created'), fieldType('EventInput', 'createdOverride')]).toEqual(['DateTime!', 'DateTime']);
+    expect(['source', 'fromStatus', 'toStatus'].map((f) => fieldType('ConsentChange', f))).toEqual(['ConsentSource!', 'ConsentStatus', 'ConsentStatus!']);
+    expect(fieldType('FilterError', 'code')).toBe('FilterErrorCode!');
+    const codes = schema.getType('FilterErrorCode');
+    expect(isEnumType(codes) && codes.getValues().map((v) => v.name)).toEqual(expect.arrayContaining(['SYNTAX_ERROR', 'UNKNOWN_FIELD', 'SEGMENT_CYCLE']));
+  });
+
+  test('"exactly one of" inputs are @oneOf, and PageInfo has all four Relay fields', () => {
+    const definition = schema.getType('SegmentDefinitionInput');
+    expect(isInputObjectType(definition) && definition.isOneOf).toBe(true);
+    const pageInfo = schema.getType('PageInfo');
+    expect(isObjectType(pageInfo) && Object.keys(pageInfo.getFields()).sort()).toEqual(['endCursor', 'hasNextPage', 'hasPreviousPage', 'startCursor']);
+  });
+
+  test('the DateTime scalar refuses a time without an offset and serializes at UTC', () => {
+    const scalar = schema.getType('DateTime');
+    if (!scalar || !('parseValue' in scalar)) throw new Error('no DateTime scalar');
+    expect(scalar.parseValue('2026-11-28T10:30:00+01:00')).toEqual(new Date('2026-11-28T09:30:00.000Z'));
+    expect(() => scalar.parseValue('2026-11-28T09:30:00')).toThrow('DateTime "2026-11-28T09:30:00" has no UTC offset: add Z (UTC) or ±HH:MM, e.g. 2026-11-28T09:30:00Z');
+    expect(() => scalar.parseValue(1764322200000)).toThrow('DateTime must be a string such as 2026-11-28T09:30:00Z (got 1764322200000)');
+    expect(scalar.serialize(new Date('2026-11-28T09:30:00Z'))).toBe('2026-11-28T09:30:00.000Z');
+  });
+});

@@ -53,7 +53,7 @@ export class ProfileResolver {
   ): Promise<ProfileConnection> {
     const { profiles, hasMore } = await ctx.services.profiles.page(first, parseProfileCursor(after, 'after'));
     for (const p of profiles) ctx.loaders.profile.prime(p.id, p);
-    return toConnection(profiles, hasMore, (p) => profileCursor(p.id), toProfile);
+    return toConnection(profiles, hasMore, (p) => profileCursor(p.id), toProfile, after);
   }
 
   @FieldResolver(() => [String])
@@ -72,7 +72,7 @@ export class ProfileResolver {
     const limit = nestedLimit(first, 'first');
     requireStorableText([[['type'], type]]);
     const rows = await ctx.loaders.events.load({ profileId: profile.profileId, limit: limit + 1, before: parseTimeCursor(after, 'after'), type });
-    return toConnection(rows.slice(0, limit), rows.length > limit, (e) => timeCursor(e.occurredAt, e.id), toEvent);
+    return toConnection(rows.slice(0, limit), rows.length > limit, (e) => timeCursor(e.occurredAt, e.id), toEvent, after);
   }
 
   @FieldResolver(() => ConsentChangeConnection, { description: 'Eligibility changes of this profile, newest first: when, from what, to what, the source and the actor.' })
@@ -84,7 +84,7 @@ export class ProfileResolver {
   ): Promise<ConsentChangeConnection> {
     const limit = nestedLimit(first, 'first');
     const rows = await ctx.loaders.consent.load({ profileId: profile.profileId, limit: limit + 1, before: parseTimeCursor(after, 'after') });
-    return toConnection(rows.slice(0, limit), rows.length > limit, (c) => timeCursor(c.occurredAt, c.id), toConsentChange);
+    return toConnection(rows.slice(0, limit), rows.length > limit, (c) => timeCursor(c.occurredAt, c.id), toConsentChange, after);
   }
 
   @Mutation(() => UpsertProfilePayload, {

@@ -62,7 +62,7 @@ export class SegmentResolver {
     @Ctx() ctx: RequestContext,
   ): Promise<SegmentConnection> {
     const { segments, hasMore } = await ctx.services.segments.page(first, parseSegmentCursor(after));
-    return toConnection(segments, hasMore, segmentCursor, toSegment);
+    return toConnection(segments, hasMore, segmentCursor, toSegment, after);
   }
 
   @Query(() => SegmentValidation, { description: 'Validates a definition against this namespace without saving it: every error, the normalized JSON and the canonical text.' })
@@ -134,7 +134,7 @@ export class SegmentResolver {
     const row = await ctx.services.segments.get(segment.id);
     const { profiles, hasMore } = await ctx.services.segments.members(row, asOf ?? ctx.startedAt, first, parseProfileCursor(after, 'after'));
     for (const p of profiles) ctx.loaders.profile.prime(p.id, p);
-    return toConnection(profiles, hasMore, (p) => profileCursor(p.id), toProfile);
+    return toConnection(profiles, hasMore, (p) => profileCursor(p.id), toProfile, after);
   }
 
   @FieldResolver(() => [SegmentVersion], { description: 'Every version, newest first.' })

@@ -9,11 +9,17 @@ export class InputError {
   message!: string;
 }
 
-@ObjectType({ description: 'Relay page information for keyset pagination.', simpleResolvers: true })
+@ObjectType({ description: 'Relay page information for keyset pagination (forward: `first` and `after`).', simpleResolvers: true })
 export class PageInfo {
   @Field({ description: 'Whether another page follows.' })
   hasNextPage!: boolean;
 
-  @Field(() => String, { nullable: true, description: 'Pass as `after` to get the next page.' })
+  @Field({ description: 'Whether items precede this page: true when it was asked for `after` a cursor.' })
+  hasPreviousPage!: boolean;
+
+  @Field(() => String, { nullable: true, description: 'The cursor of the first edge; null on an empty page.' })
+  startCursor!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The cursor of the last edge; pass it as `after` to get the next page. Null on an empty page.' })
   endCursor!: string | null;
 }

@@ -29,8 +29,19 @@ export function Connection<T extends object>(itemType: ClassType<T>, name: strin
   return ConnectionType;
 }
 
-/** A page of rows as a connection: one edge per row, the last cursor as `endCursor`. */
-export function toConnection<R, T>(rows: readonly R[], hasMore: boolean, cursor: (row: R) => string, node: (row: R) => T) {
+/**
+ * A page of rows as a connection: one edge per row, the first and last cursors as `startCursor`
+ * and `endCursor`. Pagination is forward only (`first`/`after`), so, as the Relay spec allows,
+ * `hasPreviousPage` says whether the page was asked for `after` a cursor: that cursor came from an
+ * edge, so items precede this page.
+ *
+ * @example toConnection(rows, hasMore, (p) => profileCursor(p.id), toProfile, after)
+ */
+export function toConnection<R, T>(rows: readonly R[], hasMore: boolean, cursor: (row: R) => string, node: (row: R) => T, after?: string | null) {
   const edges = rows.map((row) => ({ cursor: cursor(row), node: node(row) }));
-  return { edges, nodes: edges.map((e) => e.node), pageInfo: { hasNextPage: hasMore, endCursor: edges.at(-1)?.cursor ?? null } };
+  return {
+    edges,
+    nodes: edges.map((e) => e.node),
+    pageInfo: { hasNextPage: hasMore, hasPreviousPage: Boolean(after), startCursor: edges[0]?.cursor ?? null, endCursor: edges.at(-1)?.cursor ?? null },
+  };
 }

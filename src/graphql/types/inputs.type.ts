@@ -1,6 +1,6 @@
 import { Field, ID, InputType, Int } from 'type-graphql';
 import { ConsentSourceEnum, CustomFieldTypeEnum, EmailStatusEnum, RoleEnum, SmsOptInMethodEnum, SmsStatusEnum } from '../enums';
-import { JSONObjectScalar, JSONScalar } from '../scalars';
+import { DateTimeScalar, JSONObjectScalar, JSONScalar } from '../scalars';
 
 @InputType({ description: 'A profile write. Omitted fields stay as they are; null clears a field. Needs an email or a phone.' })
 export class ProfileInput {
@@ -34,11 +34,11 @@ export class EventInput {
   @Field({ description: 'purchase, email_scheduled, email_sent, email_delivered, control_group_email_halted, or a custom type (lower-case letters, digits, underscores).' })
   type!: string;
 
-  @Field({ description: 'When it happened: ISO 8601 with an offset, e.g. 2026-11-28T09:30:00Z.' })
-  created!: string;
+  @Field(() => DateTimeScalar, { description: 'When it happened, with its UTC offset, e.g. 2026-11-28T09:30:00Z.' })
+  created!: Date;
 
-  @Field(() => String, { nullable: true, description: 'A corrected time, which wins over created (ISO 8601).' })
-  createdOverride?: string | null;
+  @Field(() => DateTimeScalar, { nullable: true, description: 'A corrected time, which wins over created; with its UTC offset.' })
+  createdOverride?: Date | null;
 
   @Field(() => JSONScalar, { nullable: true, description: 'A JSON object of properties. For email_scheduled, scheduled_for is the planned send time.' })
   properties?: unknown;

@@ -1,5 +1,5 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
-import { ConsentChannelEnum, EmailStatusEnum, SmsOptInMethodEnum, SmsStatusEnum } from '../enums';
+import { ConsentChannelEnum, ConsentSourceEnum, ConsentStatusEnum, EmailStatusEnum, SmsOptInMethodEnum, SmsStatusEnum } from '../enums';
 import { DateTimeScalar, JSONObjectScalar } from '../scalars';
 import { Connection } from './connection.type';
 
@@ -98,16 +98,16 @@ export class ConsentChange {
   @Field(() => String, { nullable: true, description: 'For SMS, the number that changed.' })
   phone!: string | null;
 
-  @Field(() => String, { nullable: true, description: 'The status before; null when the channel was first identified.' })
+  @Field(() => ConsentStatusEnum, { nullable: true, description: 'The status before; null when the channel was first identified.' })
   fromStatus!: string | null;
 
-  @Field({ description: 'The status after.' })
+  @Field(() => ConsentStatusEnum, { description: 'The status after.' })
   toStatus!: string;
 
   @Field(() => SmsOptInMethodEnum, { nullable: true, description: 'For an SMS opt-in, how it was given.' })
   optInMethod!: string | null;
 
-  @Field({ description: 'Where the change came from: FORM, PREFERENCE_CENTER, UNSUBSCRIBE_LINK, KEYWORD, IMPORT, API, BOUNCE or SYSTEM.' })
+  @Field(() => ConsentSourceEnum, { description: 'Where the change came from.' })
   source!: string;
 
   @Field({ description: 'Who made the change (an API key prefix, or the system).' })

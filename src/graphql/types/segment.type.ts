@@ -1,4 +1,5 @@
-import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { Directive, Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { FilterErrorCodeEnum } from '../enums';
 import { DateTimeScalar, JSONScalar } from '../scalars';
 import { Connection } from './connection.type';
 import { Profile } from './profile.type';
@@ -65,7 +66,7 @@ export class SegmentConnection extends Connection(Segment, 'Segment', 'segments'
 
 @ObjectType({ description: 'A problem with a filter: what, and where (a JSON pointer into the filter, or a line and column of the text).' })
 export class FilterError {
-  @Field({ description: 'A stable code, e.g. UNKNOWN_FIELD, OPERATOR_NOT_ALLOWED, SYNTAX_ERROR (see docs/audience-dsl.md).' })
+  @Field(() => FilterErrorCodeEnum, { description: 'A stable code, e.g. UNKNOWN_FIELD, OPERATOR_NOT_ALLOWED, SYNTAX_ERROR (see docs/audience-dsl.md).' })
   code!: string;
 
   @Field({ description: 'What was wrong and what would be accepted.' })
@@ -120,6 +121,7 @@ export class SegmentExplanation {
   plan!: string;
 }
 
+@Directive('@oneOf')
 @InputType({ description: 'A segment definition: exactly one of filter (JSON) or expression (text).' })
 export class SegmentDefinitionInput {
   @Field(() => JSONScalar, { nullable: true, description: 'The JSON form: {"version": 1, "filter": …} or a bare filter.' })

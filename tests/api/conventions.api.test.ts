@@ -1,0 +1,72 @@
+import {
+  Customer360Document, PreviewSegmentDocument, ProfilePageDocument, SetEmailStatusDocument, TrackEventsDocument, UpsertProfilesDocument,
+} from '../generated/graphql';
+import { describeEachApp } from '../support/app';
+import { newNamespace } from '../support/client';
+
+/** Schema conventions (issue 9 §5): typed times, enums, Relay page info and error locations. */
+describeEachApp('schema conventions over HTTP', (getApp) => {
+  test('an event time without a UTC offset is refused, saying the offset is missing, and nothing is stored', async () => {
+    const { client } = await newNamespace(getApp().url);
+    const local = await client.request(TrackEventsDocument, {
+      events: [
+        { type: 'purchase', created: '2026-11-28T09:30:00Z', email: 'ok@example.com' },
+        { type: 'purchase', created: '2026-11-28T09:30:00', email: 'late@example.com' },
+      ],
+    });
+    expect(local.data).toBeNull();
+    expect(local.errors).toEqual([
+      {
+        message: 'Variable "$events" got invalid value "2026-11-28T09:30:00" at "events[1].created"; DateTime "2026-11-28T09:30:00" has no UTC offset: add Z (UTC) or ±HH:MM, e.g. 2026-11-28T09:30:00Z',
+        locations: [expect.any(Object)],
+        extensions: { code: 'BAD_USER_INPUT' },
+      },
+    ]);
+    const override = await client.request(TrackEventsDocument, { events: [{ type: 'purchase', created: '2026-11-28T09:30:00Z', createdOverride: '2026-11-28', email: 'ok@example.com' }] });
+    expect(override.errors![0]!.message).toContain('at "events[0].createdOverride"; DateTime "2026-11-28" is a date without a time and UTC offset: send e.g. 2026-11-28T00:00:00Z');
+    const page = await client.data(ProfilePageDocument, { first: 10 });
+    expect(page.profiles.nodes).toEqual([]);
+
+    const stored = await client.data(TrackEventsDocument, { events: [{ type: 'purchase', created: '2026-11-28T10:30:00+01:00', createdOverride: '2026-11-28T12:00:00-02:00', email: 'ok@example.com' }] });
+    expect(stored.trackEvents).toMatchObject({ accepted: 1, rejected: 0 });
+    const profile = await client.data(Customer360Document, { id: stored.trackEvents.results[0]!.profileId! });
+    expect(profile.profile.events.nodes.map((e) => [e.created, e.createdOverride, e.occurredAt])).toEqual([
+      ['2026-11-28T09:30:00.000Z', '2026-11-28T14:00:00.000Z', '2026-11-28T14:00:00.000Z'],
+    ]);
+  });
+
+  test('consent history reports enums for its statuses and source', async () => {
+    const { client } = await newNamespace(getApp().url);
+    const { setEmailStatus } = await client.data(SetEmailStatusDocument, { input: { email: 'c@example.com', status: 'SUBSCRIBED', source: 'FORM' } });
+    await client.data(SetEmailStatusDocument, { input: { profileId: setEmailStatus.id, status: 'UNSUBSCRIBED', source: 'UNSUBSCRIBE_LINK' } });
+    const { profile } = await client.data(Customer360Document, { id: setEmailStatus.id });
+    expect(profile.consentHistory.nodes.map((c) => [c.channel, c.fromStatus, c.toStatus, c.source])).toEqual([
+      ['EMAIL', 'SUBSCRIBED', 'UNSUBSCRIBED', 'UNSUBSCRIBE_LINK'],
+      ['EMAIL', 'KNOWN', 'SUBSCRIBED', 'FORM'],
+      ['EMAIL', null, 'KNOWN', 'API'],
+    ]);
+  });
+
+  test('PageInfo has startCursor and hasPreviousPage', async () => {
+    const { client } = await newNamespace(getApp().url);
+    await client.data(UpsertProfilesDocument, { inputs: ['a', 'b', 'c'].map((x) => ({ email: `${x}@example.com` })) });
+    const first = await client.data(ProfilePageDocument, { first: 2 });
+    expect(first.profiles.pageInfo).toEqual({ hasNextPage: true, hasPreviousPage: false, startCursor: expect.any(String), endCursor: expect.any(String) });
+    expect(first.profiles.pageInfo.startCursor).not.toBe(first.profiles.pageInfo.endCursor);
+    const second = await client.data(ProfilePageDocument, { first: 2, after: first.profiles.pageInfo.endCursor });
+    expect(second.profiles.nodes.map((n) => n.email)).toEqual(['c@example.com']);
+    expect(second.profiles.pageInfo).toEqual({ hasNextPage: false, hasPreviousPage: true, startCursor: second.profiles.pageInfo.endCursor, endCursor: expect.any(String) });
+    const empty = await client.data(ProfilePageDocument, { first: 2, after: second.profiles.pageInfo.endCursor });
+    expect(empty.profiles.pageInfo).toEqual({ hasNextPage: false, hasPreviousPage: true, startCursor: null, endCursor: null });
+  });
+
+  test('previewSegment problems point at definition.expression, its argument', async () => {
+    const { client } = await newNamespace(getApp().url);
+    const preview = await client.request(PreviewSegmentDocument, { definition: { expression: 'frist_name = "x"' } });
+    expect(preview.errors).toHaveLength(1);
+    expect(preview.errors![0]!.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      problems: [expect.objectContaining({ path: ['definition', 'expression'], field: 'definition.expression', code: 'UNKNOWN_FIELD', line: 1, column: 1 })],
+    });
+  });
+});
