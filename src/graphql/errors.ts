@@ -1,6 +1,6 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
-import { AppError, formatPath } from '../domain/errors';
+import { AppError } from '../domain/errors';
 import { QueryLimitError } from './query-limits';
 import { FileTooLargeError } from '../services/imports/import.service';
 
@@ -30,7 +30,6 @@ export function createErrorFormatter(logger: ErrorLogger) {
             ? {
                 problems: original.problems.map((p) => ({
                   path: p.path.map(String),
-                  field: formatPath(p.path),
                   message: p.message,
                   ...(p.code ? { code: p.code } : {}),
                   ...(p.line !== undefined ? { line: p.line, column: p.column } : {}),

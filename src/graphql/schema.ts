@@ -1,4 +1,4 @@
-import { isInputObjectType, lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
+import { getNullableType, isInputObjectType, lexicographicSortSchema, printSchema, type GraphQLObjectType, type GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import './enums';
 import { AccessResolver } from './resolvers/access.resolver';
@@ -21,7 +21,19 @@ export async function buildAppSchema(): Promise<GraphQLSchema> {
   if (query) query.description = 'Reads. Every query is scoped to the namespace of the API key sent as "Authorization: Bearer <key>".';
   if (mutation) mutation.description = 'Writes. Every mutation is scoped to the namespace of the API key; createNamespace needs the platform admin token.';
   applyOneOf(schema);
+  if (mutation) nullableRootFields(mutation);
   return schema;
+}
+
+/**
+ * Every mutation field is nullable, as PostGraphile and Relay do it. A document with several
+ * mutations (`a: createSegment(…) b: createSegment(…)`) then keeps the results of the ones that
+ * worked when one fails: that field is null and its error in `errors` carries its path (`["b"]`).
+ * With a non-null root field, one error nulled the whole `data`, and the IDs of the segments already
+ * created were lost. Done here, once, so every mutation follows it, including new ones.
+ */
+function nullableRootFields(type: GraphQLObjectType): void {
+  for (const field of Object.values(type.getFields())) field.type = getNullableType(field.type);
 }
 
 /**

@@ -83,6 +83,7 @@ export { QueryStats, Sql } from '../db/sql';
 export type { ConsentChangeRecord, EventRecord, PhoneRecord, ProfileRecord, TimeCursor } from '../db/profile.repository';
 export type { ApiKeyRow, CustomFieldRow, NamespaceRow, SegmentRow, SegmentVersionRow } from '../db/entities';
 export type { CheckedDefinition, SegmentDefinitionInput } from './segment-definition';
+export { toProblems } from './segment-definition';
 export type { SegmentImpact } from './segment-impact.service';
 export type { ImportRecord, ImportStatus, RejectionRow } from '../db/import.repository';
 export { FileTooLargeError, type ImportSettings } from './imports/import.service';

@@ -34,7 +34,7 @@ describeEachApp('one bad item never loses the batch', (getApp) => {
     ];
     const result = await client.request(UpsertProfilesDocument, { inputs });
     expect(result.errors).toBeUndefined();
-    const payload = result.data!.upsertProfiles;
+    const payload = result.data!.upsertProfiles!;
     expect(payload).toMatchObject({ succeeded: 2, failed: 1 });
     expect(payload.results[1]).toEqual({ index: 1, profileId: null, created: false, promoted: false, mergedProfileIds: [], errors: [{ path: ['inputs', '1', ...path], message }] });
     expect(payload.results[0]!.errors).toEqual([]);
@@ -79,7 +79,7 @@ describeEachApp('one bad item never loses the batch', (getApp) => {
     ];
     const result = await client.request(TrackEventsDocument, { events });
     expect(result.errors).toBeUndefined();
-    const payload = result.data!.trackEvents;
+    const payload = result.data!.trackEvents!;
     expect(payload).toMatchObject({ accepted: 2, rejected: 1, duplicates: 0 });
     expect(payload.results.map((r) => r.status)).toEqual(['ACCEPTED', 'REJECTED', 'ACCEPTED']);
     expect(payload.results[1]!.errors).toEqual([{ path: ['events', '1', ...path.map(String)], message: expect.stringMatching(message) }]);
@@ -93,7 +93,7 @@ describeEachApp('one bad item never loses the batch', (getApp) => {
     const a = await newNamespace(getApp().url);
     const b = await newNamespace(getApp().url);
     const deep = await a.client.request(TrackEventsDocument, { events: [{ type: 'purchase', created: '2026-03-01T00:00:00Z', email: 'x@example.com', properties: { a: hostileJson('deep lists 1000') } }] });
-    expect(deep.data!.trackEvents.rejected).toBe(1);
+    expect(deep.data!.trackEvents!.rejected).toBe(1);
     for (let i = 0; i < 12; i++) {
       const write = await b.client.request(UpsertProfilesDocument, { inputs: [{ email: `after${i}@example.com` }] });
       expect(write.errors).toBeUndefined();

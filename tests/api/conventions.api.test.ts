@@ -1,3 +1,5 @@
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { parse } from 'graphql';
 import {
   Customer360Document, PreviewSegmentDocument, ProfilePageDocument, SetEmailStatusDocument, TrackEventsDocument, UpsertProfilesDocument,
 } from '../generated/graphql';
@@ -66,7 +68,25 @@ describeEachApp('schema conventions over HTTP', (getApp) => {
     expect(preview.errors).toHaveLength(1);
     expect(preview.errors![0]!.extensions).toMatchObject({
       code: 'BAD_USER_INPUT',
-      problems: [expect.objectContaining({ path: ['definition', 'expression'], field: 'definition.expression', code: 'UNKNOWN_FIELD', line: 1, column: 1 })],
+      problems: [expect.objectContaining({ path: ['definition', 'expression'], code: 'UNKNOWN_FIELD', line: 1, column: 1 })],
     });
+  });
+
+  test('one failing mutation of several nulls only its own field; the others keep their results', async () => {
+    const { client } = await newNamespace(getApp().url);
+    type Created = { id: string; name: string } | null;
+    const three = parse(`mutation {
+      a: createSegment(input: { name: "A", definition: { expression: "first_name is set" } }) { id name }
+      b: createSegment(input: { name: "B", definition: { expression: "frist_name is set" } }) { id name }
+      c: createSegment(input: { name: "C", definition: { expression: "last_name is set" } }) { id name }
+    }`) as TypedDocumentNode<{ a: Created; b: Created; c: Created }, Record<string, never>>;
+    const result = await client.request(three, {});
+    expect(result.data).toEqual({ a: { id: expect.stringMatching(/^seg_/), name: 'A' }, b: null, c: { id: expect.stringMatching(/^seg_/), name: 'C' } });
+    expect(result.errors).toEqual([
+      expect.objectContaining({
+        path: ['b'],
+        extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', problems: [expect.objectContaining({ path: ['input', 'definition', 'expression'], code: 'UNKNOWN_FIELD', line: 1, column: 1 })] }),
+      }),
+    ]);
   });
 });

@@ -85,7 +85,7 @@ describeEachApp('edit impact, expectedVersion and version diffs over HTTP', (get
     expect(racing.map((r) => r.errors?.[0]?.extensions?.code ?? 'OK').sort()).toEqual(['CONFLICT', 'CONFLICT', 'OK']);
     const free = await Promise.all(['D', 'E', 'F'].map((n) => client.request(UpdateSegmentDocument, { id: segment.id, input: { description: n } })));
     expect(free.map((r) => r.errors ?? [])).toEqual([[], [], []]);
-    expect(free.map((r) => r.data!.updateSegment.version).sort()).toEqual([3, 4, 5]);
+    expect(free.map((r) => r.data!.updateSegment!.version).sort()).toEqual([3, 4, 5]);
     const history = await client.data(SegmentVersionsDocument, { id: segment.id });
     expect(history.segment.versions.map((v) => v.version)).toEqual([5, 4, 3, 2, 1]);
   });

@@ -87,10 +87,10 @@ describeEachApp('audience exports over HTTP', (getApp) => {
     for (const dimension of ['email_status', 'first_identified_date']) {
       const refused = await download(base(), `/exports/segments/${createSegment.id}.csv?columns=email,${dimension}`, { key: client.key });
       expect(refused.status).toBe(400);
-      const error = (JSON.parse(refused.text) as { errors: { message: string; extensions: { code: string; problems: { field: string; code: string }[] } }[] }).errors[0]!;
+      const error = (JSON.parse(refused.text) as { errors: { message: string; extensions: { code: string; problems: { path: string[]; code: string }[] } }[] }).errors[0]!;
       expect(error.extensions.code).toBe('BAD_USER_INPUT');
       expect(error.message).toBe(`columns[1]: "${dimension}" is a dimension: it can be used to build segments, but dimensions are never exported`);
-      expect(error.extensions.problems).toEqual([expect.objectContaining({ field: 'columns[1]', code: 'NOT_EXPORTABLE' })]);
+      expect(error.extensions.problems).toEqual([expect.objectContaining({ path: ['columns', '1'], code: 'NOT_EXPORTABLE' })]);
     }
   });
 

@@ -219,7 +219,7 @@ export type SegmentDefinitionInput =
 
 /** Change the email eligibility of a profile, named by exactly one of profileId or email. */
 export type SetEmailStatusInput = {
-  /** An unknown email is identified first (as KNOWN). */
+  /** The profile, by email. An unknown email creates a profile keyed by it (first KNOWN, then the new status). */
   email?: string | null | undefined;
   /** The profile, by ID. */
   profileId?: string | number | null | undefined;
@@ -308,49 +308,49 @@ export type CreateApiKeyMutationVariables = Exact<{
 }>;
 
 
-export type CreateApiKeyMutation = { createApiKey: { secret: string, apiKey: { id: string, name: string, role: Role, prefix: string } } };
+export type CreateApiKeyMutation = { createApiKey: { secret: string, apiKey: { id: string, name: string, role: Role, prefix: string } } | null };
 
 export type RevokeApiKeyMutationVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type RevokeApiKeyMutation = { revokeApiKey: { id: string, revokedAt: string | null } };
+export type RevokeApiKeyMutation = { revokeApiKey: { id: string, revokedAt: string | null } | null };
 
 export type CreateNamespaceMutationVariables = Exact<{
   input: CreateNamespaceInput;
 }>;
 
 
-export type CreateNamespaceMutation = { createNamespace: { namespace: { id: string, slug: string, name: string, defaultRegion: string }, key: { secret: string, apiKey: { id: string, role: Role } } } };
+export type CreateNamespaceMutation = { createNamespace: { namespace: { id: string, slug: string, name: string, defaultRegion: string }, key: { secret: string, apiKey: { id: string, role: Role } } } | null };
 
 export type TrackEventsMutationVariables = Exact<{
   events: Array<EventInput> | EventInput;
 }>;
 
 
-export type TrackEventsMutation = { trackEvents: { accepted: number, duplicates: number, rejected: number, results: Array<{ index: number, status: EventStatus, eventId: string | null, profileId: string | null, errors: Array<{ path: Array<string>, message: string }> }> } };
+export type TrackEventsMutation = { trackEvents: { accepted: number, duplicates: number, rejected: number, results: Array<{ index: number, status: EventStatus, eventId: string | null, profileId: string | null, errors: Array<{ path: Array<string>, message: string }> }> } | null };
 
 export type SetEmailStatusMutationVariables = Exact<{
   input: SetEmailStatusInput;
 }>;
 
 
-export type SetEmailStatusMutation = { setEmailStatus: { id: string, email: string | null, firstName: string | null, lastName: string | null, birthdayDay: number | null, birthdayMonth: number | null, phones: Array<string>, custom: Record<string, unknown>, createdAt: string, updatedAt: string, dimensions: { emailStatus: EmailStatus | null, firstIdentifiedDate: string | null }, reserved: { emailHashNumber: number | null, hasControlGroupHaltedEmail: string | null, hasEmailDelivered: boolean, hasReceivedEmail: boolean, lastEmailScheduled: string | null, lastPurchaseDate: string | null, lastEmailSent: string | null }, channels: { email: { address: string, status: EmailStatus, statusChangedAt: string | null, promotionalEligible: boolean, transactionalEligible: boolean } | null, sms: Array<{ phone: string, status: SmsStatus, optInMethod: SmsOptInMethod | null, confirmedAt: string | null, promotionalEligible: boolean, transactionalEligible: boolean }> } } };
+export type SetEmailStatusMutation = { setEmailStatus: { id: string, email: string | null, firstName: string | null, lastName: string | null, birthdayDay: number | null, birthdayMonth: number | null, phones: Array<string>, custom: Record<string, unknown>, createdAt: string, updatedAt: string, dimensions: { emailStatus: EmailStatus | null, firstIdentifiedDate: string | null }, reserved: { emailHashNumber: number | null, hasControlGroupHaltedEmail: string | null, hasEmailDelivered: boolean, hasReceivedEmail: boolean, lastEmailScheduled: string | null, lastPurchaseDate: string | null, lastEmailSent: string | null }, channels: { email: { address: string, status: EmailStatus, statusChangedAt: string | null, promotionalEligible: boolean, transactionalEligible: boolean } | null, sms: Array<{ phone: string, status: SmsStatus, optInMethod: SmsOptInMethod | null, confirmedAt: string | null, promotionalEligible: boolean, transactionalEligible: boolean }> } } | null };
 
 export type SetSmsStatusMutationVariables = Exact<{
   input: SetSmsStatusInput;
 }>;
 
 
-export type SetSmsStatusMutation = { setSmsStatus: { id: string, email: string | null, firstName: string | null, lastName: string | null, birthdayDay: number | null, birthdayMonth: number | null, phones: Array<string>, custom: Record<string, unknown>, createdAt: string, updatedAt: string, dimensions: { emailStatus: EmailStatus | null, firstIdentifiedDate: string | null }, reserved: { emailHashNumber: number | null, hasControlGroupHaltedEmail: string | null, hasEmailDelivered: boolean, hasReceivedEmail: boolean, lastEmailScheduled: string | null, lastPurchaseDate: string | null, lastEmailSent: string | null }, channels: { email: { address: string, status: EmailStatus, statusChangedAt: string | null, promotionalEligible: boolean, transactionalEligible: boolean } | null, sms: Array<{ phone: string, status: SmsStatus, optInMethod: SmsOptInMethod | null, confirmedAt: string | null, promotionalEligible: boolean, transactionalEligible: boolean }> } } };
+export type SetSmsStatusMutation = { setSmsStatus: { id: string, email: string | null, firstName: string | null, lastName: string | null, birthdayDay: number | null, birthdayMonth: number | null, phones: Array<string>, custom: Record<string, unknown>, createdAt: string, updatedAt: string, dimensions: { emailStatus: EmailStatus | null, firstIdentifiedDate: string | null }, reserved: { emailHashNumber: number | null, hasControlGroupHaltedEmail: string | null, hasEmailDelivered: boolean, hasReceivedEmail: boolean, lastEmailScheduled: string | null, lastPurchaseDate: string | null, lastEmailSent: string | null }, channels: { email: { address: string, status: EmailStatus, statusChangedAt: string | null, promotionalEligible: boolean, transactionalEligible: boolean } | null, sms: Array<{ phone: string, status: SmsStatus, optInMethod: SmsOptInMethod | null, confirmedAt: string | null, promotionalEligible: boolean, transactionalEligible: boolean }> } } | null };
 
 export type ReceiveSmsKeywordMutationVariables = Exact<{
   input: SmsKeywordInput;
 }>;
 
 
-export type ReceiveSmsKeywordMutation = { receiveSmsKeyword: { outcome: SmsKeywordOutcome, phone: string, profile: { id: string, channels: { sms: Array<{ phone: string, status: SmsStatus, optInMethod: SmsOptInMethod | null }> } } | null } };
+export type ReceiveSmsKeywordMutation = { receiveSmsKeyword: { outcome: SmsKeywordOutcome, phone: string, profile: { id: string, channels: { sms: Array<{ phone: string, status: SmsStatus, optInMethod: SmsOptInMethod | null }> } } | null } | null };
 
 export type ProfileFieldsQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -367,7 +367,7 @@ export type DefineCustomFieldMutationVariables = Exact<{
 }>;
 
 
-export type DefineCustomFieldMutation = { defineCustomField: { key: string, type: CustomFieldType, description: string, indexed: boolean } };
+export type DefineCustomFieldMutation = { defineCustomField: { key: string, type: CustomFieldType, description: string, indexed: boolean } | null };
 
 export type UpdateCustomFieldMutationVariables = Exact<{
   key: string;
@@ -375,7 +375,7 @@ export type UpdateCustomFieldMutationVariables = Exact<{
 }>;
 
 
-export type UpdateCustomFieldMutation = { updateCustomField: { key: string, type: CustomFieldType, description: string, indexed: boolean } };
+export type UpdateCustomFieldMutation = { updateCustomField: { key: string, type: CustomFieldType, description: string, indexed: boolean } | null };
 
 export type ProfileDetailFragment = { id: string, email: string | null, firstName: string | null, lastName: string | null, birthdayDay: number | null, birthdayMonth: number | null, phones: Array<string>, custom: Record<string, unknown>, createdAt: string, updatedAt: string, dimensions: { emailStatus: EmailStatus | null, firstIdentifiedDate: string | null }, reserved: { emailHashNumber: number | null, hasControlGroupHaltedEmail: string | null, hasEmailDelivered: boolean, hasReceivedEmail: boolean, lastEmailScheduled: string | null, lastPurchaseDate: string | null, lastEmailSent: string | null }, channels: { email: { address: string, status: EmailStatus, statusChangedAt: string | null, promotionalEligible: boolean, transactionalEligible: boolean } | null, sms: Array<{ phone: string, status: SmsStatus, optInMethod: SmsOptInMethod | null, confirmedAt: string | null, promotionalEligible: boolean, transactionalEligible: boolean }> } };
 
@@ -424,14 +424,14 @@ export type UpsertProfileMutationVariables = Exact<{
 }>;
 
 
-export type UpsertProfileMutation = { upsertProfile: { created: boolean, promoted: boolean, mergedProfileIds: Array<string>, profile: { id: string, email: string | null, firstName: string | null, lastName: string | null, birthdayDay: number | null, birthdayMonth: number | null, phones: Array<string>, custom: Record<string, unknown>, createdAt: string, updatedAt: string, dimensions: { emailStatus: EmailStatus | null, firstIdentifiedDate: string | null }, reserved: { emailHashNumber: number | null, hasControlGroupHaltedEmail: string | null, hasEmailDelivered: boolean, hasReceivedEmail: boolean, lastEmailScheduled: string | null, lastPurchaseDate: string | null, lastEmailSent: string | null }, channels: { email: { address: string, status: EmailStatus, statusChangedAt: string | null, promotionalEligible: boolean, transactionalEligible: boolean } | null, sms: Array<{ phone: string, status: SmsStatus, optInMethod: SmsOptInMethod | null, confirmedAt: string | null, promotionalEligible: boolean, transactionalEligible: boolean }> } } } };
+export type UpsertProfileMutation = { upsertProfile: { created: boolean, promoted: boolean, mergedProfileIds: Array<string>, profile: { id: string, email: string | null, firstName: string | null, lastName: string | null, birthdayDay: number | null, birthdayMonth: number | null, phones: Array<string>, custom: Record<string, unknown>, createdAt: string, updatedAt: string, dimensions: { emailStatus: EmailStatus | null, firstIdentifiedDate: string | null }, reserved: { emailHashNumber: number | null, hasControlGroupHaltedEmail: string | null, hasEmailDelivered: boolean, hasReceivedEmail: boolean, lastEmailScheduled: string | null, lastPurchaseDate: string | null, lastEmailSent: string | null }, channels: { email: { address: string, status: EmailStatus, statusChangedAt: string | null, promotionalEligible: boolean, transactionalEligible: boolean } | null, sms: Array<{ phone: string, status: SmsStatus, optInMethod: SmsOptInMethod | null, confirmedAt: string | null, promotionalEligible: boolean, transactionalEligible: boolean }> } } } | null };
 
 export type UpsertProfilesMutationVariables = Exact<{
   inputs: Array<ProfileInput> | ProfileInput;
 }>;
 
 
-export type UpsertProfilesMutation = { upsertProfiles: { succeeded: number, failed: number, results: Array<{ index: number, profileId: string | null, created: boolean, promoted: boolean, mergedProfileIds: Array<string>, errors: Array<{ path: Array<string>, message: string }> }> } };
+export type UpsertProfilesMutation = { upsertProfiles: { succeeded: number, failed: number, results: Array<{ index: number, profileId: string | null, created: boolean, promoted: boolean, mergedProfileIds: Array<string>, errors: Array<{ path: Array<string>, message: string }> }> } | null };
 
 export type SegmentDetailFragment = { id: string, name: string, description: string, definition: unknown, text: string, version: number, createdBy: string, updatedBy: string, createdAt: string, updatedAt: string };
 
@@ -473,7 +473,7 @@ export type ValidateSegmentQueryVariables = Exact<{
 }>;
 
 
-export type ValidateSegmentQuery = { validateSegment: { valid: boolean, normalized: unknown, text: string | null, errors: Array<{ code: FilterErrorCode, message: string, path: string | null, line: number | null, column: number | null }> } };
+export type ValidateSegmentQuery = { validateSegment: { valid: boolean, normalized: unknown, text: string | null, errors: Array<{ code: FilterErrorCode, message: string, path: Array<string>, line: number | null, column: number | null }> } };
 
 export type PreviewSegmentQueryVariables = Exact<{
   definition: SegmentDefinitionInput;
@@ -514,7 +514,7 @@ export type CreateSegmentMutationVariables = Exact<{
 }>;
 
 
-export type CreateSegmentMutation = { createSegment: { id: string, name: string, description: string, definition: unknown, text: string, version: number, createdBy: string, updatedBy: string, createdAt: string, updatedAt: string } };
+export type CreateSegmentMutation = { createSegment: { id: string, name: string, description: string, definition: unknown, text: string, version: number, createdBy: string, updatedBy: string, createdAt: string, updatedAt: string } | null };
 
 export type UpdateSegmentMutationVariables = Exact<{
   id: string | number;
@@ -522,14 +522,14 @@ export type UpdateSegmentMutationVariables = Exact<{
 }>;
 
 
-export type UpdateSegmentMutation = { updateSegment: { id: string, name: string, description: string, definition: unknown, text: string, version: number, createdBy: string, updatedBy: string, createdAt: string, updatedAt: string } };
+export type UpdateSegmentMutation = { updateSegment: { id: string, name: string, description: string, definition: unknown, text: string, version: number, createdBy: string, updatedBy: string, createdAt: string, updatedAt: string } | null };
 
 export type DeleteSegmentMutationVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type DeleteSegmentMutation = { deleteSegment: { id: string } };
+export type DeleteSegmentMutation = { deleteSegment: { id: string } | null };
 
 export type SegmentCountQueryVariables = Exact<{
   id: string | number;

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isEnumType, isInputObjectType, isObjectType, type GraphQLSchema } from 'graphql';
+import { isEnumType, isInputObjectType, isNonNullType, isObjectType, type GraphQLSchema } from 'graphql';
 import { buildAppSchema, printAppSchema } from '../../src/graphql/schema';
 
 let schema: GraphQLSchema;
@@ -51,6 +51,12 @@ describe('schema conventions', () => {
     expect(isInputObjectType(definition) && definition.isOneOf).toBe(true);
     const pageInfo = schema.getType('PageInfo');
     expect(isObjectType(pageInfo) && Object.keys(pageInfo.getFields()).sort()).toEqual(['endCursor', 'hasNextPage', 'hasPreviousPage', 'startCursor']);
+  });
+
+  test('every mutation field is nullable, so one failure in a multi-mutation document nulls only its own field', () => {
+    const fields = Object.values(schema.getMutationType()!.getFields());
+    expect(fields.length).toBeGreaterThan(10);
+    expect(fields.filter((f) => isNonNullType(f.type)).map((f) => f.name)).toEqual([]);
   });
 
   test('the DateTime scalar refuses a time without an offset and serializes at UTC', () => {

@@ -8,8 +8,11 @@ import { toJsonText } from './hostile';
 export interface GraphQLErrorJson {
   message: string;
   path?: (string | number)[];
-  extensions?: { code?: string; problems?: { path: string[]; field: string; message: string }[]; [key: string]: unknown };
+  extensions?: { code?: string; problems?: { path: string[]; message: string; code?: string; line?: number; column?: number }[]; [key: string]: unknown };
 }
+
+/** A result type whose root fields are all present (see `GraphQLClient.data`). */
+export type NonNullRoot<R> = { [K in keyof R]: NonNullable<R[K]> };
 
 export interface GraphQLResult<R> {
   status: number;
@@ -43,11 +46,17 @@ export class GraphQLClient {
     return { status: response.status, data: json.data ?? null, errors: json.errors, statements: statements === null ? null : Number(statements), body };
   }
 
-  /** The data of a request that must succeed; a GraphQL error fails the test with its message. */
-  async data<R, V>(document: TypedDocumentNode<R, V>, variables?: V): Promise<R> {
+  /**
+   * The data of a request that must succeed, with every root field present: a GraphQL error, or a
+   * root field that came back null (mutation fields are nullable, so a failed one is null), fails
+   * the test. Use `request` where a root field may legitimately be null (`profileByEmail`).
+   */
+  async data<R, V>(document: TypedDocumentNode<R, V>, variables?: V): Promise<NonNullRoot<R>> {
     const result = await this.request(document, variables);
     if (result.errors?.length || !result.data) throw new Error(`GraphQL errors: ${JSON.stringify(result.errors)}`);
-    return result.data;
+    const missing = Object.entries(result.data as Record<string, unknown>).filter(([, value]) => value === null).map(([key]) => key);
+    if (missing.length) throw new Error(`root fields ${missing.join(', ')} are null; use request() where null is expected`);
+    return result.data as NonNullRoot<R>;
   }
 }
 

@@ -28,7 +28,9 @@ export class ActivityResolver {
     return { accepted: count('ACCEPTED'), duplicates: count('DUPLICATE'), rejected: count('REJECTED'), results };
   }
 
-  @Mutation(() => Profile, { description: 'Changes email eligibility: KNOWN → SUBSCRIBED | UNSUBSCRIBED, SUBSCRIBED ↔ UNSUBSCRIBED. Never back to KNOWN. Recorded in the consent history.' })
+  @Mutation(() => Profile, {
+    description: 'Changes email eligibility: KNOWN → SUBSCRIBED | UNSUBSCRIBED, SUBSCRIBED ↔ UNSUBSCRIBED. Never back to KNOWN. Recorded in the consent history. An unknown email creates its profile first (identified as KNOWN, then changed), as setSmsStatus does for a number, so an unsubscribe is kept even before the profile is imported.',
+  })
   async setEmailStatus(@Arg('input', () => SetEmailStatusInput, { description: 'The profile and its new status.' }) input: SetEmailStatusInput, @Ctx() ctx: RequestContext): Promise<Profile> {
     const { profileId } = await ctx.services.consent.setEmailStatus({
       profileId: input.profileId ? parseNumericId(input.profileId, ['input', 'profileId']) : null,

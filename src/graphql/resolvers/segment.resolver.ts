@@ -1,5 +1,5 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import type { CheckedDefinition, SegmentRow } from '../../services';
+import { toProblems, type CheckedDefinition, type SegmentRow } from '../../services';
 import { MAX_PREVIEW_SAMPLE } from '../../services/segment.service';
 import type { RequestContext } from '../context';
 import { notACursor, parseProfileCursor, profileCursor } from '../cursors';
@@ -41,7 +41,9 @@ function parseSegmentCursor(cursor: string | null): { name: string; id: string }
 function toValidation(checked: CheckedDefinition): SegmentValidation {
   return {
     valid: checked.errors.length === 0,
-    errors: checked.errors.map((e) => Object.assign(new FilterError(), { code: e.code, message: e.message, path: e.path ?? null, line: e.line ?? null, column: e.column ?? null })),
+    errors: toProblems(checked.errors, ['definition'], checked.form).map((p) =>
+      Object.assign(new FilterError(), { code: p.code, message: p.message, path: p.path.map(String), line: p.line ?? null, column: p.column ?? null }),
+    ),
     normalized: checked.normalized ?? null,
     text: checked.text ?? null,
   };

@@ -2,7 +2,7 @@ import { Field, ObjectType } from 'type-graphql';
 
 @ObjectType({ description: 'One problem with the input: where (a path into the request) and what was wrong.', simpleResolvers: true })
 export class InputError {
-  @Field(() => [String], { description: 'Path into the input, e.g. ["inputs", "3", "email"].' })
+  @Field(() => [String], { description: 'Path into the arguments, e.g. ["inputs", "3", "email"] (the format of every error path, see docs/api-conventions.md).' })
   path!: string[];
 
   @Field({ description: 'What was wrong and what would be accepted.' })

@@ -61,7 +61,7 @@ export class SetEmailStatusInput {
   @Field(() => ID, { nullable: true, description: 'The profile, by ID.' })
   profileId?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'An unknown email is identified first (as KNOWN).' })
+  @Field(() => String, { nullable: true, description: 'The profile, by email. An unknown email creates a profile keyed by it (first KNOWN, then the new status).' })
   email?: string | null;
 
   @Field(() => EmailStatusEnum, { description: 'The new status. KNOWN is only ever a starting state.' })

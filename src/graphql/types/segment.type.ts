@@ -64,7 +64,7 @@ export class SegmentVersion {
 @ObjectType({ description: 'Saved segments by name.' })
 export class SegmentConnection extends Connection(Segment, 'Segment', 'segments') {}
 
-@ObjectType({ description: 'A problem with a filter: what, and where (a JSON pointer into the filter, or a line and column of the text).' })
+@ObjectType({ description: 'A problem with a filter: what, and where (a path into the arguments, and for the text form a line and column).' })
 export class FilterError {
   @Field(() => FilterErrorCodeEnum, { description: 'A stable code, e.g. UNKNOWN_FIELD, OPERATOR_NOT_ALLOWED, SYNTAX_ERROR (see docs/audience-dsl.md).' })
   code!: string;
@@ -72,8 +72,8 @@ export class FilterError {
   @Field({ description: 'What was wrong and what would be accepted.' })
   message!: string;
 
-  @Field(() => String, { nullable: true, description: 'JSON pointer into the JSON filter, e.g. /and/1/value.' })
-  path!: string | null;
+  @Field(() => [String], { description: 'Where, as a path into the arguments (the same format as every error path, see docs/api-conventions.md): e.g. ["definition", "filter", "and", "1", "value"] for the JSON form, ["definition", "expression"] (with line and column) for the text form.' })
+  path!: string[];
 
   @Field(() => Int, { nullable: true, description: 'Line in the text expression (1-based).' })
   line!: number | null;
