@@ -53,6 +53,30 @@ export function smsTransition(from: SmsStatus, to: SmsStatus): Transition<SmsSta
   return transition('SMS', SMS_NEXT, from, to);
 }
 
+/** What a requested SMS status does to a number that is `current`: the same rules for setSmsStatus and bulk writes. */
+export type SmsPlan =
+  | { readonly kind: 'change'; readonly from: SmsStatus; readonly to: SmsStatus; readonly method: SmsOptInMethod | null }
+  | { readonly kind: 'unchanged' }
+  | { readonly kind: 'invalid'; readonly field: 'status' | 'method'; readonly reason: string };
+
+/**
+ * Plans an SMS status change. A method applies only to SUBSCRIBED; SUBSCRIBED without one is DOUBLE
+ * from PENDING (a confirmation) and SINGLE otherwise; DOUBLE needs a PENDING number.
+ *
+ * @example planSmsChange('PENDING', 'SUBSCRIBED') // { kind: 'change', from: 'PENDING', to: 'SUBSCRIBED', method: 'DOUBLE' }
+ */
+export function planSmsChange(current: SmsStatus, to: SmsStatus, method?: SmsOptInMethod | null): SmsPlan {
+  if (method && to !== 'SUBSCRIBED') return { kind: 'invalid', field: 'method', reason: `applies only to SUBSCRIBED (got status ${to})` };
+  const t = smsTransition(current, to);
+  if (t.kind === 'invalid') return { kind: 'invalid', field: 'status', reason: t.reason };
+  if (t.kind === 'unchanged') return { kind: 'unchanged' };
+  const chosen = to === 'SUBSCRIBED' ? (method ?? (current === 'PENDING' ? 'DOUBLE' : 'SINGLE')) : null;
+  if (chosen === 'DOUBLE' && current !== 'PENDING') {
+    return { kind: 'invalid', field: 'method', reason: `a DOUBLE opt-in confirms a PENDING number, but this number is ${current}; set PENDING first, or use SINGLE` };
+  }
+  return { kind: 'change', from: t.from, to: t.to, method: chosen };
+}
+
 /** Email promotional eligibility: identified and not unsubscribed. Known addresses may receive email marketing; SMS needs explicit opt-in. */
 export function emailPromotionalEligible(status: EmailStatus | null): boolean {
   return status === 'KNOWN' || status === 'SUBSCRIBED';

@@ -19,7 +19,11 @@ interface Group {
   positions: number[];
 }
 
-export function consolidateBatch(writes: readonly (StagedProfile | undefined)[]): ConsolidatedBatch {
+/**
+ * `admit`, when given, is asked about each write that has no conflict, in input order, before it
+ * joins a group; a write it refuses is left out as if it had not been sent (the caller reports it).
+ */
+export function consolidateBatch(writes: readonly (StagedProfile | undefined)[], admit?: (position: number, write: StagedProfile) => boolean): ConsolidatedBatch {
   const groups = new Map<string, Group>();
   const phoneOwner = new Map<string, string>();
   const conflicts = new Map<number, { phone: string; otherPosition: number }>();
@@ -36,6 +40,7 @@ export function consolidateBatch(writes: readonly (StagedProfile | undefined)[])
         return;
       }
     }
+    if (admit && !admit(position, write)) return;
 
     let group = groups.get(key);
     for (const phone of write.phones) {

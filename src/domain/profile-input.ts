@@ -1,4 +1,5 @@
 import { birthdayProblem, parseMonth } from './birthday';
+import { stageConsent, type ConsentWrite, type StagedConsent } from './consent-write';
 import { coerceCustomValue, type CustomFieldType } from './custom-fields';
 import { checkEmail, emailHashNumber, emailProblem } from './email';
 import type { InputProblem } from './errors';
@@ -6,8 +7,11 @@ import { checkPhone, phoneProblem } from './phone';
 import { jsonProblems, textInputProblem, textInputProblems } from './storable-text';
 import { hasControlCharacters, trimToNull } from './text';
 
-/** A profile write as a client sends it. Omitted fields stay as they are; `null` clears a field. */
-export interface ProfileWrite {
+/**
+ * A profile write as a client sends it. Omitted fields stay as they are; `null` clears a field.
+ * It may carry email and SMS statuses too (`ConsentWrite`).
+ */
+export interface ProfileWrite extends ConsentWrite {
   readonly email?: string | null;
   readonly phones?: readonly string[] | null;
   readonly firstName?: string | null;
@@ -37,6 +41,8 @@ export interface StagedProfile {
   readonly customSet: Readonly<Record<string, string | number | boolean>>;
   readonly customUnset: readonly string[];
   readonly movePhones: boolean;
+  /** Status changes the write asks for, checked against the stored statuses when the batch is applied. */
+  readonly consent?: StagedConsent;
 }
 
 export const MAX_NAME_LENGTH = 200;
@@ -146,13 +152,17 @@ export function stageProfile(
     else customSet[key] = coerced.value;
   }
 
-  if (problems.length) return { ok: false, problems };
+  const consent = stageConsent(write, hasEmailInput, rawPhones.length, base);
+  if (!consent.ok) problems.push(...consent.problems);
+
+  if (problems.length || !consent.ok) return { ok: false, problems };
   return {
     ok: true,
     value: {
       email, emailNormalized, emailHash: emailNormalized === null ? null : emailHashNumber(emailNormalized),
       phones, setFields, firstName, lastName, birthdayDay, birthdayMonth, customSet, customUnset,
       movePhones: write.movePhones ?? false,
+      ...(consent.value ? { consent: consent.value } : {}),
     },
   };
 }

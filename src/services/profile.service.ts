@@ -1,4 +1,6 @@
+import { applyConsentChanges, lockStoredStatuses } from '../db/consent-steps.sql';
 import { resolveAndApply, type ResolvedRow } from '../db/identity-resolution.sql';
+import { ConsentLedger } from '../domain/consent-write';
 import {
   ProfileRepository, type ConsentChangeRecord, type EventRecord, type PhoneRecord, type ProfileRecord, type TimeCursor,
 } from '../db/profile.repository';
@@ -81,11 +83,24 @@ export class ProfileService {
 
   /**
    * Consolidates and resolves staged writes inside the caller's transaction; outcomes by input
+<<<<<<< HEAD
    * position. `copy` stages the batch with COPY on PostgreSQL (file imports).
    */
   async apply(sql: Sql, staged: readonly (StagedProfile | undefined)[], source: WriteSource, pathFor: PathFor, options: { readonly copy?: boolean } = {}): Promise<(UpsertOutcome | undefined)[]> {
     const batch = consolidateBatch(staged);
+=======
+   * position. Status changes the writes ask for are checked write by write, in input order,
+   * against the stored statuses (locked), and applied after resolution, with their history.
+   */
+  async apply(sql: Sql, staged: readonly (StagedProfile | undefined)[], source: WriteSource, pathFor: PathFor): Promise<(UpsertOutcome | undefined)[]> {
+>>>>>>> 5e86805 (Consent in bulk (issue 13 §5): upsertProfiles writes carry emailStatus, smsStatus, smsOptInMethod and consentSource, admitted write by write in input order against the same state machines as setEmailStatus/setSmsStatus (planSmsChange shared), applied set-based after identity resolution with the same history; property-tested against one-by-one writes and against upsertProfile + setEmailStatus/setSmsStatus on both databases)
     const outcomes: (UpsertOutcome | undefined)[] = new Array(staged.length);
+    const ledger = await this.consentLedger(sql, staged);
+    const batch = consolidateBatch(staged, ledger && ((position, write) => {
+      const problems = ledger.admit(position, write, pathFor(position), source);
+      if (problems.length) outcomes[position] = { ok: false, problems, conflict: false };
+      return problems.length === 0;
+    }));
     for (const [position, c] of batch.conflicts) {
       outcomes[position] = {
         ok: false,
@@ -97,7 +112,26 @@ export class ProfileService {
     resolved.forEach((row) => {
       for (const position of batch.groups[row.position]!.positions) outcomes[position] = toOutcome(row, pathFor(position));
     });
+    if (ledger) {
+      const profileOf = (position: number) => {
+        const outcome = outcomes[position];
+        return outcome?.ok ? outcome.profileId : undefined;
+      };
+      const email = ledger.emailSteps.flatMap((s) => (profileOf(s.position) === undefined ? [] : [{ ...s, profileId: profileOf(s.position)! }]));
+      const sms = ledger.smsSteps.flatMap((s) => (profileOf(s.position) === undefined ? [] : [{ ...s, profileId: profileOf(s.position)! }]));
+      await applyConsentChanges(sql, this.scope.tenant.id, email, sms, this.scope.actor);
+    }
     return outcomes;
+  }
+
+  /** The stored statuses of the emails and phones a batch sets statuses for, locked; undefined when none asks. */
+  private async consentLedger(sql: Sql, staged: readonly (StagedProfile | undefined)[]): Promise<ConsentLedger | undefined> {
+    const asking = staged.filter((s): s is StagedProfile => s?.consent !== undefined);
+    if (asking.length === 0) return undefined;
+    const emails = asking.filter((s) => s.consent!.emailStatus !== null && s.emailNormalized !== null).map((s) => s.emailNormalized!);
+    const phones = asking.filter((s) => s.consent!.smsStatus !== null).flatMap((s) => s.phones);
+    const stored = await lockStoredStatuses(sql, this.scope.tenant.id, emails, phones);
+    return new ConsentLedger(stored.emails, stored.phones);
   }
 
   /** Profiles by ID, in the order asked; undefined where none (for DataLoader). */

@@ -1,7 +1,7 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { parse } from 'graphql';
 import {
-  Customer360Document, PreviewSegmentDocument, ProfilePageDocument, SetEmailStatusDocument, TrackEventsDocument, UpsertProfilesDocument,
+  Customer360Document, PreviewSegmentDocument, ProfileByEmailDocument, ProfilePageDocument, SetEmailStatusDocument, TrackEventsDocument, UpsertProfilesDocument,
 } from '../generated/graphql';
 import { describeEachApp } from '../support/app';
 import { newNamespace } from '../support/client';
@@ -88,5 +88,42 @@ describeEachApp('schema conventions over HTTP', (getApp) => {
         extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', problems: [expect.objectContaining({ path: ['input', 'definition', 'expression'], code: 'UNKNOWN_FIELD', line: 1, column: 1 })] }),
       }),
     ]);
+  });
+
+  test('upsertProfiles sets email and SMS statuses in bulk, with their history; a refused change refuses its write', async () => {
+    const { client } = await newNamespace(getApp().url);
+    const consentWrites = (n: number) => Array.from({ length: n }, (_, i) => ({ email: `bulk${i}@example.com`, phones: [`+1415555${String(1000 + i)}`], emailStatus: 'SUBSCRIBED' as const, smsStatus: 'SUBSCRIBED' as const, consentSource: 'FORM' as const }));
+    const one = await client.request(UpsertProfilesDocument, { inputs: consentWrites(1) });
+    const many = await client.request(UpsertProfilesDocument, { inputs: consentWrites(60).slice(1) });
+    expect([one.data!.upsertProfiles!.succeeded, many.data!.upsertProfiles!.succeeded]).toEqual([1, 59]);
+    // Set-based: the same statements for 1 write and for 59.
+    expect(many.statements).toBe(one.statements);
+
+    const result = await client.data(UpsertProfilesDocument, {
+      inputs: [
+        { email: 'bulk1@example.com', emailStatus: 'UNSUBSCRIBED', consentSource: 'UNSUBSCRIBE_LINK' },
+        { email: 'bulk2@example.com', firstName: 'Never', emailStatus: 'KNOWN' },
+        { phones: ['+14155551003'], smsStatus: 'PENDING' },
+        { email: 'bulk4@example.com', smsStatus: 'UNSUBSCRIBED' },
+      ],
+    });
+    expect(result.upsertProfiles.results.map((r) => r.errors)).toEqual([
+      [],
+      [{ path: ['inputs', '1', 'emailStatus'], message: 'email status is SUBSCRIBED and cannot change to KNOWN (a channel never returns to KNOWN); from SUBSCRIBED it can change to UNSUBSCRIBED' }],
+      [{ path: ['inputs', '2', 'smsStatus'], message: 'phone +14155551003: SMS status is SUBSCRIBED and cannot change to PENDING; from SUBSCRIBED it can change to UNSUBSCRIBED' }],
+      [{ path: ['inputs', '3', 'smsStatus'], message: 'needs phones in the same write: it sets the status of each phone the write names' }],
+    ]);
+    const { profile } = await client.data(Customer360Document, { id: result.upsertProfiles.results[0]!.profileId! });
+    expect(profile.channels.email?.status).toBe('UNSUBSCRIBED');
+    expect(profile.channels.sms.map((c) => [c.phone, c.status, c.optInMethod])).toEqual([['+14155551001', 'SUBSCRIBED', 'SINGLE']]);
+    expect(profile.consentHistory.nodes.map((c) => [c.channel, c.phone, c.fromStatus, c.toStatus, c.optInMethod, c.source])).toEqual([
+      ['EMAIL', null, 'SUBSCRIBED', 'UNSUBSCRIBED', null, 'UNSUBSCRIBE_LINK'],
+      ['SMS', '+14155551001', 'KNOWN', 'SUBSCRIBED', 'SINGLE', 'FORM'],
+      ['EMAIL', null, 'KNOWN', 'SUBSCRIBED', null, 'FORM'],
+      ['SMS', '+14155551001', null, 'KNOWN', null, 'API'],
+      ['EMAIL', null, null, 'KNOWN', null, 'API'],
+    ]);
+    const refused = await client.request(ProfileByEmailDocument, { email: 'bulk2@example.com' });
+    expect(refused.data!.profileByEmail?.firstName).toBeNull();
   });
 });

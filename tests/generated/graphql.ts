@@ -179,16 +179,20 @@ export type FilterErrorCode =
   /** A JSON value has the wrong type (a number where a string is expected, ...). */
   | 'WRONG_TYPE';
 
-/** A profile write. Omitted fields stay as they are; null clears a field. Needs an email or a phone. */
+/** A profile write. Omitted fields stay as they are; null clears a field. Needs an email or a phone. It can set email and SMS eligibility too, as setEmailStatus and setSmsStatus do. */
 export type ProfileInput = {
   /** 1 to 31; with the month it must be a real date (29 February is allowed). */
   birthdayDay?: number | null | undefined;
   /** 1 to 12. */
   birthdayMonth?: number | null | undefined;
+  /** Where the status changes came from, for the consent history (default API). */
+  consentSource?: ConsentSource | null | undefined;
   /** Custom values by key, checked against each field's type; null removes a value. Define fields first. */
   custom?: Record<string, unknown> | null | undefined;
   /** The primary ID. A mailbox (RFC 5321/6531); matched case-insensitively. */
   email?: string | null | undefined;
+  /** The email eligibility after this write; needs email in the same write. The transitions and history of setEmailStatus; a change it refuses refuses the whole write. */
+  emailStatus?: EmailStatus | null | undefined;
   /** Trimmed; an empty string clears it. At most 200 characters. */
   firstName?: string | null | undefined;
   /** Hyphenated and multi-part names are fine. At most 200 characters. */
@@ -197,6 +201,10 @@ export type ProfileInput = {
   movePhones?: boolean | null | undefined;
   /** Phone numbers, E.164 or national in the namespace's region. Without an email, exactly one. */
   phones?: Array<string> | null | undefined;
+  /** For smsStatus SUBSCRIBED: SINGLE subscribes at once; DOUBLE confirms a PENDING number (the default from PENDING). */
+  smsOptInMethod?: SmsOptInMethod | null | undefined;
+  /** The SMS eligibility of every phone in phones after this write. The transitions and history of setSmsStatus; a change it refuses refuses the whole write. */
+  smsStatus?: SmsStatus | null | undefined;
 };
 
 /** What an API key may do in its namespace. */

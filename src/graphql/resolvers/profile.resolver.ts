@@ -20,7 +20,7 @@ function nestedLimit(first: number, path: string): number {
 /** Maps a GraphQL profile input to a profile write, keeping "omitted" apart from "null". */
 export function toProfileWrite(input: ProfileInput): ProfileWrite {
   const write: Record<string, unknown> = {};
-  for (const key of ['email', 'phones', 'firstName', 'lastName', 'birthdayDay', 'birthdayMonth', 'custom', 'movePhones'] as const) {
+  for (const key of ['email', 'phones', 'firstName', 'lastName', 'birthdayDay', 'birthdayMonth', 'custom', 'movePhones', 'emailStatus', 'smsStatus', 'smsOptInMethod', 'consentSource'] as const) {
     if (input[key] !== undefined) write[key] = input[key];
   }
   return write as ProfileWrite;
@@ -101,7 +101,9 @@ export class ProfileResolver {
     };
   }
 
-  @Mutation(() => UpsertProfilesPayload, { description: 'Upserts up to 1,000 profiles in one transaction, set-based. Each write gets its own result; a bad write never stops the others.' })
+  @Mutation(() => UpsertProfilesPayload, {
+    description: 'Upserts up to 1,000 profiles in one transaction, set-based. Each write gets its own result; a bad write never stops the others. Writes can set email and SMS eligibility (emailStatus, smsStatus): checked write by write in input order, with the same rules and history as setEmailStatus and setSmsStatus.',
+  })
   async upsertProfiles(@Arg('inputs', () => [ProfileInput], { description: 'Up to 1,000 writes.' }) inputs: ProfileInput[], @Ctx() ctx: RequestContext): Promise<UpsertProfilesPayload> {
     const outcomes = await ctx.services.profiles.upsertMany(inputs.map(toProfileWrite));
     const results = outcomes.map((o, index) =>

@@ -2,7 +2,7 @@ import { Field, ID, InputType, Int } from 'type-graphql';
 import { ConsentSourceEnum, CustomFieldTypeEnum, EmailStatusEnum, RoleEnum, SmsOptInMethodEnum, SmsStatusEnum } from '../enums';
 import { DateTimeScalar, JSONObjectScalar, JSONScalar } from '../scalars';
 
-@InputType({ description: 'A profile write. Omitted fields stay as they are; null clears a field. Needs an email or a phone.' })
+@InputType({ description: 'A profile write. Omitted fields stay as they are; null clears a field. Needs an email or a phone. It can set email and SMS eligibility too, as setEmailStatus and setSmsStatus do.' })
 export class ProfileInput {
   @Field(() => String, { nullable: true, description: 'The primary ID. A mailbox (RFC 5321/6531); matched case-insensitively.' })
   email?: string | null;
@@ -27,6 +27,18 @@ export class ProfileInput {
 
   @Field(() => Boolean, { nullable: true, description: 'Move a phone that belongs to another email profile onto this one, instead of failing with CONFLICT.' })
   movePhones?: boolean | null;
+
+  @Field(() => EmailStatusEnum, { nullable: true, description: 'The email eligibility after this write; needs email in the same write. The transitions and history of setEmailStatus; a change it refuses refuses the whole write.' })
+  emailStatus?: 'KNOWN' | 'SUBSCRIBED' | 'UNSUBSCRIBED' | null;
+
+  @Field(() => SmsStatusEnum, { nullable: true, description: 'The SMS eligibility of every phone in phones after this write. The transitions and history of setSmsStatus; a change it refuses refuses the whole write.' })
+  smsStatus?: 'KNOWN' | 'PENDING' | 'SUBSCRIBED' | 'UNSUBSCRIBED' | null;
+
+  @Field(() => SmsOptInMethodEnum, { nullable: true, description: 'For smsStatus SUBSCRIBED: SINGLE subscribes at once; DOUBLE confirms a PENDING number (the default from PENDING).' })
+  smsOptInMethod?: 'SINGLE' | 'DOUBLE' | null;
+
+  @Field(() => ConsentSourceEnum, { nullable: true, description: 'Where the status changes came from, for the consent history (default API).' })
+  consentSource?: 'FORM' | 'PREFERENCE_CENTER' | 'UNSUBSCRIBE_LINK' | 'KEYWORD' | 'IMPORT' | 'API' | 'BOUNCE' | 'SYSTEM' | null;
 }
 
 @InputType({ description: 'A behavioural event. Identify the profile by exactly one of: profileId, or email and/or phone (an unknown email or phone creates the profile).' })
