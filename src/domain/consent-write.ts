@@ -74,7 +74,8 @@ export interface SmsStep {
  *
  * @example
  *   const ledger = new ConsentLedger(new Map(), new Map());
- *   ledger.admit(0, { emailNormalized: 'a@x.io', phones: [], consent: { emailStatus: 'SUBSCRIBED', … } }, ['inputs', 0], 'API'); // []
+ *   const { problems, record } = ledger.check(0, { emailNormalized: 'a@x.io', phones: [], consent: { emailStatus: 'SUBSCRIBED', … } }, ['inputs', 0], 'API');
+ *   record(); // problems: []
  *   ledger.emailSteps // [{ position: 0, email: 'a@x.io', from: 'KNOWN', to: 'SUBSCRIBED', source: 'API' }]
  */
 export class ConsentLedger {
@@ -86,10 +87,13 @@ export class ConsentLedger {
     private readonly phones: Map<string, SmsStatus>,
   ) {}
 
-  /** Checks a write's changes against the statuses so far: no problems records them, otherwise nothing changes. */
-  admit(position: number, write: { readonly emailNormalized: string | null; readonly phones: readonly string[]; readonly consent?: StagedConsent }, base: Path, batchSource: ConsentSource): InputProblem[] {
+  /**
+   * Checks a write's changes against the statuses so far. Without problems, `record` makes them the
+   * statuses later writes see (call it once the write is sure to be applied); nothing changes before.
+   */
+  check(position: number, write: { readonly emailNormalized: string | null; readonly phones: readonly string[]; readonly consent?: StagedConsent }, base: Path, batchSource: ConsentSource): { problems: InputProblem[]; record: () => void } {
     const consent = write.consent;
-    if (!consent) return [];
+    if (!consent) return { problems: [], record: () => undefined };
     const source = consent.source ?? batchSource;
     const problems: InputProblem[] = [];
     const email: EmailStep[] = [];
@@ -108,11 +112,12 @@ export class ConsentLedger {
         if (plan.kind === 'change') sms.push({ position, phone, from: plan.from, to: plan.to, method: plan.method, source });
       }
     }
-    if (problems.length) return problems;
-    for (const step of email) this.emails.set(step.email, step.to);
-    for (const step of sms) this.phones.set(step.phone, step.to);
-    this.emailSteps.push(...email);
-    this.smsSteps.push(...sms);
-    return [];
+    const record = () => {
+      for (const step of email) this.emails.set(step.email, step.to);
+      for (const step of sms) this.phones.set(step.phone, step.to);
+      this.emailSteps.push(...email);
+      this.smsSteps.push(...sms);
+    };
+    return { problems, record };
   }
 }

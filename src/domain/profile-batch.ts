@@ -20,16 +20,20 @@ interface Group {
 }
 
 /**
- * `admit`, when given, is asked about each write that has no conflict, in input order, before it
- * joins a group; a write it refuses is left out as if it had not been sent (the caller reports it).
+ * `admit`, when given, is asked about each write in input order, before its phones are checked
+ * (as a write sent alone is checked before identity resolution finds a conflict): it returns how
+ * to record the write, called once the write joins a group, or undefined to leave the write out
+ * as if it had not been sent (the caller reports it).
  */
-export function consolidateBatch(writes: readonly (StagedProfile | undefined)[], admit?: (position: number, write: StagedProfile) => boolean): ConsolidatedBatch {
+export function consolidateBatch(writes: readonly (StagedProfile | undefined)[], admit?: (position: number, write: StagedProfile) => (() => void) | undefined): ConsolidatedBatch {
   const groups = new Map<string, Group>();
   const phoneOwner = new Map<string, string>();
   const conflicts = new Map<number, { phone: string; otherPosition: number }>();
 
   writes.forEach((write, position) => {
     if (!write) return;
+    const record = admit ? admit(position, write) : undefined;
+    if (admit && !record) return;
     let key = identityKey(write);
     if (write.emailNormalized === null) key = phoneOwner.get(write.phones[0]!) ?? key;
 
@@ -40,7 +44,7 @@ export function consolidateBatch(writes: readonly (StagedProfile | undefined)[],
         return;
       }
     }
-    if (admit && !admit(position, write)) return;
+    record?.();
 
     let group = groups.get(key);
     for (const phone of write.phones) {

@@ -97,9 +97,10 @@ export class ProfileService {
     const outcomes: (UpsertOutcome | undefined)[] = new Array(staged.length);
     const ledger = await this.consentLedger(sql, staged);
     const batch = consolidateBatch(staged, ledger && ((position, write) => {
-      const problems = ledger.admit(position, write, pathFor(position), source);
-      if (problems.length) outcomes[position] = { ok: false, problems, conflict: false };
-      return problems.length === 0;
+      const { problems, record } = ledger.check(position, write, pathFor(position), source);
+      if (problems.length === 0) return record;
+      outcomes[position] = { ok: false, problems, conflict: false };
+      return undefined;
     }));
     for (const [position, c] of batch.conflicts) {
       outcomes[position] = {

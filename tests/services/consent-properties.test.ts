@@ -59,6 +59,7 @@ async function consentState(db: Database, tenant: Tenant): Promise<{ statuses: s
   return { statuses: [...emails.map((e) => `${e.email} ${e.status}`), ...phones.map((p) => `${p.phone} ${p.status} ${p.method ?? '-'}`)], history };
 }
 
+/** Property runs take a while on a loaded machine; they have their own time limit, above jest's 60 s. */
 describeEachDatabase('bulk consent properties', (getDb) => {
   test('statuses in a batch end where the same writes applied one by one end: outcomes, statuses and history', async () => {
     await fc.assert(
@@ -77,7 +78,7 @@ describeEachDatabase('bulk consent properties', (getDb) => {
       }),
       { numRuns: 25 },
     );
-  });
+  }, 300_000);
 
   test('a batch records exactly what upsertProfile followed by setEmailStatus and setSmsStatus records', async () => {
     // SUBSCRIBED and UNSUBSCRIBED can always follow each other and KNOWN, so every change is allowed
@@ -103,5 +104,5 @@ describeEachDatabase('bulk consent properties', (getDb) => {
       }),
       { numRuns: 20 },
     );
-  });
+  }, 300_000);
 });
