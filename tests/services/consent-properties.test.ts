@@ -80,6 +80,19 @@ describeEachDatabase('bulk consent properties', (getDb) => {
     );
   }, 300_000);
 
+  test('regression: a write whose phone belongs to another email and whose SMS change is refused fails on its status, as it does alone', async () => {
+    const tenant = await createTenant(getDb());
+    const outcomes = await services(getDb(), tenant).profiles.upsertMany([
+      { email: 'a@example.com', phones: ['+14155550103'], smsStatus: 'SUBSCRIBED' },
+      { email: 'c@example.com', phones: ['+14155550103'], smsStatus: 'KNOWN' },
+    ]);
+    expect(outcomes[1]).toEqual({
+      ok: false,
+      conflict: false,
+      problems: [{ path: ['inputs', 1, 'smsStatus'], message: 'phone +14155550103: SMS status is SUBSCRIBED and cannot change to KNOWN (a channel never returns to KNOWN); from SUBSCRIBED it can change to UNSUBSCRIBED' }],
+    });
+  });
+
   test('a batch records exactly what upsertProfile followed by setEmailStatus and setSmsStatus records', async () => {
     // SUBSCRIBED and UNSUBSCRIBED can always follow each other and KNOWN, so every change is allowed
     // and the two paths can be compared write by write.
