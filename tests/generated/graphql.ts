@@ -142,7 +142,7 @@ export type FieldKind =
 export type FilterErrorCode =
   /** An `and`, `or`, `where` or `in` list is empty. */
   | 'EMPTY_LIST'
-  /** A date is not a real calendar date in an accepted format. */
+  /** A date is not a real calendar date in an accepted format, or falls outside the years 0001-9999 (UTC). */
   | 'INVALID_DATE'
   /** A duration amount or unit is out of range. */
   | 'INVALID_DURATION'
@@ -150,7 +150,7 @@ export type FilterErrorCode =
   | 'INVALID_EVENT_TYPE'
   /** An event property name is not an identifier. */
   | 'INVALID_PROPERTY'
-  /** The value does not fit the operator: wrong type, wrong shape, bounds out of order, bad count. */
+  /** The value does not fit the operator: wrong type, wrong shape, bounds out of order, bad count, or text PostgreSQL cannot store (NUL, a lone surrogate). */
   | 'INVALID_VALUE'
   /** A size limit was exceeded: text length, tokens, depth, list length, conditions, segment nesting. */
   | 'LIMIT_EXCEEDED'
