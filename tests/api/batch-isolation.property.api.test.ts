@@ -64,8 +64,8 @@ describeEachApp('a hostile value in one batch item never changes the others (pro
         const without = await b.request(UpsertProfilesDocument, { inputs: writes.filter((_, i) => i !== index) });
         expect(withIt.errors).toBeUndefined();
         expect(without.errors).toBeUndefined();
-        const results = withIt.data!.upsertProfiles.results;
-        expect(results.filter((r) => r.index !== index).map((r) => r.errors)).toEqual(without.data!.upsertProfiles.results.map((r) => r.errors));
+        const results = withIt.data!.upsertProfiles!.results;
+        expect(results.filter((r) => r.index !== index).map((r) => r.errors)).toEqual(without.data!.upsertProfiles!.results.map((r) => r.errors));
         const mutatedId = results[index]!.profileId;
         const pageA = (await a.data(ProfilePageDocument, { first: 50 })).profiles.nodes;
         const pageB = (await b.data(ProfilePageDocument, { first: 50 })).profiles.nodes;
@@ -100,7 +100,7 @@ describeEachApp('a hostile value in one batch item never changes the others (pro
         const without = await b.request(TrackEventsDocument, { events: events.filter((_, i) => i !== index) });
         expect(withIt.errors).toBeUndefined();
         expect(without.errors).toBeUndefined();
-        expect(withIt.data!.trackEvents.results.filter((_, i) => i !== index).map((r) => r.status)).toEqual(without.data!.trackEvents.results.map((r) => r.status));
+        expect(withIt.data!.trackEvents!.results.filter((_, i) => i !== index).map((r) => r.status)).toEqual(without.data!.trackEvents!.results.map((r) => r.status));
         const pageA = (await a.data(ProfilePageDocument, { first: 50 })).profiles.nodes;
         const pageB = (await b.data(ProfilePageDocument, { first: 50 })).profiles.nodes;
         expect(comparable(pageA, (n) => n.email === `e${index}@example.com`)).toEqual(comparable(pageB, () => false));

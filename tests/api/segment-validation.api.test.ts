@@ -44,7 +44,7 @@ describeEachApp('the validator rejects what the compiler refuses', (getApp) => {
   test.each(CASES)('$name: validate, preview and create all say BAD_USER_INPUT with the same location', async ({ filter, code, path, message }) => {
     const { client } = await newNamespace(getApp().url);
     const validated = await client.data(ValidateSegmentDocument, { definition: { filter } });
-    expect(validated.validateSegment).toEqual({ valid: false, errors: [{ code, message, path, line: null, column: null }], normalized: null, text: null });
+    expect(validated.validateSegment).toEqual({ valid: false, errors: [{ code, message, path: ['definition', 'filter', ...path.split('/').slice(1)], line: null, column: null }], normalized: null, text: null });
 
     const preview = await client.request(PreviewSegmentDocument, { definition: { filter } });
     const created = await client.request(CreateSegmentDocument, { input: { name: 'hostile', definition: { filter } } });
@@ -63,7 +63,7 @@ describeEachApp('the validator rejects what the compiler refuses', (getApp) => {
     const { client } = await newNamespace(getApp().url);
     const expression = 'first_name is set and\n  first_name = "\\ud83d"';
     const validated = await client.data(ValidateSegmentDocument, { definition: { expression } });
-    expect(validated.validateSegment.errors).toEqual([{ code: 'INVALID_VALUE', message: CASES[0]!.message, path: null, line: 2, column: 3 }]);
+    expect(validated.validateSegment.errors).toEqual([{ code: 'INVALID_VALUE', message: CASES[0]!.message, path: ['definition', 'expression'], line: 2, column: 3 }]);
     const created = await client.request(CreateSegmentDocument, { input: { name: 'hostile', definition: { expression } } });
     expect(created.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
   });
@@ -74,18 +74,18 @@ describeEachApp('"did you mean" work is bounded (issue 12 §2)', (getApp) => {
     const { client } = await newNamespace(getApp().url);
     const one = await client.data(ValidateSegmentDocument, { definition: { filter: { field: 'x'.repeat(100_000), op: 'is_set' } } });
     expect(one.validateSegment.errors).toEqual([
-      { code: 'LIMIT_EXCEEDED', message: 'The field name is longer than 256 characters.', path: '/field', line: null, column: null },
+      { code: 'LIMIT_EXCEEDED', message: 'The field name is longer than 256 characters.', path: ['definition', 'filter', 'field'], line: null, column: null },
     ]);
     const many = { or: Array.from({ length: 20 }, (_, i) => ({ field: `${i}`.padEnd(30_000, 'y'), op: 'is_set' })) };
     const twenty = await client.data(ValidateSegmentDocument, { definition: { filter: many } });
-    expect(twenty.validateSegment.errors.map((e) => [e.code, e.path])).toEqual(Array.from({ length: 20 }, (_, i) => ['LIMIT_EXCEEDED', `/or/${i}/field`]));
+    expect(twenty.validateSegment.errors.map((e) => [e.code, e.path])).toEqual(Array.from({ length: 20 }, (_, i) => ['LIMIT_EXCEEDED', ['definition', 'filter', 'or', String(i), 'field']]));
   });
 
   test('an unknown name within the limit still gets suggestions by words', async () => {
     const { client } = await newNamespace(getApp().url);
     const result = await client.data(ValidateSegmentDocument, { definition: { expression: 'status = "SUBSCRIBED"' } });
     expect(result.validateSegment.errors).toEqual([
-      { code: 'UNKNOWN_FIELD', message: 'Unknown field `status`. Did you mean `sms_status` or `email_status`?', path: null, line: 1, column: 1 },
+      { code: 'UNKNOWN_FIELD', message: 'Unknown field `status`. Did you mean `sms_status` or `email_status`?', path: ['definition', 'expression'], line: 1, column: 1 },
     ]);
   });
 });
