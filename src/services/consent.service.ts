@@ -82,17 +82,10 @@ export class ConsentService {
     if (known === undefined) this.smsChange('KNOWN', change);
     const profileId = known ?? (await this.ensurePhone(phone));
     return inTransaction(this.scope, async (sql) => {
-<<<<<<< HEAD
-      const current = await this.lockPhone(sql, phone);
-      const planned = this.smsChange(current, change);
-      if (!planned) return { profileId, phone, changed: false };
-      await this.applySms(sql, phone, profileId, current, change.status, planned.method, change.source);
-=======
       const plan = planSmsChange(await this.lockPhone(sql, phone), change.status, change.method);
       if (plan.kind === 'invalid') throw AppError.invalid(['input', plan.field], plan.reason);
       if (plan.kind === 'unchanged') return { profileId, phone, changed: false };
       await this.applySms(sql, phone, profileId, plan.from, plan.to, plan.method, change.source);
->>>>>>> 5e86805 (Consent in bulk (issue 13 §5): upsertProfiles writes carry emailStatus, smsStatus, smsOptInMethod and consentSource, admitted write by write in input order against the same state machines as setEmailStatus/setSmsStatus (planSmsChange shared), applied set-based after identity resolution with the same history; property-tested against one-by-one writes and against upsertProfile + setEmailStatus/setSmsStatus on both databases)
       return { profileId, phone, changed: true };
     });
   }

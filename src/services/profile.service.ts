@@ -83,17 +83,11 @@ export class ProfileService {
 
   /**
    * Consolidates and resolves staged writes inside the caller's transaction; outcomes by input
-<<<<<<< HEAD
-   * position. `copy` stages the batch with COPY on PostgreSQL (file imports).
+   * position. `copy` stages the batch with COPY on PostgreSQL (file imports). Status changes the
+   * writes ask for are checked write by write, in input order, against the stored statuses
+   * (locked), and applied after resolution, with their history.
    */
   async apply(sql: Sql, staged: readonly (StagedProfile | undefined)[], source: WriteSource, pathFor: PathFor, options: { readonly copy?: boolean } = {}): Promise<(UpsertOutcome | undefined)[]> {
-    const batch = consolidateBatch(staged);
-=======
-   * position. Status changes the writes ask for are checked write by write, in input order,
-   * against the stored statuses (locked), and applied after resolution, with their history.
-   */
-  async apply(sql: Sql, staged: readonly (StagedProfile | undefined)[], source: WriteSource, pathFor: PathFor): Promise<(UpsertOutcome | undefined)[]> {
->>>>>>> 5e86805 (Consent in bulk (issue 13 §5): upsertProfiles writes carry emailStatus, smsStatus, smsOptInMethod and consentSource, admitted write by write in input order against the same state machines as setEmailStatus/setSmsStatus (planSmsChange shared), applied set-based after identity resolution with the same history; property-tested against one-by-one writes and against upsertProfile + setEmailStatus/setSmsStatus on both databases)
     const outcomes: (UpsertOutcome | undefined)[] = new Array(staged.length);
     const ledger = await this.consentLedger(sql, staged);
     const batch = consolidateBatch(staged, ledger && ((position, write) => {
