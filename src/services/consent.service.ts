@@ -79,7 +79,10 @@ export class ConsentService {
     // A new number would start as KNOWN: a change refused from there writes nothing (no
     // phone-keyed profile either), so it is checked before the number is recorded.
     const known = await this.profiles.idByPhone(phone);
-    if (known === undefined) this.smsChange('KNOWN', change);
+    if (known === undefined) {
+      const fromNew = planSmsChange('KNOWN', change.status, change.method);
+      if (fromNew.kind === 'invalid') throw AppError.invalid(['input', fromNew.field], fromNew.reason);
+    }
     const profileId = known ?? (await this.ensurePhone(phone));
     return inTransaction(this.scope, async (sql) => {
       const plan = planSmsChange(await this.lockPhone(sql, phone), change.status, change.method);
@@ -88,18 +91,6 @@ export class ConsentService {
       await this.applySms(sql, phone, profileId, plan.from, plan.to, plan.method, change.source);
       return { profileId, phone, changed: true };
     });
-  }
-
-  /** The SMS change from `current`, undefined when there is none; BAD_USER_INPUT when it is refused. */
-  private smsChange(current: SmsStatus, change: SmsStatusChange): { method: SmsOptInMethod | null } | undefined {
-    const t = smsTransition(current, change.status);
-    if (t.kind === 'invalid') throw AppError.invalid(['input', 'status'], t.reason);
-    if (t.kind === 'unchanged') return undefined;
-    const method = change.status === 'SUBSCRIBED' ? (change.method ?? (current === 'PENDING' ? 'DOUBLE' : 'SINGLE')) : null;
-    if (method === 'DOUBLE' && current !== 'PENDING') {
-      throw AppError.invalid(['input', 'method'], `a DOUBLE opt-in confirms a PENDING number, but this number is ${current}; set PENDING first, or use SINGLE`);
-    }
-    return { method };
   }
 
   /**
