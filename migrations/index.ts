@@ -5,6 +5,7 @@ import { Migration20261128020000_indexes } from './Migration20261128020000_index
 import { Migration20261201140000_jobs } from './Migration20261201140000_jobs';
 import { Migration20261202140000_imports } from './Migration20261202140000_imports';
 import { Migration20261202141000_feeds } from './Migration20261202141000_feeds';
+import { Migration20261202160000_snapshots } from './Migration20261202160000_snapshots';
 
 /**
  * Every migration, in order. The runtime uses this list rather than scanning the folder, so the
@@ -18,4 +19,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261201140000_jobs', class: Migration20261201140000_jobs },
   { name: 'Migration20261202140000_imports', class: Migration20261202140000_imports },
   { name: 'Migration20261202141000_feeds', class: Migration20261202141000_feeds },
+  { name: 'Migration20261202160000_snapshots', class: Migration20261202160000_snapshots },
 ];

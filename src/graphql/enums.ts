@@ -23,6 +23,7 @@ export const ConsentChannelEnum = enumOf(['EMAIL', 'SMS'] as const);
 /** Every status either channel can have: the statuses a consent change goes from and to. */
 export const ConsentStatusEnum = enumOf([...new Set([...EMAIL_STATUSES, ...SMS_STATUSES])] as ('KNOWN' | 'PENDING' | 'SUBSCRIBED' | 'UNSUBSCRIBED')[]);
 export const FilterErrorCodeEnum = enumOf(Object.keys(ERROR_CODES) as AudienceErrorCode[]);
+export const SnapshotGroupEnum = enumOf(['ALL', 'HOLDOUT', 'TREATMENT'] as const);
 
 registerEnumType(EmailStatusEnum, {
   name: 'EmailStatus',
@@ -103,4 +104,14 @@ registerEnumType(FilterErrorCodeEnum, {
   name: 'FilterErrorCode',
   description: 'What is wrong with a filter (see docs/audience-dsl.md).',
   valuesConfig: Object.fromEntries(Object.entries(ERROR_CODES).map(([code, description]) => [code, { description }])),
+});
+
+registerEnumType(SnapshotGroupEnum, {
+  name: 'SnapshotGroup',
+  description: 'Which members of a snapshot.',
+  valuesConfig: {
+    ALL: { description: 'Every member.' },
+    HOLDOUT: { description: 'Members marked holdout (email_hash_number below the cut).' },
+    TREATMENT: { description: 'Members not in the holdout: the ones sent to.' },
+  },
 });

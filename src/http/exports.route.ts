@@ -9,6 +9,7 @@ import { exportRequestFromBody, exportRequestFromQuery } from '../graphql/export
  * Streamed audience exports over plain HTTP, with the same API key as GraphQL:
  *
  *   GET  /exports/segments/{id}.csv | .jsonl  [.gz]   ?asOf=…&columns=email,first_name&formulas=KEEP
+ *   GET  /exports/snapshots/{id}.csv | .jsonl [.gz]   ?group=ALL|HOLDOUT|TREATMENT&columns=…  (the frozen members, current values)
  *   POST /exports/definition.csv | .jsonl [.gz]       body {"definition": {"expression": "…"}, "asOf": "…", "columns": […]}
  *
  * Everything that can be wrong with a request is an error (JSON, with a status) before the first
@@ -21,14 +22,14 @@ export interface ExportRouteDeps {
   readonly logger: { error(message: string, detail?: unknown): void };
 }
 
-const ROUTE = /^\/exports\/(?:segments\/([^/]+)|(definition))\.(csv|jsonl)(\.gz)?$/;
+const ROUTE = /^\/exports\/(?:(segments|snapshots)\/([^/]+)|(definition))\.(csv|jsonl)(\.gz)?$/;
 const MAX_DEFINITION_BODY = 1024 * 1024;
 
 /** Handles the request when it is an export route; false when the path is not one. */
 export async function handleExportRoute(req: IncomingMessage, res: ServerResponse, url: URL, deps: ExportRouteDeps): Promise<boolean> {
   const m = ROUTE.exec(url.pathname);
   if (!m) return false;
-  const [, segmentId, definition, ext, gz] = m;
+  const [, collection, sourceId, definition, ext, gz] = m;
   const format = ext === 'csv' ? 'CSV' : 'JSONL';
   const method = definition ? 'POST' : 'GET';
   if (req.method !== method) {
@@ -41,7 +42,12 @@ export async function handleExportRoute(req: IncomingMessage, res: ServerRespons
     context = await deps.contextFor(header(req, 'authorization'));
     const request = definition
       ? exportRequestFromBody(await readJson(req), format, context.startedAt)
-      : exportRequestFromQuery({ kind: 'segment', segmentId: decodeURIComponent(segmentId!) }, format, url.searchParams, context.startedAt);
+      : exportRequestFromQuery(
+          collection === 'snapshots'
+            ? { kind: 'snapshot', snapshotId: decodeURIComponent(sourceId!), group: url.searchParams.get('group') }
+            : { kind: 'segment', segmentId: decodeURIComponent(sourceId!) },
+          format, url.searchParams, context.startedAt,
+        );
     prepared = await context.services.exports.prepare(request);
   } catch (error) {
     const { status, body } = httpError(error, deps.logger);

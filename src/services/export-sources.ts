@@ -5,12 +5,14 @@ import type { SegmentService } from './segment.service';
 
 /**
  * What an export reads: a saved segment, an unsaved definition, and later other sources (a
- * segment snapshot). Each kind resolves to the predicate its members satisfy, a boolean over
+ * segment snapshot, registered in `createRequestServices`). Each kind resolves to the predicate its members satisfy, a boolean over
  * `profile p` whose `$1` is the namespace, so every source goes through the same export path.
  */
 export type ExportSourceInput =
   | { readonly kind: 'segment'; readonly segmentId: string }
   | { readonly kind: 'definition'; readonly definition: SegmentDefinitionInput }
+  /** A segment snapshot's frozen members (registered by the snapshot service); `group` ALL, HOLDOUT or TREATMENT. */
+  | { readonly kind: 'snapshot'; readonly snapshotId: string; readonly group?: string | null }
   | { readonly kind: string; readonly [key: string]: unknown };
 
 export interface ResolvedSource {

@@ -7,6 +7,7 @@ import { ExportService } from './export.service';
 import { ProfileService } from './profile.service';
 import { SegmentImpactService } from './segment-impact.service';
 import { SegmentService } from './segment.service';
+import { SnapshotService, type SnapshotGroup } from './snapshot.service';
 import type { Scope } from './scope';
 import { JobQueue, JobSchedules } from '../jobs';
 import { ImportService, type ImportSettings } from './imports/import.service';
@@ -29,6 +30,7 @@ export interface RequestServices {
   readonly exports: ExportService;
   readonly imports: ImportService;
   readonly feeds: FeedService;
+  readonly snapshots: SnapshotService;
 }
 
 /** What the services of every request share in one process (built once, in the composition root). */
@@ -60,6 +62,13 @@ export function createRequestServices(scope: Scope, shared: ProcessServices = cr
   const customFields = new CustomFieldService(scope);
   const profiles = new ProfileService(scope, customFields);
   const segments = new SegmentService(scope, customFields);
+  const snapshots = new SnapshotService(scope, segments);
+  const exports = new ExportService(scope, segments, customFields, shared.exportMonitor);
+  exports.sources.register('snapshot', async (input) => {
+    const source = input as { snapshotId?: unknown; group?: unknown };
+    const { snapshot, predicate } = await snapshots.predicate(String(source.snapshotId ?? ''), source.group as SnapshotGroup | null | undefined);
+    return { predicate, label: snapshot.id, segmentId: snapshot.segmentId };
+  });
   return {
     scope,
     shared,
@@ -70,9 +79,10 @@ export function createRequestServices(scope: Scope, shared: ProcessServices = cr
     access: new AccessService(scope),
     segments,
     impact: new SegmentImpactService(scope, segments),
-    exports: new ExportService(scope, segments, customFields, shared.exportMonitor),
     imports: new ImportService(scope, customFields, shared.jobs, shared.imports),
     feeds: new FeedService(scope, customFields, shared.jobs, shared.schedules, shared.feedSecretKey),
+    exports,
+    snapshots,
   };
 }
 
@@ -92,3 +102,5 @@ export { importJobHandler } from './imports/import-job';
 export { feedJobHandler } from './feeds/feed-job';
 export type { FeedFileRecord, FeedRecord, FeedRunRecord } from '../db/feed.repository';
 export type { FeedInput } from './feeds/feed.service';
+export type { SnapshotGroup } from './snapshot.service';
+export type { SnapshotMemberRecord, SnapshotRecord } from '../db/snapshot.sql';

@@ -7,6 +7,7 @@ import { compileAudience, impactStatement, membershipStatement, type AudienceQue
 import { Database } from '../../src/db/database';
 import { exportPageStatement, exportStatement } from '../../src/db/export.sql';
 import { PROFILE_SELECT } from '../../src/db/profile.repository';
+import { SnapshotRepository } from '../../src/db/snapshot.sql';
 import { exportColumnsFor } from '../../src/domain/export-columns';
 import { Writable } from 'node:stream';
 import type { CustomFieldRow } from '../../src/db/entities';
@@ -253,6 +254,15 @@ describe('statements the services send', () => {
           await prepared.writeTo(sink());
         }
       }
+      const snapshot = await services.snapshots.take(gold.id, { asOf, label: 'scope', holdout: { percent: 10 } });
+      await services.snapshots.get(snapshot.id);
+      await services.snapshots.page(10, null, null);
+      await services.snapshots.page(10, { createdAt: snapshot.createdAt, id: snapshot.id }, gold.id);
+      await services.snapshots.members(snapshot.id, 10, 0, 'HOLDOUT');
+      const frozen = await services.exports.prepare({ source: { kind: 'snapshot', snapshotId: snapshot.id, group: 'TREATMENT' }, asOf, format: 'CSV' }, { paged: true });
+      await frozen.writeTo(sink());
+      await new SnapshotRepository(services.scope.sql, tenant.id).removeProfiles([anaId]);
+      await services.snapshots.delete(snapshot.id);
       await services.segments.delete(gold.id);
       await services.access.namespace();
       const key = await services.access.createKey('reader', 'VIEWER');

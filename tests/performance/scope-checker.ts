@@ -11,7 +11,7 @@
  */
 export const TENANT_TABLES = [
   'profile', 'profile_phone', 'consent_change', 'profile_merge', 'event', 'custom_field', 'api_key', 'segment', 'segment_version', 'segment_dependency',
-  'job', 'job_schedule',
+  'job', 'job_schedule', 'segment_snapshot', 'segment_snapshot_member',
 ] as const;
 
 /**
