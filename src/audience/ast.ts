@@ -109,12 +109,19 @@ export interface SegmentNode {
   readonly origin: Origin;
 }
 
-export type LeafNode = ConditionNode | EventNode | SegmentNode;
+/** Membership of a segment snapshot (its frozen members), by id: `in snapshot "snap_…"`. */
+export interface SnapshotNode {
+  readonly kind: 'snapshot';
+  readonly id: string;
+  readonly origin: Origin;
+}
+
+export type LeafNode = ConditionNode | EventNode | SegmentNode | SnapshotNode;
 
 export type FilterNode = AndNode | OrNode | NotNode | LeafNode;
 
 export function isLeaf(node: FilterNode): node is LeafNode {
-  return node.kind === 'condition' || node.kind === 'event' || node.kind === 'segment';
+  return node.kind === 'condition' || node.kind === 'event' || node.kind === 'segment' || node.kind === 'snapshot';
 }
 
 export function isDuration(value: Value | undefined): value is Duration {
@@ -194,6 +201,20 @@ export function segmentReferences(root: FilterNode): SegmentNode[] {
   const found: SegmentNode[] = [];
   walk(root, (node) => {
     if (node.kind === 'segment') found.push(node);
+  });
+  return found;
+}
+
+/**
+ * Every snapshot reference of a filter, in document order (repeats included).
+ *
+ * @example
+ *   snapshotReferences(ast).map((ref) => ref.id)  // ['snap_a'] for `in snapshot "snap_a" and custom.tier = "gold"`
+ */
+export function snapshotReferences(root: FilterNode): SnapshotNode[] {
+  const found: SnapshotNode[] = [];
+  walk(root, (node) => {
+    if (node.kind === 'snapshot') found.push(node);
   });
   return found;
 }

@@ -32,6 +32,7 @@ export const ERROR_CODES = {
   INVALID_DATE: 'A date is not a real calendar date in an accepted format, or falls outside the years 0001-9999 (UTC).',
   UNKNOWN_SEGMENT: 'A referenced saved segment does not exist (directly or through another segment).',
   SEGMENT_CYCLE: 'Segment references lead back to a segment already on the chain.',
+  UNKNOWN_SNAPSHOT: 'A referenced segment snapshot does not exist in the namespace (directly or through a segment).',
   INVALID_EVENT_TYPE: 'An event type is not a lower-case identifier.',
   INVALID_PROPERTY: 'An event property name is not an identifier.',
 } as const;
@@ -222,7 +223,7 @@ export class AudienceError extends Error {
     const found = keys.length === 0 ? 'an empty object' : `an object with keys ${quoteList(keys, 'and')}`;
     return new AudienceError(
       'UNKNOWN_NODE',
-      `Expected a filter: an object with one of the keys \`and\`, \`or\`, \`not\`, \`field\`, \`event\` or \`segment\`; found ${found}.`,
+      `Expected a filter: an object with one of the keys \`and\`, \`or\`, \`not\`, \`field\`, \`event\`, \`segment\` or \`snapshot\`; found ${found}.`,
       at,
     );
   }
@@ -293,6 +294,10 @@ export class AudienceError extends Error {
       `${describeValue(value)} falls outside the years 0001-9999 (UTC); write a date from 0001-01-01 to 9999-12-31.`,
       at,
     );
+  }
+
+  static unknownSnapshot(id: string, at: Origin): AudienceError {
+    return new AudienceError('UNKNOWN_SNAPSHOT', `Snapshot \`${id}\` does not exist.`, at);
   }
 
   static unknownSegment(chain: readonly string[], at: Origin): AudienceError {

@@ -33,7 +33,7 @@ export type {
   TextOrigin,
   Value,
 } from './ast';
-export { COUNT_OPS, DURATION_UNITS, countConditions, depthOf, isDuration, isLeaf, segmentReferences, walk } from './ast';
+export { COUNT_OPS, DURATION_UNITS, countConditions, depthOf, isDuration, isLeaf, segmentReferences, snapshotReferences, walk } from './ast';
 export type { FieldCatalog, FieldDef, FieldKind, FieldStorage, FieldType, ProfileColumn } from './catalog';
 export { parseDateLiteral, type DateLiteral } from './date-literal';
 export { AudienceError, ERROR_CODES, type AudienceErrorCode, type AudienceErrorData, type Result } from './errors';

@@ -28,7 +28,7 @@ import { isOperatorName, OPERATOR_NAMES, OPERATORS, type OperatorName } from './
 
 type JsonObject = Readonly<Record<string, unknown>>;
 
-const NODE_KEYS = ['and', 'or', 'not', 'field', 'event', 'segment'] as const;
+const NODE_KEYS = ['and', 'or', 'not', 'field', 'event', 'segment', 'snapshot'] as const;
 type NodeKey = (typeof NODE_KEYS)[number];
 
 const SHAPES: Readonly<Record<NodeKey, { readonly name: string; readonly keys: readonly string[] }>> = {
@@ -38,6 +38,7 @@ const SHAPES: Readonly<Record<NodeKey, { readonly name: string; readonly keys: r
   field: { name: 'a field condition', keys: ['field', 'op', 'value'] },
   event: { name: 'an event condition', keys: ['event', 'count', 'window', 'where'] },
   segment: { name: 'a segment reference', keys: ['segment'] },
+  snapshot: { name: 'a snapshot reference', keys: ['snapshot'] },
 };
 
 const VALUE_TYPES = 'a value: a string, a number, a boolean, a list of strings or numbers, or a duration {"amount", "unit"}';
@@ -103,7 +104,7 @@ class Decoder {
     }
   }
 
-  /** Filter := And | Or | Not | Condition | Event | Segment; `ancestors` counts enclosing and/or/not. */
+  /** Filter := And | Or | Not | Condition | Event | Segment | Snapshot; `ancestors` counts enclosing and/or/not. */
   filter(value: unknown, path: string, ancestors: number): FilterNode | undefined {
     if (this.conditions > MAX_CONDITIONS) return undefined;
     const object = this.object(value, path, 'a filter object');
@@ -133,6 +134,11 @@ class Decoder {
       const id = this.name(object.segment, pointer(path, 'segment'), 'segment id');
       this.countCondition(path);
       return id === undefined ? undefined : { kind: 'segment', id, origin };
+    }
+    if (kind === 'snapshot') {
+      const id = this.string(object.snapshot, pointer(path, 'snapshot'), 'a snapshot id (a string)');
+      this.countCondition(path);
+      return id === undefined ? undefined : { kind: 'snapshot', id, origin };
     }
     return kind === 'field' ? this.condition(object, path) : this.event(object, path);
   }

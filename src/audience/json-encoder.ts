@@ -35,6 +35,8 @@ export function encodeJson(node: FilterNode): FilterJson {
       };
     case 'segment':
       return { segment: node.id };
+    case 'snapshot':
+      return { snapshot: node.id };
   }
 }
 

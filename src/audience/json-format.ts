@@ -49,7 +49,8 @@ export type FilterJson =
   | { not: FilterJson }
   | ConditionJson
   | EventJson
-  | { segment: string };
+  | { segment: string }
+  | { snapshot: string };
 
 export interface FilterEnvelopeJson {
   version: typeof FILTER_FORMAT_VERSION;

@@ -12,12 +12,12 @@
  *   // with ast = the parsed text `not (a = 1 or b < 2)`:
  *   print(toCompileForm(ast))  // 'a != 1 and not b < 2'
  */
-import type { AndNode, ConditionNode, EventNode, FilterNode, NotNode, OrNode, Origin, SegmentNode } from './ast';
+import type { AndNode, ConditionNode, EventNode, FilterNode, NotNode, OrNode, Origin, SegmentNode, SnapshotNode } from './ast';
 import { OPERATORS } from './operators';
 import { FilterTransformer } from './transformer';
 
 /** A leaf as the compiler sees it. */
-export type CompileLeaf = ConditionNode | EventNode | SegmentNode;
+export type CompileLeaf = ConditionNode | EventNode | SegmentNode | SnapshotNode;
 
 /** `not` in compile form: only ever directly around a leaf without a complementary operator. */
 export interface CompileNot {
@@ -117,7 +117,7 @@ function isCompileForm(node: FilterNode): node is CompileNode {
     case 'or':
       return node.children.every((child) => child.kind !== node.kind && isCompileForm(child));
     case 'not':
-      return node.child.kind === 'event' || node.child.kind === 'segment' || (node.child.kind === 'condition' && !OPERATORS[node.child.op].negation);
+      return node.child.kind === 'event' || node.child.kind === 'segment' || node.child.kind === 'snapshot' || (node.child.kind === 'condition' && !OPERATORS[node.child.op].negation);
     default:
       return true;
   }

@@ -17,6 +17,7 @@ import type {
   FilterNode,
   PropertyCondition,
   SegmentNode,
+  SnapshotNode,
   TextOrigin,
   Value,
 } from './ast';
@@ -111,12 +112,13 @@ class Parser {
     return node;
   }
 
-  /** Primary := Group | SegmentRef | EventCondition | FieldCondition */
+  /** Primary := Group | SegmentRef | SnapshotRef | EventCondition | FieldCondition */
   private parsePrimary(): FilterNode {
     const token = this.peek();
     if (this.isPunct(token, '(')) return this.parseGroup();
     if (this.isKeyword(token, 'did')) return this.parseEvent();
     if (this.isKeyword(token, 'in') && this.isKeyword(this.peek(1), 'segment')) return this.parseSegmentRef();
+    if (this.isKeyword(token, 'in') && this.isKeyword(this.peek(1), 'snapshot')) return this.parseSnapshotRef();
     if (token.kind === 'string' || (token.kind === 'name' && !this.isKeyword(token, 'and') && !this.isKeyword(token, 'or'))) {
       return this.parseFieldCondition();
     }
@@ -148,6 +150,16 @@ class Parser {
     if (id.kind !== 'string') throw this.unexpected('a segment id in double quotes after `segment`, as in "seg_vip"');
     this.advance();
     return this.leaf<SegmentNode>({ kind: 'segment', id: id.value as string, origin: start });
+  }
+
+  /** SnapshotRef := "in" "snapshot" String, as in `in snapshot "snap_3f2a9c01d4e5b6a7"`. */
+  private parseSnapshotRef(): SnapshotNode {
+    const start = this.advance().start;
+    this.advance();
+    const id = this.peek();
+    if (id.kind !== 'string') throw this.unexpected('a snapshot id in double quotes after `snapshot`, as in "snap_3f2a9c01d4e5b6a7"');
+    this.advance();
+    return this.leaf<SnapshotNode>({ kind: 'snapshot', id: id.value as string, origin: start });
   }
 
   /**

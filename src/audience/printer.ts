@@ -33,6 +33,8 @@ export function print(node: FilterNode): string {
       return printEvent(node);
     case 'segment':
       return `in segment ${JSON.stringify(node.id)}`;
+    case 'snapshot':
+      return `in snapshot ${JSON.stringify(node.id)}`;
   }
 }
 

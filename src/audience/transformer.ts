@@ -11,7 +11,7 @@
  *   }
  *   new UpperCaseFields().transform(ast);
  */
-import type { AndNode, ConditionNode, EventNode, FilterNode, NotNode, OrNode, SegmentNode } from './ast';
+import type { AndNode, ConditionNode, EventNode, FilterNode, NotNode, OrNode, SegmentNode, SnapshotNode } from './ast';
 
 export class FilterTransformer {
   transform(node: FilterNode): FilterNode {
@@ -28,6 +28,8 @@ export class FilterTransformer {
         return this.transformEvent(node);
       case 'segment':
         return this.transformSegment(node);
+      case 'snapshot':
+        return this.transformSnapshot(node);
     }
   }
 
@@ -55,6 +57,10 @@ export class FilterTransformer {
   }
 
   protected transformSegment(node: SegmentNode): FilterNode {
+    return node;
+  }
+
+  protected transformSnapshot(node: SnapshotNode): FilterNode {
     return node;
   }
 

@@ -14,6 +14,7 @@ import { fieldConditionsRule } from './validation/field-conditions-rule';
 import { limitsRule } from './validation/limits-rule';
 import { segmentReferencesRule } from './validation/segment-references-rule';
 import { SuggestionBudget } from './validation/suggestions';
+import { snapshotReferencesRule } from './validation/snapshot-references-rule';
 import type { SegmentLookup, ValidationContext, ValidationOptions, ValidationRule } from './validation/validation-context';
 
 /** The rules `validate` runs, in order. */
@@ -22,6 +23,7 @@ export const specifiedRules: readonly ValidationRule[] = [
   fieldConditionsRule,
   eventConditionsRule,
   segmentReferencesRule,
+  snapshotReferencesRule,
 ];
 
 /**
@@ -49,6 +51,7 @@ export function validate(
       if (node.kind === 'condition') visitor.condition?.(node);
       else if (node.kind === 'event') visitor.event?.(node);
       else if (node.kind === 'segment') visitor.segment?.(node);
+      else if (node.kind === 'snapshot') visitor.snapshot?.(node);
     }
   });
   return errors.length === 0 ? success(ast) : failure(errors);

@@ -147,6 +147,16 @@ export class SnapshotRepository {
     return rows.map((r) => ({ profileId: Number(r.profile_id), holdout: r.holdout }));
   }
 
+  /** Saved segments whose definition refers to the snapshot (`{"snapshot": id}` anywhere in it). */
+  usedBy(id: string): Promise<{ id: string; name: string }[]> {
+    return this.sql.rows(
+      `select s.id, s.name from segment s
+       where s.namespace_id = $1 and jsonb_path_exists(s.definition, '$.** ? (@.snapshot == $id)', jsonb_build_object('id', $2::text))
+       order by s.name, s.id`,
+      [this.namespaceId, id],
+    );
+  }
+
   /** Deletes a snapshot and (by cascade) its members; false when there was none. */
   async delete(id: string): Promise<boolean> {
     return (await this.sql.execute(`delete from segment_snapshot where namespace_id = $1 and id = $2`, [this.namespaceId, id])) > 0;

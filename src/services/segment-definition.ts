@@ -1,8 +1,9 @@
 import {
-  AudienceError, decodeEnvelope, decodeJson, encodeEnvelope, inlineSegments, normalize, parseText, print, segmentReferences, validate,
+  AudienceError, decodeEnvelope, decodeJson, encodeEnvelope, inlineSegments, normalize, parseText, print, segmentReferences, snapshotReferences, validate,
   type FieldCatalog, type FilterEnvelopeJson, type FilterNode,
 } from '../audience';
 import { SegmentRepository } from '../db/segment.repository';
+import { SnapshotRepository } from '../db/snapshot.sql';
 import type { InputProblem } from '../domain/errors';
 import { isSegmentId } from '../domain/ids';
 import type { Scope } from './scope';
@@ -59,19 +60,26 @@ export class SegmentDefinitions {
     const references = [...new Set(segmentReferences(ast).map((s) => s.id))];
     const lookup = await this.lookup(references);
     const catalog = await this.catalog();
-    const valid = validate(ast, catalog, lookup, selfId ? { segmentId: selfId } : {});
+    const snapshots = await this.snapshots([ast, ...lookup.values()]);
+    const valid = validate(ast, catalog, lookup, selfId ? { segmentId: selfId, snapshots } : { snapshots });
     if (!valid.ok) return { form, references, ast, errors: valid.errors };
     // Fail closed: the definition as it will run, with every reference inlined, must validate too.
-    const inlined = await this.inline(ast, lookup, catalog);
+    const inlined = await this.inline(ast, lookup, catalog, snapshots);
     if (!inlined.ok) return { form, references, ast, errors: inlined.errors };
     const normalized = normalize(ast);
     return { form, references, ast, errors: [], normalized: encodeEnvelope(normalized), text: print(normalized), inlined: inlined.value };
   }
 
-  private async inline(ast: FilterNode, lookup: Map<string, FilterNode>, catalog: FieldCatalog) {
+  private async inline(ast: FilterNode, lookup: Map<string, FilterNode>, catalog: FieldCatalog, snapshots: ReadonlySet<string>) {
     const inlined = inlineSegments(ast, lookup);
     if (!inlined.ok) return inlined;
-    return validate(inlined.value, catalog, lookup);
+    return validate(inlined.value, catalog, lookup, { snapshots });
+  }
+
+  /** Which snapshots referenced by these filters exist in the namespace (one statement, none when there are no references). */
+  private async snapshots(filters: readonly FilterNode[]): Promise<ReadonlySet<string>> {
+    const ids = [...new Set(filters.flatMap((f) => snapshotReferences(f).map((ref) => ref.id)))];
+    return new Set(await new SnapshotRepository(this.scope.sql, this.scope.tenant.id).existing(ids));
   }
 
   /**

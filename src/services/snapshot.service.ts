@@ -94,6 +94,13 @@ export class SnapshotService {
   async delete(id: string): Promise<SnapshotRecord> {
     requirePermission(this.scope, 'segments:write', 'delete segment snapshots');
     const row = await this.get(id);
+    const users = await this.repo.usedBy(id);
+    if (users.length) {
+      throw AppError.conflict(
+        `Snapshot "${id}" is used by ${users.map((s) => `"${s.name}" (${s.id})`).join(', ')}; change or delete those segments first.`,
+        { usedBy: users.map((s) => s.id) },
+      );
+    }
     await this.repo.delete(id);
     return row;
   }

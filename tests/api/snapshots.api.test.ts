@@ -1,8 +1,9 @@
 import { parse } from 'csv-parse/sync';
 import { emailHashNumber } from '../../src/domain/email';
 import {
-  CreateApiKeyDocument, CreateSegmentDocument, DefineCustomFieldDocument, DeleteSegmentSnapshotDocument, SegmentCountDocument, SegmentSnapshotDocument,
-  SegmentSnapshotsDocument, SnapshotMembersDocument, SnapshotSegmentDocument, UpdateSegmentDocument, UpsertProfilesDocument, ViewerDocument,
+  CreateApiKeyDocument, CreateSegmentDocument, DefineCustomFieldDocument, DeleteSegmentDocument, DeleteSegmentSnapshotDocument, PreviewSegmentDocument,
+  SegmentCountDocument, SegmentMembersDocument, SegmentSnapshotDocument, SegmentSnapshotsDocument, SnapshotMembersDocument, SnapshotSegmentDocument,
+  TrackEventsDocument, UpdateSegmentDocument, UpsertProfilesDocument, ValidateSegmentDocument, ViewerDocument,
 } from '../generated/graphql';
 import { describeEachApp } from '../support/app';
 import { newNamespace, type GraphQLClient } from '../support/client';
@@ -183,5 +184,61 @@ describeEachApp('segment snapshots over HTTP', (getApp) => {
     expect(own.createdBy).not.toBe(snapshot.createdBy);
     expect((await download(base, `/exports/snapshots/${own.id}.csv`, { key: marketer.key })).status).toBe(200);
     expect((await marketer.data(DeleteSegmentSnapshotDocument, { id: own.id })).deleteSegmentSnapshot.id).toBe(own.id);
+  });
+
+  test('`in snapshot` composes with other filters, in text and JSON, and keeps matching the frozen members', async () => {
+    const { client } = await newNamespace(getApp().url);
+    const ids = await seed(client, 9);
+    const gold = (await client.data(CreateSegmentDocument, { input: { name: 'Gold', definition: { expression: 'custom.tier = "gold"' } } })).createSegment;
+    const sent = (await client.data(SnapshotSegmentDocument, { id: gold.id, asOf: AS_OF, label: 'send' })).snapshotSegment;
+    const id = (p: string) => ids.get(`${p}@example.com`)!;
+    // After the send: p0 downgraded, p2 upgraded, p1 and p3 bought.
+    await client.data(UpsertProfilesDocument, { inputs: [{ email: 'p0@example.com', custom: { tier: 'silver' } }, { email: 'p2@example.com', custom: { tier: 'gold' } }] });
+    await client.data(TrackEventsDocument, { events: ['p1', 'p3'].map((p) => ({ type: 'purchase', created: new Date().toISOString(), email: `${p}@example.com` })) });
+
+    const text = `in snapshot "${sent.id}" and did purchase within last 7 days`;
+    const json = { version: 1, filter: { and: [{ snapshot: sent.id }, { event: 'purchase', window: { within_last: { amount: 7, unit: 'day' } } }] } };
+    const checked = (await client.data(ValidateSegmentDocument, { definition: { expression: text } })).validateSegment;
+    expect(checked).toMatchObject({ valid: true, errors: [], text, normalized: json });
+    const converted = (await client.data(CreateSegmentDocument, { input: { name: 'Sent and bought', definition: { filter: json } } })).createSegment;
+    expect(converted.text).toBe(text);
+    const members = async (segmentId: string) => (await client.data(SegmentMembersDocument, { id: segmentId, first: 50 })).segment.members.nodes.map((n) => n.id);
+    expect(await members(converted.id)).toEqual([id('p1'), id('p3')]);
+
+    const stillGold = (await client.data(PreviewSegmentDocument, { definition: { expression: `in snapshot "${sent.id}" and custom.tier = "gold"` }, sampleSize: 10 })).previewSegment;
+    expect(stillGold.sample.map((p) => p.id)).toEqual(['p1', 'p3', 'p4', 'p6', 'p7'].map(id));
+    const newcomers = (await client.data(PreviewSegmentDocument, { definition: { expression: `in segment "${gold.id}" and not in snapshot "${sent.id}"` }, sampleSize: 10 })).previewSegment;
+    expect(newcomers.sample.map((p) => p.id)).toEqual([id('p2')]);
+    const either = (await client.data(PreviewSegmentDocument, { definition: { filter: { or: [{ snapshot: sent.id }, { field: 'email', op: 'eq', value: 'p8@example.com' }] } }, sampleSize: 0 })).previewSegment;
+    expect(either.count).toBe(sent.count + 1);
+
+    // A snapshot a segment uses cannot be deleted; once the segment is gone, it can.
+    const refused = await client.request(DeleteSegmentSnapshotDocument, { id: sent.id });
+    expect(refused.errors![0]).toMatchObject({
+      message: `Snapshot "${sent.id}" is used by "Sent and bought" (${converted.id}); change or delete those segments first.`,
+      extensions: { code: 'CONFLICT', usedBy: [converted.id] },
+    });
+    await client.data(DeleteSegmentDocument, { id: converted.id });
+    expect((await client.data(DeleteSegmentSnapshotDocument, { id: sent.id })).deleteSegmentSnapshot.id).toBe(sent.id);
+  });
+
+  test('`in snapshot` is validated like a segment reference: unknown, deleted and foreign snapshots fail closed', async () => {
+    const { client } = await newNamespace(getApp().url);
+    const { client: other } = await newNamespace(getApp().url);
+    await seed(client, 3);
+    await seed(other, 3);
+    const theirs = (await other.data(CreateSegmentDocument, { input: { name: 'Gold', definition: { expression: 'custom.tier = "gold"' } } })).createSegment;
+    const foreign = (await other.data(SnapshotSegmentDocument, { id: theirs.id })).snapshotSegment;
+    const unknown = (await client.data(ValidateSegmentDocument, { definition: { expression: `custom.tier = "gold" and in snapshot "${foreign.id}"` } })).validateSegment;
+    expect(unknown).toMatchObject({ valid: false, errors: [{ code: 'UNKNOWN_SNAPSHOT', message: `Snapshot \`${foreign.id}\` does not exist.`, line: 1, column: 26 }] });
+    const json = (await client.data(ValidateSegmentDocument, { definition: { filter: { not: { snapshot: 'snap_nope' } } } })).validateSegment;
+    expect(json.errors).toEqual([{ code: 'UNKNOWN_SNAPSHOT', message: 'Snapshot `snap_nope` does not exist.', path: '/not/snapshot', line: null, column: null }]);
+    const wrongType = (await client.data(ValidateSegmentDocument, { definition: { filter: { snapshot: 7 } } })).validateSegment;
+    expect(wrongType.errors[0]).toMatchObject({ code: 'WRONG_TYPE', path: '/snapshot' });
+    const create = await client.request(CreateSegmentDocument, { input: { name: 'x', definition: { expression: `in snapshot "${foreign.id}"` } } });
+    expect(create.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', problems: [expect.objectContaining({ code: 'UNKNOWN_SNAPSHOT', path: ['input', 'definition', 'expression'] })] });
+    // The other namespace's own segment over it works.
+    const own = await other.data(PreviewSegmentDocument, { definition: { expression: `in snapshot "${foreign.id}"` }, sampleSize: 0 });
+    expect(own.previewSegment.count).toBe(foreign.count);
   });
 });

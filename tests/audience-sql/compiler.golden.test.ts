@@ -3,13 +3,15 @@
  * design document of the compiled shapes), then the exact members on a real database, which the
  * reference evaluator must agree with.
  */
+import { parseText } from '../../src/audience';
+import { compileAudience } from '../../src/audience/compiler';
 import type { Tenant } from '../../src/services/scope';
 import { describeEachDatabase } from '../support/databases';
 import { createTenant, scopeFor } from '../support/tenants';
 import { catalog } from './support/catalog';
 import { GOLDEN_AS_OF, GOLDEN_PROFILES } from './support/golden-profiles';
-import { compileText, filterOf, runCount, runMember, runMembers } from './support/harness';
-import { insertProfiles } from './support/profiles';
+import { assertValid, compileText, filterOf, runCount, runMember, runMembers } from './support/harness';
+import { insertProfiles, insertSnapshots } from './support/profiles';
 import { members } from './support/reference-evaluator';
 
 interface Golden {
@@ -203,6 +205,24 @@ describeEachDatabase('compiled audience SQL (golden)', (getDb) => {
     expect(await runMembers(sql, query)).toEqual(golden.members);
     expect(await runCount(sql, query)).toBe(golden.members.length);
     expect(members(filterOf(golden.text), GOLDEN_PROFILES, { catalog, asOf })).toEqual(golden.members);
+  });
+
+  test('in snapshot: a probe of the member table on its primary key, two-valued under not', async () => {
+    const { sql } = scopeFor(getDb(), tenant);
+    await insertSnapshots(sql, tenant.id, new Map([['snap_golden', [2, 5, 6]]]));
+    const snapshots = new Set(['snap_golden']);
+    const filter = parseText('not in snapshot "snap_golden" or (in snapshot "snap_golden" and first_name is set)');
+    if (!filter.ok) throw new Error('does not parse');
+    assertValid(filter.value, catalog, snapshots);
+    const query = compileAudience(filter.value, { catalog, asOf: GOLDEN_AS_OF, namespaceId: tenant.id });
+    const probe = 'exists (select 1 from segment_snapshot_member sm where sm.namespace_id = p.namespace_id and sm.snapshot_id = $2 and sm.profile_id = p.id)';
+    expect(query.predicate).toEqual({
+      sql: `not (${probe}) or (${probe.replace('$2', '$3')} and p.first_name is not null)`,
+      params: [tenant.id, 'snap_golden', 'snap_golden'],
+    });
+    const expected = members(filter.value, GOLDEN_PROFILES, { catalog, asOf: GOLDEN_AS_OF, snapshots: new Map([['snap_golden', [2, 5, 6]]]) });
+    expect(await runMembers(sql, query)).toEqual(expected);
+    expect(expected).toEqual([1, 2, 3, 4, 5]); // not in it: 1, 3, 4; in it with a first name: 2, 5 (6 has none)
   });
 
   test('count, page and member wrap the predicate in the namespace', async () => {

@@ -1,5 +1,6 @@
 /**
- * The differential test: random valid filters over random profile sets. The members the database
+ * The differential test: random valid filters over random profile sets (and random snapshots,
+ * for `in snapshot`). The members the database
  * returns for the compiled SQL (count, every page, member(), membershipStatement) must equal the
  * members of the reference evaluator, which implements the written semantics directly on the
  * original AST. A bug in either shows up as a disagreement, printed with the filter, the SQL and
@@ -14,7 +15,7 @@ import { createTenant, scopeFor } from '../support/tenants';
 import { scenarioArbitrary, type Scenario } from './support/arbitraries';
 import { catalog } from './support/catalog';
 import { assertValid, runCount, runMember, runMembers, runMembership, safePrint } from './support/harness';
-import { clearProfiles, insertProfiles, type TestProfile } from './support/profiles';
+import { clearProfiles, insertProfiles, insertSnapshots, type TestProfile } from './support/profiles';
 import { members } from './support/reference-evaluator';
 
 const RUNS = 60;
@@ -48,9 +49,10 @@ function mismatch(what: string, filter: FilterNode, query: AudienceQuery, scenar
 async function checkScenario(sql: Sql, namespaceId: string, scenario: Scenario): Promise<void> {
   await clearProfiles(sql, namespaceId);
   await insertProfiles(sql, namespaceId, scenario.profiles);
-  const context = { catalog, asOf: scenario.asOf };
+  await insertSnapshots(sql, namespaceId, scenario.snapshots);
+  const context = { catalog, asOf: scenario.asOf, snapshots: scenario.snapshots };
   const compiled = scenario.filters.map((filter, i) => {
-    assertValid(filter);
+    assertValid(filter, catalog, scenario.snapshots);
     const query = compileAudience(filter, { catalog, asOf: scenario.asOf, namespaceId });
     return { key: `f${i}`, filter, query, expected: members(filter, scenario.profiles, context) };
   });
@@ -83,7 +85,7 @@ describeEachDatabase('compiled SQL agrees with the reference evaluator', (getDb)
     const tenant = await createTenant(getDb());
     const { sql } = scopeFor(getDb(), tenant);
     await fc.assert(
-      fc.asyncProperty(scenarioArbitrary(PROFILES, FILTERS_PER_RUN), (scenario) => checkScenario(sql, tenant.id, scenario)),
+      fc.asyncProperty(scenarioArbitrary(PROFILES, FILTERS_PER_RUN, { withSnapshots: true }), (scenario) => checkScenario(sql, tenant.id, scenario)),
       // Every run counts, however slow the machine: no time limit on runs. Shrinking would re-run
       // whole data sets on the database, so a failure is reported as found (readable anyway).
       { numRuns: RUNS, endOnFailure: true },

@@ -84,7 +84,7 @@ describe('envelope errors', () => {
       [
         {
           code: 'UNKNOWN_NODE',
-          message: 'Expected a filter: an object with one of the keys `and`, `or`, `not`, `field`, `event` or `segment`; found an object with keys `sgement`.',
+          message: 'Expected a filter: an object with one of the keys `and`, `or`, `not`, `field`, `event`, `segment` or `snapshot`; found an object with keys `sgement`.',
           path: '/filter/and/1',
         },
       ],
@@ -99,7 +99,7 @@ describe('filter errors, every one collected, each with its JSON pointer', () =>
     [
       'an empty object',
       {},
-      [{ code: 'UNKNOWN_NODE', message: 'Expected a filter: an object with one of the keys `and`, `or`, `not`, `field`, `event` or `segment`; found an empty object.', path: '' }],
+      [{ code: 'UNKNOWN_NODE', message: 'Expected a filter: an object with one of the keys `and`, `or`, `not`, `field`, `event`, `segment` or `snapshot`; found an empty object.', path: '' }],
     ],
     ['null', null, [{ code: 'WRONG_TYPE', message: 'Expected a filter object, found null.', path: '' }]],
     ['an empty and', { and: [] }, [{ code: 'EMPTY_LIST', message: '`and` needs at least one filter.', path: '/and' }]],

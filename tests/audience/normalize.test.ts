@@ -127,7 +127,7 @@ describe('properties', () => {
         walk(toCompileForm(ast), (node) => {
           if (node.kind === 'not') {
             const child = node.child;
-            expect(child.kind === 'event' || child.kind === 'segment' || (child.kind === 'condition' && !OPERATORS[child.op].negation)).toBe(true);
+            expect(child.kind === 'event' || child.kind === 'segment' || child.kind === 'snapshot' || (child.kind === 'condition' && !OPERATORS[child.op].negation)).toBe(true);
           }
           if (node.kind === 'and' || node.kind === 'or') {
             expect(node.children.length).toBeGreaterThanOrEqual(2);

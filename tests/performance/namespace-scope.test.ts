@@ -98,7 +98,8 @@ function compile(filter: FilterNode): AudienceQuery {
 }
 
 describe('compiled audience statements', () => {
-  const leaves = [...fieldConditions(), ...eventConditions()];
+  const snapshot: FilterNode = { kind: 'snapshot', id: 'snap_scope', origin };
+  const leaves = [...fieldConditions(), ...eventConditions(), snapshot, { kind: 'not', child: snapshot, origin } as FilterNode];
   const queries = leaves.map((leaf) => ({ leaf, query: compile(leaf) }));
   const mixes = [
     compile({ kind: 'and', children: leaves.slice(0, 60), origin }),
@@ -261,6 +262,10 @@ describe('statements the services send', () => {
       await services.snapshots.members(snapshot.id, 10, 0, 'HOLDOUT');
       const frozen = await services.exports.prepare({ source: { kind: 'snapshot', snapshotId: snapshot.id, group: 'TREATMENT' }, asOf, format: 'CSV' }, { paged: true });
       await frozen.writeTo(sink());
+      const sent = await services.segments.create({ name: 'Sent, gold', definition: { expression: `in snapshot "${snapshot.id}" and custom.tier = "gold"` } });
+      await services.segments.count(sent, asOf);
+      await expect(services.snapshots.delete(snapshot.id)).rejects.toThrow(/is used by/);
+      await services.segments.delete(sent.id);
       await new SnapshotRepository(services.scope.sql, tenant.id).removeProfiles([anaId]);
       await services.snapshots.delete(snapshot.id);
       await services.segments.delete(gold.id);

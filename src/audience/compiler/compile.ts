@@ -9,7 +9,7 @@
  *   // sql: 'select count(*)::bigint as count from profile p where p.namespace_id = $1 and (p.email_status = $2)'
  *   // params: [namespaceId, 'SUBSCRIBED']
  */
-import { depthOf, walk, type FilterNode } from '../ast';
+import { depthOf, walk, type FilterNode, type SnapshotNode } from '../ast';
 import type { FieldCatalog } from '../catalog';
 import { MAX_DEPTH, MAX_SEGMENT_NESTING } from '../limits';
 import { toCompileForm, type CompileNode } from '../normalize';
@@ -118,6 +118,9 @@ function checkShape(filter: FilterNode): void {
         return;
       case 'event':
         return;
+      case 'snapshot':
+        if (typeof node.id !== 'string') throw AudienceCompileError.invalidValue('A snapshot reference needs a snapshot id.', node.origin);
+        return;
       default:
         throw AudienceCompileError.invalidValue(`Unknown filter node ${JSON.stringify((node as { kind?: unknown }).kind)}.`, (node as FilterNode).origin);
     }
@@ -140,9 +143,22 @@ function compileNode(node: CompileNode, context: CompileContext): Predicate {
       return compileCondition(node, context);
     case 'event':
       return compileEvent(node, context, false);
+    case 'snapshot':
+      return compileSnapshot(node);
     case 'segment':
       throw AudienceCompileError.segmentNotInlined(node.id, node.origin);
   }
+}
+
+/**
+ * `in snapshot "snap_…"`: a correlated probe of the snapshot's member table on its primary key
+ * `(namespace_id, snapshot_id, profile_id)`; two-valued (never NULL).
+ */
+function compileSnapshot(node: SnapshotNode): Predicate {
+  return {
+    sql: sql`exists (select 1 from segment_snapshot_member sm where sm.namespace_id = p.namespace_id and sm.snapshot_id = ${new Param(node.id)} and sm.profile_id = p.id)`,
+    nullable: false,
+  };
 }
 
 function checkId(value: number, what: string): Param {

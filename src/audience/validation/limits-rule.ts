@@ -24,7 +24,7 @@ export const limitsRule: ValidationRule = (context) => {
         depthReported = true;
         context.report(AudienceError.tooDeep(MAX_DEPTH, node.origin));
       }
-      if (node.kind === 'condition' || node.kind === 'segment') count(node.origin);
+      if (node.kind === 'condition' || node.kind === 'segment' || node.kind === 'snapshot') count(node.origin);
       if (node.kind === 'event') {
         count(node.origin);
         node.where?.forEach((condition) => count(condition.origin));

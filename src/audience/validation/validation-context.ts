@@ -8,7 +8,7 @@
  *     segment(node) { context.report(AudienceError.unknownSegment([node.id], node.origin)); },
  *   });
  */
-import type { ConditionNode, EventNode, FilterNode, SegmentNode } from '../ast';
+import type { ConditionNode, EventNode, FilterNode, SegmentNode, SnapshotNode } from '../ast';
 import type { FieldCatalog } from '../catalog';
 import type { AudienceError } from '../errors';
 import type { SuggestionBudget } from './suggestions';
@@ -30,6 +30,11 @@ export interface ValidationOptions {
   readonly segmentId?: string;
   /** The work budget for "did you mean" suggestions; pass one to observe what a validation spent. */
   readonly suggestionBudget?: SuggestionBudget;
+  /**
+   * The segment snapshots of the namespace a filter may refer to (`in snapshot "snap_…"`),
+   * preloaded by the caller. Without it every snapshot reference is unknown (fail closed).
+   */
+  readonly snapshots?: { has(id: string): boolean };
 }
 
 export interface ValidationContext {
@@ -47,6 +52,7 @@ export interface FilterVisitor {
   condition?(node: ConditionNode): void;
   event?(node: EventNode): void;
   segment?(node: SegmentNode): void;
+  snapshot?(node: SnapshotNode): void;
 }
 
 export type ValidationRule = (context: ValidationContext) => FilterVisitor;

@@ -151,6 +151,8 @@ export interface DataPools {
   readonly instants: readonly number[];
   readonly emails: readonly string[];
   readonly properties: ReadonlyMap<string, readonly unknown[]>;
+  /** Snapshot ids a filter may refer to (`in snapshot`); none unless the scenario has snapshots. */
+  readonly snapshots?: readonly string[];
 }
 
 export function dataPools(profiles: readonly TestProfile[]): DataPools {
@@ -382,7 +384,12 @@ function eventCondition(asOf: Date, pools: DataPools): fc.Arbitrary<FilterNode> 
 
 /** Valid filters: leaves, and/or of two or three, `not`, nested a few levels. */
 export function filterArbitrary(asOf: Date, pools: DataPools): fc.Arbitrary<FilterNode> {
-  const leaf = fc.oneof({ weight: 3, arbitrary: fieldCondition(asOf, pools) }, { weight: 2, arbitrary: eventCondition(asOf, pools) });
+  const snapshots = pools.snapshots ?? [];
+  const leaf = fc.oneof(
+    { weight: 3, arbitrary: fieldCondition(asOf, pools) },
+    { weight: 2, arbitrary: eventCondition(asOf, pools) },
+    ...(snapshots.length ? [{ weight: 1, arbitrary: fc.constantFrom(...snapshots).map((id): FilterNode => ({ kind: 'snapshot', id, origin })) }] : []),
+  );
   return fc.letrec<{ node: FilterNode }>((tie) => ({
     node: fc.oneof(
       { maxDepth: 3, depthSize: 'small', withCrossShrink: true },
@@ -506,12 +513,25 @@ export interface Scenario {
   readonly asOf: Date;
   readonly profiles: readonly TestProfile[];
   readonly filters: readonly FilterNode[];
+  /** Frozen member sets by snapshot id (empty unless asked for): what `in snapshot` matches. */
+  readonly snapshots: ReadonlyMap<string, readonly number[]>;
 }
 
-export function scenarioArbitrary(profileCount: number, filterCount: number): fc.Arbitrary<Scenario> {
+/** Two snapshots of random members (one may be empty), as `snapshot id → profile ids`. */
+function snapshotsArbitrary(profiles: readonly TestProfile[]): fc.Arbitrary<Map<string, number[]>> {
+  const ids = profiles.map((p) => p.id);
+  return fc.tuple(fc.subarray(ids), fc.subarray(ids, { maxLength: Math.ceil(ids.length / 4) })).map(([a, b]) => new Map([['snap_a', a], ['snap_b', b]]));
+}
+
+/** `withSnapshots`: the scenario has snapshots and its filters use `in snapshot` among the leaves. */
+export function scenarioArbitrary(profileCount: number, filterCount: number, options: { withSnapshots?: boolean } = {}): fc.Arbitrary<Scenario> {
   return fc.constantFrom(...AS_OF_POOL).chain((asOf) =>
     profilesArbitrary(asOf, profileCount).chain((profiles) =>
-      fc.array(filterArbitrary(asOf, dataPools(profiles)), { minLength: filterCount, maxLength: filterCount }).map((filters) => ({ asOf, profiles, filters })),
+      (options.withSnapshots ? snapshotsArbitrary(profiles) : fc.constant(new Map<string, number[]>())).chain((snapshots) =>
+        fc
+          .array(filterArbitrary(asOf, { ...dataPools(profiles), snapshots: [...snapshots.keys()] }), { minLength: filterCount, maxLength: filterCount })
+          .map((filters) => ({ asOf, profiles, filters, snapshots })),
+      ),
     ),
   );
 }

@@ -12,8 +12,8 @@ export function filterOf(text: string, catalog: FieldCatalog = defaultCatalog): 
   return parsed.value;
 }
 
-export function assertValid(filter: FilterNode, catalog: FieldCatalog = defaultCatalog): void {
-  const valid = validate(filter, catalog, new Map<string, FilterNode>());
+export function assertValid(filter: FilterNode, catalog: FieldCatalog = defaultCatalog, snapshots: { has(id: string): boolean } = new Set()): void {
+  const valid = validate(filter, catalog, new Map<string, FilterNode>(), { snapshots });
   if (!valid.ok) throw new Error(`invalid filter ${safePrint(filter)}: ${JSON.stringify(valid.errors.map((e) => e.toJSON()))}`);
 }
 

@@ -95,9 +95,25 @@ export async function insertProfiles(sql: Sql, namespaceId: string, profiles: re
   }
 }
 
-/** Removes every profile (and, by cascade, phone and event) of a namespace. */
+/** Removes every profile (and, by cascade, phone and event) and every snapshot of a namespace. */
 export async function clearProfiles(sql: Sql, namespaceId: string): Promise<void> {
   await sql.execute('delete from profile where namespace_id = $1', [namespaceId]);
+  await sql.execute('delete from segment_snapshot where namespace_id = $1', [namespaceId]);
+}
+
+/** Stores snapshots with exactly the given members (`snapshot id → profile ids`), two statements each. */
+export async function insertSnapshots(sql: Sql, namespaceId: string, snapshots: ReadonlyMap<string, readonly number[]>): Promise<void> {
+  for (const [id, members] of snapshots) {
+    await sql.execute(
+      `insert into segment_snapshot (namespace_id, id, segment_id, segment_name, segment_version, definition, text, as_of, member_count, holdout_count, created_by)
+       values ($1, $2, 'seg_test', 'test', 1, '{}', '', now(), $3, 0, 'test')`,
+      [namespaceId, id, members.length],
+    );
+    await sql.execute(
+      `insert into segment_snapshot_member (namespace_id, snapshot_id, profile_id, holdout) select $1, $2, m, false from unnest($3::bigint[]) as m`,
+      [namespaceId, id, [...members]],
+    );
+  }
 }
 
 /** A profile with nothing set, to spread overrides over. */

@@ -22,6 +22,8 @@ import { normalizedEmail, type TestEvent, type TestProfile } from './profiles';
 export interface EvaluationContext {
   readonly catalog: FieldCatalog;
   readonly asOf: Date;
+  /** Frozen members by snapshot id, for `in snapshot`. */
+  readonly snapshots?: ReadonlyMap<string, readonly number[]>;
 }
 
 /** A value as the semantics see it: undefined is "missing". Instants are epoch milliseconds. */
@@ -46,6 +48,11 @@ export function matches(node: FilterNode, profile: TestProfile, context: Evaluat
       return event(node, profile, context);
     case 'segment':
       throw new Error('the reference evaluator needs segments inlined');
+    case 'snapshot': {
+      const frozen = context.snapshots?.get(node.id);
+      if (!frozen) throw new Error(`the reference evaluator has no snapshot ${node.id}`);
+      return frozen.includes(profile.id);
+    }
   }
 }
 

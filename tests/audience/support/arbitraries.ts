@@ -1,6 +1,6 @@
 /**
  * fast-check arbitraries for audience ASTs: every operator with a value of its shape, nesting,
- * `not`, events with counts/windows/where, segment references, and unusual strings (quotes,
+ * `not`, events with counts/windows/where, segment and snapshot references, and unusual strings (quotes,
  * backslashes, emoji, lone surrogates, `%`, `_`, keywords used as names).
  */
 import fc from 'fast-check';
@@ -28,7 +28,7 @@ export const anyString = fc.oneof(
 );
 
 const keyword = fc.constantFrom(
-  'not', 'NOT', 'and', 'or', 'Or', 'in', 'did', 'segment', 'where', 'between', 'true', 'false',
+  'not', 'NOT', 'and', 'or', 'Or', 'in', 'did', 'segment', 'snapshot', 'where', 'between', 'true', 'false',
   'is', 'set', 'times', 'days', 'within', 'last', 'more', 'than', 'ago', 'at', 'least', 'exactly',
 );
 
@@ -99,12 +99,13 @@ const event: fc.Arbitrary<FilterNode> = fc
   .map((parts): EventNode => ({ kind: 'event', ...parts, origin }));
 
 const segment: fc.Arbitrary<FilterNode> = anyString.map((id) => ({ kind: 'segment', id, origin }));
+const snapshot: fc.Arbitrary<FilterNode> = anyString.map((id) => ({ kind: 'snapshot', id, origin }));
 
 /** Filters the text form can express: and/or with two or more children. */
 export const filter: fc.Arbitrary<FilterNode> = fc.letrec<{ node: FilterNode }>((tie) => ({
   node: fc.oneof(
     { maxDepth: 5, depthSize: 'small', withCrossShrink: true },
-    fc.oneof(condition, event, segment),
+    fc.oneof(condition, event, segment, snapshot),
     fc.array(tie('node'), { minLength: 2, maxLength: 3 }).map((children): FilterNode => ({ kind: 'and', children, origin })),
     fc.array(tie('node'), { minLength: 2, maxLength: 3 }).map((children): FilterNode => ({ kind: 'or', children, origin })),
     tie('node').map((child): FilterNode => ({ kind: 'not', child, origin })),
@@ -115,7 +116,7 @@ export const filter: fc.Arbitrary<FilterNode> = fc.letrec<{ node: FilterNode }>(
 export const anyFilter: fc.Arbitrary<FilterNode> = fc.letrec<{ node: FilterNode }>((tie) => ({
   node: fc.oneof(
     { maxDepth: 5, depthSize: 'small', withCrossShrink: true },
-    fc.oneof(condition, event, segment),
+    fc.oneof(condition, event, segment, snapshot),
     fc.array(tie('node'), { minLength: 1, maxLength: 3 }).map((children): FilterNode => ({ kind: 'and', children, origin })),
     fc.array(tie('node'), { minLength: 1, maxLength: 3 }).map((children): FilterNode => ({ kind: 'or', children, origin })),
     tie('node').map((child): FilterNode => ({ kind: 'not', child, origin })),
