@@ -6,6 +6,7 @@ import { Migration20261201140000_jobs } from './Migration20261201140000_jobs';
 import { Migration20261202140000_imports } from './Migration20261202140000_imports';
 import { Migration20261202141000_feeds } from './Migration20261202141000_feeds';
 import { Migration20261202160000_snapshots } from './Migration20261202160000_snapshots';
+import { Migration20261202160100_membership_changes } from './Migration20261202160100_membership_changes';
 
 /**
  * Every migration, in order. The runtime uses this list rather than scanning the folder, so the
@@ -20,4 +21,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261202140000_imports', class: Migration20261202140000_imports },
   { name: 'Migration20261202141000_feeds', class: Migration20261202141000_feeds },
   { name: 'Migration20261202160000_snapshots', class: Migration20261202160000_snapshots },
+  { name: 'Migration20261202160100_membership_changes', class: Migration20261202160100_membership_changes },
 ];

@@ -10,9 +10,10 @@ import { ImportResolver } from './resolvers/import.resolver';
 import { ProfileResolver } from './resolvers/profile.resolver';
 import { SegmentImpactChangeResolver, SegmentImpactResolver } from './resolvers/segment-impact.resolver';
 import { ProfileSegmentsResolver, SegmentResolver } from './resolvers/segment.resolver';
+import { SegmentChangesResolver } from './resolvers/segment-changes.resolver';
 import { SnapshotMemberResolver, SnapshotResolver } from './resolvers/snapshot.resolver';
 
-export const RESOLVERS = [ProfileResolver, ChannelsResolver, ActivityResolver, CatalogResolver, AccessResolver, SegmentResolver, ProfileSegmentsResolver, SegmentImpactResolver, SegmentImpactChangeResolver, ImportResolver, FeedResolver, SnapshotResolver, SnapshotMemberResolver] as const;
+export const RESOLVERS = [ProfileResolver, ChannelsResolver, ActivityResolver, CatalogResolver, AccessResolver, SegmentResolver, ProfileSegmentsResolver, SegmentImpactResolver, SegmentImpactChangeResolver, ImportResolver, FeedResolver, SnapshotResolver, SnapshotMemberResolver, SegmentChangesResolver] as const;
 
 /** Builds the executable schema from the resolver classes (code first). */
 export async function buildAppSchema(): Promise<GraphQLSchema> {

@@ -8,6 +8,7 @@ import { ProfileService } from './profile.service';
 import { SegmentImpactService } from './segment-impact.service';
 import { SegmentService } from './segment.service';
 import { SnapshotService, type SnapshotGroup } from './snapshot.service';
+import { SegmentChangesService } from './segment-changes.service';
 import type { Scope } from './scope';
 import { JobQueue, JobSchedules } from '../jobs';
 import { ImportService, type ImportSettings } from './imports/import.service';
@@ -31,6 +32,7 @@ export interface RequestServices {
   readonly imports: ImportService;
   readonly feeds: FeedService;
   readonly snapshots: SnapshotService;
+  readonly changes: SegmentChangesService;
 }
 
 /** What the services of every request share in one process (built once, in the composition root). */
@@ -83,6 +85,7 @@ export function createRequestServices(scope: Scope, shared: ProcessServices = cr
     feeds: new FeedService(scope, customFields, shared.jobs, shared.schedules, shared.feedSecretKey),
     exports,
     snapshots,
+    changes: new SegmentChangesService(scope, segments, shared.schedules),
   };
 }
 
@@ -103,4 +106,6 @@ export { feedJobHandler } from './feeds/feed-job';
 export type { FeedFileRecord, FeedRecord, FeedRunRecord } from '../db/feed.repository';
 export type { FeedInput } from './feeds/feed.service';
 export type { SnapshotGroup } from './snapshot.service';
+export type { EvaluationSchedule } from './segment-changes.service';
+export type { EvaluationRecord, MembershipChangeRecord } from '../db/membership.sql';
 export type { SnapshotMemberRecord, SnapshotRecord } from '../db/snapshot.sql';

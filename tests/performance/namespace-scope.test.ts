@@ -266,6 +266,13 @@ describe('statements the services send', () => {
       await services.segments.count(sent, asOf);
       await expect(services.snapshots.delete(snapshot.id)).rejects.toThrow(/is used by/);
       await services.segments.delete(sent.id);
+      await services.changes.evaluate(gold.id, asOf);
+      await services.changes.evaluate(gold.id, new Date(asOf.getTime() + 60_000));
+      await services.changes.changes(gold.id, new Date(0), new Date(asOf.getTime() + 60_000), 10, { asOf, profileId: 1 });
+      await services.changes.evaluations(gold.id, 5);
+      await services.changes.schedule(gold.id, 15);
+      await services.changes.scheduleOf(gold.id);
+      await services.changes.schedule(gold.id, null);
       await new SnapshotRepository(services.scope.sql, tenant.id).removeProfiles([anaId]);
       await services.snapshots.delete(snapshot.id);
       await services.segments.delete(gold.id);

@@ -1,3 +1,4 @@
+import { MembershipRepository } from '../../src/db/membership.sql';
 import { SnapshotRepository } from '../../src/db/snapshot.sql';
 import { createRequestServices } from '../../src/services';
 import { describeEachDatabase } from '../support/databases';
@@ -37,6 +38,17 @@ describeEachDatabase('segment snapshots in the service layer', (getDb) => {
     expect((await services.snapshots.get(second.id)).memberCount).toBe(10);
     expect((await other.services.snapshots.get(other.snapshot.id)).memberCount).toBe(1);
     expect(await new SnapshotRepository(scope.sql, scope.tenant.id).removeProfiles([])).toBe(0);
+  });
+
+  test('removing profiles (forgetting) takes them out of stored memberships and change logs too', async () => {
+    const { scope, services, snapshot, ids } = await tenantWithSnapshot(['f0@example.com', 'f1@example.com', 'f2@example.com']);
+    await services.changes.evaluate(snapshot.segmentId, AS_OF);
+    const repo = new MembershipRepository(scope.sql, scope.tenant.id);
+    expect(await repo.removeProfiles([ids[1]!])).toBe(2); // one membership row, one change row
+    const later = new Date(AS_OF.getTime() + 60_000);
+    expect((await services.changes.changes(snapshot.segmentId, new Date(0), later, 10, null)).changes.map((c) => c.profileId)).toEqual([ids[0], ids[2]]);
+    // The next evaluation sees the stored membership without the forgotten profile (it is still a profile here, so it re-enters).
+    expect(await services.changes.evaluate(snapshot.segmentId, later)).toMatchObject({ memberCount: 3, enteredCount: 1, leftCount: 0 });
   });
 
   test('a snapshot of an empty segment has no members and counts zero', async () => {
