@@ -7,6 +7,7 @@ import { Migration20261202140000_imports } from './Migration20261202140000_impor
 import { Migration20261202141000_feeds } from './Migration20261202141000_feeds';
 import { Migration20261202160000_snapshots } from './Migration20261202160000_snapshots';
 import { Migration20261202160100_membership_changes } from './Migration20261202160100_membership_changes';
+import { Migration20261202160200_webhooks } from './Migration20261202160200_webhooks';
 
 /**
  * Every migration, in order. The runtime uses this list rather than scanning the folder, so the
@@ -22,4 +23,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261202141000_feeds', class: Migration20261202141000_feeds },
   { name: 'Migration20261202160000_snapshots', class: Migration20261202160000_snapshots },
   { name: 'Migration20261202160100_membership_changes', class: Migration20261202160100_membership_changes },
+  { name: 'Migration20261202160200_webhooks', class: Migration20261202160200_webhooks },
 ];

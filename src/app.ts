@@ -23,6 +23,7 @@ import type { Logger, StructuredLogger } from './observability/logger';
 import { Metrics } from './observability/metrics';
 import { createProcessServices, DEFAULT_IMPORT_SETTINGS, feedJobHandler, importJobHandler, type ProcessServices } from './services';
 import { segmentEvaluationJob } from './services/segment-evaluation.job';
+import { webhookDeliveryJob } from './services/webhook-delivery.job';
 import { isAdminOperation, runAdminOperation } from './services/admin-operations';
 import { AuthService } from './services/auth.service';
 import { seedDemoIfEmpty } from './services/demo-seed';
@@ -101,6 +102,7 @@ export async function createApp(config: AppConfig, logger: Logger = consoleLogge
     jobs.register(importJobHandler(shared.imports));
     jobs.register(feedJobHandler({ jobs: shared.jobs, imports: shared.imports, secretKey: shared.feedSecretKey }));
     jobs.register(segmentEvaluationJob(shared));
+    jobs.register(webhookDeliveryJob());
     admin = await startAdminEndpoint(db, auth, logger, shared);
     const limits = queryLimits(config.queryLimits);
     const apollo = new ApolloServer<RequestContext>({

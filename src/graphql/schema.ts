@@ -12,8 +12,9 @@ import { SegmentImpactChangeResolver, SegmentImpactResolver } from './resolvers/
 import { ProfileSegmentsResolver, SegmentResolver } from './resolvers/segment.resolver';
 import { SegmentChangesResolver } from './resolvers/segment-changes.resolver';
 import { SnapshotMemberResolver, SnapshotResolver } from './resolvers/snapshot.resolver';
+import { WebhookResolver } from './resolvers/webhook.resolver';
 
-export const RESOLVERS = [ProfileResolver, ChannelsResolver, ActivityResolver, CatalogResolver, AccessResolver, SegmentResolver, ProfileSegmentsResolver, SegmentImpactResolver, SegmentImpactChangeResolver, ImportResolver, FeedResolver, SnapshotResolver, SnapshotMemberResolver, SegmentChangesResolver] as const;
+export const RESOLVERS = [ProfileResolver, ChannelsResolver, ActivityResolver, CatalogResolver, AccessResolver, SegmentResolver, ProfileSegmentsResolver, SegmentImpactResolver, SegmentImpactChangeResolver, ImportResolver, FeedResolver, SnapshotResolver, SnapshotMemberResolver, SegmentChangesResolver, WebhookResolver] as const;
 
 /** Builds the executable schema from the resolver classes (code first). */
 export async function buildAppSchema(): Promise<GraphQLSchema> {

@@ -9,6 +9,7 @@ import { SegmentImpactService } from './segment-impact.service';
 import { SegmentService } from './segment.service';
 import { SnapshotService, type SnapshotGroup } from './snapshot.service';
 import { SegmentChangesService } from './segment-changes.service';
+import { WebhookService } from './webhook.service';
 import type { Scope } from './scope';
 import { JobQueue, JobSchedules } from '../jobs';
 import { ImportService, type ImportSettings } from './imports/import.service';
@@ -33,6 +34,7 @@ export interface RequestServices {
   readonly feeds: FeedService;
   readonly snapshots: SnapshotService;
   readonly changes: SegmentChangesService;
+  readonly webhooks: WebhookService;
 }
 
 /** What the services of every request share in one process (built once, in the composition root). */
@@ -85,7 +87,8 @@ export function createRequestServices(scope: Scope, shared: ProcessServices = cr
     feeds: new FeedService(scope, customFields, shared.jobs, shared.schedules, shared.feedSecretKey),
     exports,
     snapshots,
-    changes: new SegmentChangesService(scope, segments, shared.schedules),
+    changes: new SegmentChangesService(scope, segments, shared.schedules, shared.jobs),
+    webhooks: new WebhookService(scope, segments),
   };
 }
 
@@ -107,5 +110,6 @@ export type { FeedFileRecord, FeedRecord, FeedRunRecord } from '../db/feed.repos
 export type { FeedInput } from './feeds/feed.service';
 export type { SnapshotGroup } from './snapshot.service';
 export type { EvaluationSchedule } from './segment-changes.service';
+export type { DeliveryRecord, WebhookRecord } from '../db/webhook.sql';
 export type { EvaluationRecord, MembershipChangeRecord } from '../db/membership.sql';
 export type { SnapshotMemberRecord, SnapshotRecord } from '../db/snapshot.sql';

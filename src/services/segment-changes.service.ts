@@ -1,6 +1,8 @@
 import { MembershipRepository, type EvaluationRecord, type MembershipChangeRecord } from '../db/membership.sql';
 import { AppError } from '../domain/errors';
-import type { JobSchedules, ScheduleRecord } from '../jobs';
+import { WebhookRepository } from '../db/webhook.sql';
+import type { JobQueue, JobSchedules, ScheduleRecord } from '../jobs';
+import { WEBHOOK_DELIVERY_JOB } from './webhook.service';
 import { inTransaction, requirePermission, type Scope } from './scope';
 import { MAX_SEGMENT_PAGE, type SegmentService } from './segment.service';
 
@@ -40,6 +42,7 @@ export class SegmentChangesService {
     private readonly scope: Scope,
     private readonly segments: SegmentService,
     private readonly schedules: JobSchedules,
+    private readonly jobs: JobQueue,
   ) {}
 
   private repo(sql = this.scope.sql): MembershipRepository {
@@ -59,7 +62,15 @@ export class SegmentChangesService {
       if (lastAsOf && asOf.getTime() <= lastAsOf.getTime()) {
         throw AppError.invalid(['asOf'], `must be after the last evaluation of this segment (${lastAsOf.toISOString()}); got ${asOf.toISOString()}`);
       }
-      return repo.evaluate(segmentId, segment.version, asOf, query.predicate);
+      const evaluation = await repo.evaluate(segmentId, segment.version, asOf, query.predicate);
+      if (evaluation.enteredCount + evaluation.leftCount > 0) {
+        // Webhook deliveries commit with the evaluation they report (one job each, retried in the job).
+        const deliveries = await new WebhookRepository(tx, this.scope.tenant.id).queueDeliveries(segmentId, asOf);
+        for (const deliveryId of deliveries) {
+          await this.jobs.enqueue(tx, { kind: WEBHOOK_DELIVERY_JOB, namespaceId: this.scope.tenant.id, payload: { deliveryId }, maxAttempts: 1, createdBy: this.scope.actor });
+        }
+      }
+      return evaluation;
     });
   }
 

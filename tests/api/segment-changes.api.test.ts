@@ -36,8 +36,9 @@ describeEachApp('segment membership changes over HTTP', (getApp) => {
     const t2 = '2026-11-28T12:00:00.000Z';
     const first = await client.request(EvaluateSegmentMembershipDocument, { id: segment.id, asOf: t1 });
     expect(first.data!.evaluateSegmentMembership).toEqual({ segmentId: segment.id, asOf: t1, segmentVersion: 1, memberCount: 2, enteredCount: 2, leftCount: 0 });
-    // The segment, custom fields, then begin, the row lock, the last evaluation, the one evaluation statement, commit.
-    expect(first.statements).toBe(7);
+    // The segment, custom fields, then begin, the row lock, the last evaluation, the one evaluation statement,
+    // the webhook deliveries it queues (none here), commit.
+    expect(first.statements).toBe(8);
 
     await client.data(UpsertProfilesDocument, { inputs: [{ email: 'a@example.com', custom: { tier: 'silver' } }] });
     await client.data(TrackEventsDocument, { events: [{ type: 'purchase', created: '2026-11-28T06:00:00Z', email: 'c@example.com' }] });
