@@ -42,7 +42,7 @@ describe('cost model', () => {
     }
   });
 
-  const VARIABLES = { first: 100, events: 5, sampleSize: 10, id: 'x', email: 'a@example.com', phone: '+14155552671', from: 1, to: 2, definition: { expression: 'x' }, namespace: 'x', key: 'x' };
+  const VARIABLES = { first: 100, events: 5, sampleSize: 10, id: 'x', email: 'a@example.com', phone: '+14155552671', from: 1, to: 2, definition: { expression: 'x' }, namespace: 'x', key: 'x', segmentId: 'x', since: '2026-11-01T00:00:00Z' };
   test('every committed query, with the page sizes the bench and tests use, is within the default limit', () => {
     const dir = join(__dirname, '../../schema/operations');
     const costs: Record<string, number> = {};
