@@ -45,7 +45,7 @@ describeEachApp('segment snapshots over HTTP', (getApp) => {
     const ids = await seed(client, 9);
     const gold = (await client.data(CreateSegmentDocument, { input: { name: 'Gold', definition: { expression: 'custom.tier = "gold"' } } })).createSegment;
     const taken = await client.request(SnapshotSegmentDocument, { id: gold.id, asOf: AS_OF, label: '  Black Friday send  ' });
-    const snapshot = taken.data!.snapshotSegment;
+    const snapshot = taken.data!.snapshotSegment!;
     expect(snapshot).toEqual({
       id: expect.stringMatching(/^snap_[0-9a-f]{16}$/), segmentId: gold.id, segmentName: 'Gold', segmentVersion: 1,
       definition: gold.definition, text: 'custom.tier = "gold"', label: 'Black Friday send', asOf: AS_OF, count: 6, holdout: null,
