@@ -8,6 +8,7 @@ import { Migration20261202141000_feeds } from './Migration20261202141000_feeds';
 import { Migration20261202160000_snapshots } from './Migration20261202160000_snapshots';
 import { Migration20261202160100_membership_changes } from './Migration20261202160100_membership_changes';
 import { Migration20261202160200_webhooks } from './Migration20261202160200_webhooks';
+import { Migration20261202150000_privacy } from './Migration20261202150000_privacy';
 
 /**
  * Every migration, in order. The runtime uses this list rather than scanning the folder, so the
@@ -24,4 +25,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261202160000_snapshots', class: Migration20261202160000_snapshots },
   { name: 'Migration20261202160100_membership_changes', class: Migration20261202160100_membership_changes },
   { name: 'Migration20261202160200_webhooks', class: Migration20261202160200_webhooks },
+  { name: 'Migration20261202150000_privacy', class: Migration20261202150000_privacy },
 ];

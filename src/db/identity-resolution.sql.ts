@@ -1,5 +1,6 @@
 import { csvRecord } from '../domain/csv';
 import type { StagedProfile } from '../domain/profile-input';
+import { SUPPRESSED_IDENTIFIER_OF_ROW } from './privacy.sql';
 import { mergeRounds } from './profile-merge.sql';
 import type { Sql } from './sql';
 
@@ -10,6 +11,8 @@ import type { Sql } from './sql';
  * does not grow with the batch, so the same code serves one API write and a 50,000-row import batch.
  *
  * Resolution of each row:
+ * 0. a row naming an email or phone on the namespace's suppression list (a forgotten person, see
+ *    `privacy.sql.ts`) is SUPPRESSED: nothing is matched, created or changed for it;
  * 1. match on the normalized email;
  * 2. else match on the phone (a write without email names exactly one phone);
  * 3. else create a profile.
@@ -27,6 +30,8 @@ export interface ResolvedRow {
   readonly error:
     | { readonly code: 'PHONE_CONFLICT'; readonly phone: string; readonly ownerId: number }
     | { readonly code: 'INVALID_BIRTHDAY' }
+    | { readonly code: 'SUPPRESSED'; readonly identifier: 'EMAIL' }
+    | { readonly code: 'SUPPRESSED'; readonly identifier: 'PHONE'; readonly phone: string }
     | null;
 }
 
@@ -78,16 +83,28 @@ export async function resolveAndApply(sql: Sql, namespaceId: string, rows: reado
 
   await sql.execute(`create temp table upsert_stage (${STAGE_COLUMNS},
     target_id bigint, is_new boolean not null default false, promoted boolean not null default false,
-    error_code text, error_phone text, error_owner bigint) on commit drop`);
+    error_code text, error_kind text, error_phone text, error_owner bigint) on commit drop`);
+  // Step one: a row naming a forgotten email or phone is SUPPRESSED before anything matches it.
+  // File imports stage with COPY on PostgreSQL and mark suppressed rows right after; every other
+  // write marks them in the staging statement itself.
   const copied = audit.copy === true && (await sql.copyIn('upsert_stage', STAGE_COLUMN_NAMES, rows.map((r, i) => stageLine(r, i))));
-  if (!copied) {
+  if (copied) {
+    await sql.execute(
+      `update upsert_stage t set error_code = 'SUPPRESSED', error_kind = sup.kind, error_phone = case when sup.kind = 'PHONE' then sup.value end
+       from (select x.ord, l.kind, l.value from upsert_stage x cross join lateral (${SUPPRESSED_IDENTIFIER_OF_ROW.replaceAll('$2', '$1')}) l) sup
+       where sup.ord = t.ord`,
+      [namespaceId],
+    );
+  } else {
     await sql.execute(
       `insert into upsert_stage (ord, email, email_normalized, email_hash, phones, set_fields, first_name, last_name,
-         birthday_day, birthday_month, custom_set, custom_unset, move_phones)
-       select ord, email, email_normalized, email_hash, phones, set_fields, first_name, last_name,
-         birthday_day, birthday_month, custom_set, custom_unset, move_phones
-       from jsonb_to_recordset($1::jsonb) as x(${STAGE_COLUMNS})`,
-      [JSON.stringify(rows.map(stageRecord))],
+         birthday_day, birthday_month, custom_set, custom_unset, move_phones, error_code, error_kind, error_phone)
+       select x.ord, x.email, x.email_normalized, x.email_hash, x.phones, x.set_fields, x.first_name, x.last_name,
+         x.birthday_day, x.birthday_month, x.custom_set, x.custom_unset, x.move_phones,
+         case when sup.kind is not null then 'SUPPRESSED' end, sup.kind, case when sup.kind = 'PHONE' then sup.value end
+       from jsonb_to_recordset($1::jsonb) as x(${STAGE_COLUMNS})
+       left join lateral (${SUPPRESSED_IDENTIFIER_OF_ROW}) sup on true`,
+      [JSON.stringify(rows.map(stageRecord)), namespaceId],
     );
   }
   await sql.execute(
@@ -119,7 +136,7 @@ export async function resolveAndApply(sql: Sql, namespaceId: string, rows: reado
              where r.email_normalized is not null and not r.move_phones and sp.owner_id is not null
                and not sp.owner_phone_only and sp.owner_id is distinct from r.target_id
              order by sp.ord, sp.phone) c
-       where c.ord = s.ord`,
+       where c.ord = s.ord and s.error_code is null`,
     );
     // An unknown email named with a phone-only profile's phone promotes that profile.
     await sql.execute(
@@ -236,8 +253,9 @@ export async function resolveAndApply(sql: Sql, namespaceId: string, rows: reado
 
   const results = await sql.rows<{
     ord: number; target_id: number | null; is_new: boolean; promoted: boolean;
-    error_code: 'PHONE_CONFLICT' | 'INVALID_BIRTHDAY' | null; error_phone: string | null; error_owner: number | null;
-  }>(`select ord, target_id, is_new, promoted, error_code, error_phone, error_owner from upsert_stage order by ord`);
+    error_code: 'PHONE_CONFLICT' | 'INVALID_BIRTHDAY' | 'SUPPRESSED' | null; error_kind: 'EMAIL' | 'PHONE' | null;
+    error_phone: string | null; error_owner: number | null;
+  }>(`select ord, target_id, is_new, promoted, error_code, error_kind, error_phone, error_owner from upsert_stage order by ord`);
   return results.map((r) => ({
     position: r.ord,
     profileId: r.error_code ? null : r.target_id,
@@ -249,6 +267,8 @@ export async function resolveAndApply(sql: Sql, namespaceId: string, rows: reado
         ? { code: 'PHONE_CONFLICT', phone: r.error_phone!, ownerId: r.error_owner! }
         : r.error_code === 'INVALID_BIRTHDAY'
           ? { code: 'INVALID_BIRTHDAY' }
-          : null,
+          : r.error_code === 'SUPPRESSED'
+            ? (r.error_kind === 'PHONE' ? { code: 'SUPPRESSED', identifier: 'PHONE', phone: r.error_phone! } : { code: 'SUPPRESSED', identifier: 'EMAIL' })
+            : null,
   }));
 }

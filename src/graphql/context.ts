@@ -106,6 +106,7 @@ export class RequestContext {
         tenant: identity.tenant,
         role: identity.role,
         actor: `key:${identity.keyPrefix}`,
+        keyId: identity.keyId,
       }, this.shared);
       this.scoped = { services, loaders: createLoaders(services) };
     }

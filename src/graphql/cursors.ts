@@ -42,3 +42,16 @@ export function parseNumericId(id: string, path: readonly (string | number)[]): 
   if (!/^[1-9]\d{0,14}$/.test(id)) throw AppError.invalid(path, `${JSON.stringify(id)} is not a valid ID`);
   return Number(id);
 }
+
+/** A cursor of the deletion audit: the last (time, request ID). */
+export function auditCursor(at: Date, id: string): string {
+  return Buffer.from(`f:${at.toISOString()}:${id}`).toString('base64url');
+}
+
+export function parseAuditCursor(cursor: string | null | undefined, path: string): { at: Date; id: string } | null {
+  if (!cursor) return null;
+  const m = /^f:(.+):([0-9a-f-]{36})$/.exec(Buffer.from(cursor, 'base64url').toString());
+  const at = m ? new Date(m[1]!) : undefined;
+  if (!m || !at || Number.isNaN(at.getTime())) throw AppError.invalid([path], 'is not a cursor from this connection; pass a pageInfo.endCursor you received');
+  return { at, id: m[2]! };
+}

@@ -17,7 +17,10 @@ export const RoleEnum = enumOf(ROLES);
 export const CustomFieldTypeEnum = enumOf(CUSTOM_FIELD_TYPES);
 export const FieldKindEnum = enumOf(['STANDARD', 'RESERVED', 'CHANNEL', 'DIMENSION', 'CUSTOM'] as const);
 export const FieldDataTypeEnum = enumOf(['STRING', 'NUMBER', 'BOOLEAN', 'DATETIME', 'ENUM', 'EMAIL', 'BIRTHDAY'] as const);
-export const EventStatusEnum = enumOf(['ACCEPTED', 'DUPLICATE', 'REJECTED'] as const);
+export const EventStatusEnum = enumOf(['ACCEPTED', 'DUPLICATE', 'REJECTED', 'SUPPRESSED'] as const);
+export const ProfileWriteOutcomeEnum = enumOf(['CREATED', 'UPDATED', 'SUPPRESSED', 'FAILED'] as const);
+export const ForgetNamedByEnum = enumOf(['EMAIL', 'PHONE', 'PROFILE_ID'] as const);
+export const IdentifierKindEnum = enumOf(['EMAIL', 'PHONE'] as const);
 export const KeywordOutcomeEnum = enumOf(['UNSUBSCRIBED', 'CONFIRMED', 'IGNORED'] as const);
 export const ConsentChannelEnum = enumOf(['EMAIL', 'SMS'] as const);
 /** Every status either channel can have: the statuses a consent change goes from and to. */
@@ -86,7 +89,32 @@ registerEnumType(EventStatusEnum, {
     ACCEPTED: { description: 'Stored, and folded into the reserved fields.' },
     DUPLICATE: { description: 'Its clientEventId was seen before; ignored.' },
     REJECTED: { description: 'Invalid; see its errors. Nothing was stored for it.' },
+    SUPPRESSED: { description: 'It names the email or phone of a person who was forgotten; nothing was stored for it (see its errors).' },
   },
+});
+registerEnumType(ProfileWriteOutcomeEnum, {
+  name: 'ProfileWriteOutcome',
+  description: 'What one profile write of a batch did.',
+  valuesConfig: {
+    CREATED: { description: 'A new profile was created.' },
+    UPDATED: { description: 'An existing profile was matched (and promoted or merged, see the other fields).' },
+    SUPPRESSED: { description: 'It names the email or phone of a person who was forgotten: nothing was created or changed (see its errors for the reason).' },
+    FAILED: { description: 'Invalid or in conflict; see its errors. Nothing was stored for it.' },
+  },
+});
+registerEnumType(ForgetNamedByEnum, {
+  name: 'ForgetNamedBy',
+  description: 'What a deletion request named the person by.',
+  valuesConfig: {
+    EMAIL: { description: 'An email address.' },
+    PHONE: { description: 'A phone number; the whole person holding it is forgotten.' },
+    PROFILE_ID: { description: 'A profile ID (a merged-away ID names the profile it lives in).' },
+  },
+});
+registerEnumType(IdentifierKindEnum, {
+  name: 'IdentifierKind',
+  description: 'A kind of personal identifier.',
+  valuesConfig: { EMAIL: { description: 'A normalized email address.' }, PHONE: { description: 'A phone number in E.164.' } },
 });
 registerEnumType(KeywordOutcomeEnum, { name: 'SmsKeywordOutcome', description: 'What an inbound SMS did.' });
 registerEnumType(ConsentChannelEnum, { name: 'ConsentChannel', description: 'A messaging channel.' });

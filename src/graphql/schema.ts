@@ -7,6 +7,7 @@ import { CatalogResolver } from './resolvers/catalog.resolver';
 import { ChannelsResolver } from './resolvers/channels.resolver';
 import { FeedResolver } from './resolvers/feed.resolver';
 import { ImportResolver } from './resolvers/import.resolver';
+import { PrivacyResolver } from './resolvers/privacy.resolver';
 import { ProfileResolver } from './resolvers/profile.resolver';
 import { SegmentImpactChangeResolver, SegmentImpactResolver } from './resolvers/segment-impact.resolver';
 import { ProfileSegmentsResolver, SegmentResolver } from './resolvers/segment.resolver';
@@ -14,7 +15,7 @@ import { SegmentChangesResolver } from './resolvers/segment-changes.resolver';
 import { SnapshotMemberResolver, SnapshotResolver } from './resolvers/snapshot.resolver';
 import { WebhookResolver } from './resolvers/webhook.resolver';
 
-export const RESOLVERS = [ProfileResolver, ChannelsResolver, ActivityResolver, CatalogResolver, AccessResolver, SegmentResolver, ProfileSegmentsResolver, SegmentImpactResolver, SegmentImpactChangeResolver, ImportResolver, FeedResolver, SnapshotResolver, SnapshotMemberResolver, SegmentChangesResolver, WebhookResolver] as const;
+export const RESOLVERS = [ProfileResolver, ChannelsResolver, ActivityResolver, CatalogResolver, AccessResolver, SegmentResolver, ProfileSegmentsResolver, SegmentImpactResolver, SegmentImpactChangeResolver, ImportResolver, FeedResolver, SnapshotResolver, SnapshotMemberResolver, SegmentChangesResolver, WebhookResolver, PrivacyResolver] as const;
 
 /** Builds the executable schema from the resolver classes (code first). */
 export async function buildAppSchema(): Promise<GraphQLSchema> {

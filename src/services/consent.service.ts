@@ -105,7 +105,14 @@ export class ConsentService {
     if (intent === 'NONE') return { outcome: 'IGNORED', profileId: null, phone };
     const known = await this.profiles.idByPhone(phone);
     if (intent === 'CONFIRM' && known === undefined) return { outcome: 'IGNORED', profileId: null, phone };
-    const profileId = known ?? (await this.ensurePhone(phone));
+    let profileId: number;
+    try {
+      profileId = known ?? (await this.ensurePhone(phone));
+    } catch (error) {
+      // A forgotten person's number is suppressed: it is not contactable and nothing is recorded for it.
+      if (intent === 'UNSUBSCRIBE' && error instanceof AppError && error.code === 'SUPPRESSED') return { outcome: 'UNSUBSCRIBED', profileId: null, phone };
+      throw error;
+    }
     return inTransaction(this.scope, async (sql) => {
       const current = await this.lockPhone(sql, phone);
       if (intent === 'UNSUBSCRIBE') {

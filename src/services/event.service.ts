@@ -7,7 +7,7 @@ import type { ProfileWrite } from '../domain/profile-input';
 import type { ProfileService, UpsertOutcome } from './profile.service';
 import { inTransaction, requirePermission, type Scope } from './scope';
 
-export type EventStatus = 'ACCEPTED' | 'DUPLICATE' | 'REJECTED';
+export type EventStatus = 'ACCEPTED' | 'DUPLICATE' | 'REJECTED' | 'SUPPRESSED';
 
 export interface EventOutcome {
   readonly index: number;
@@ -73,6 +73,10 @@ export class EventService {
           if (profileId === undefined) return reject(index, [{ path: ['events', index, 'profileId'], message: `profile ${event.subject.profileId} was not found in this namespace` }]);
         } else {
           const outcome = resolved[index] ?? identityOutcomes[index];
+          if (outcome && !outcome.ok && outcome.suppressed) {
+            outcomes[index] = { index, status: 'SUPPRESSED', eventId: null, profileId: null, problems: outcome.problems };
+            return;
+          }
           if (!outcome?.ok) return reject(index, outcome?.problems ?? []);
           profileId = outcome.profileId;
         }

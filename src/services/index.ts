@@ -4,6 +4,7 @@ import { CustomFieldService } from './custom-field.service';
 import { EventService } from './event.service';
 import { ExportMonitor } from './export-monitor';
 import { ExportService } from './export.service';
+import { PrivacyService } from './privacy.service';
 import { ProfileService } from './profile.service';
 import { SegmentImpactService } from './segment-impact.service';
 import { SegmentService } from './segment.service';
@@ -35,6 +36,7 @@ export interface RequestServices {
   readonly snapshots: SnapshotService;
   readonly changes: SegmentChangesService;
   readonly webhooks: WebhookService;
+  readonly privacy: PrivacyService;
 }
 
 /** What the services of every request share in one process (built once, in the composition root). */
@@ -89,6 +91,7 @@ export function createRequestServices(scope: Scope, shared: ProcessServices = cr
     snapshots,
     changes: new SegmentChangesService(scope, segments, shared.schedules, shared.jobs),
     webhooks: new WebhookService(scope, segments),
+    privacy: new PrivacyService(scope),
   };
 }
 
@@ -113,3 +116,4 @@ export type { EvaluationSchedule } from './segment-changes.service';
 export type { DeliveryRecord, WebhookRecord } from '../db/webhook.sql';
 export type { EvaluationRecord, MembershipChangeRecord } from '../db/membership.sql';
 export type { SnapshotMemberRecord, SnapshotRecord } from '../db/snapshot.sql';
+export type { ForgetRequestRecord, ForgetTarget } from './privacy.service';

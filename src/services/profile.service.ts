@@ -22,7 +22,7 @@ export const MAX_PAGE_SIZE = 500;
 /** The outcome of one write of a batch. */
 export type UpsertOutcome =
   | { readonly ok: true; readonly profileId: number; readonly created: boolean; readonly promoted: boolean; readonly mergedProfileIds: readonly number[] }
-  | { readonly ok: false; readonly problems: readonly InputProblem[]; readonly conflict: boolean };
+  | { readonly ok: false; readonly problems: readonly InputProblem[]; readonly conflict: boolean; readonly suppressed?: boolean };
 
 /** Where identification writes come from, for the consent history. */
 export type WriteSource = 'API' | 'IMPORT';
@@ -45,6 +45,7 @@ export class ProfileService {
   async upsert(write: ProfileWrite): Promise<{ profileId: number; created: boolean; promoted: boolean; mergedProfileIds: readonly number[] }> {
     const [outcome] = await this.upsertMany([write], () => ['input']);
     if (!outcome!.ok) {
+      if (outcome!.suppressed) throw AppError.suppressed(outcome!.problems);
       if (outcome!.conflict) throw AppError.conflict(outcome!.problems.map((p) => p.message).join('; '));
       throw AppError.invalidMany(outcome!.problems);
     }
@@ -192,6 +193,11 @@ export class ProfileService {
 function toOutcome(row: ResolvedRow, path: readonly (string | number)[]): UpsertOutcome {
   if (!row.error) {
     return { ok: true, profileId: row.profileId!, created: row.created, promoted: row.promoted, mergedProfileIds: row.mergedProfileIds };
+  }
+  if (row.error.code === 'SUPPRESSED') {
+    const where = row.error.identifier === 'PHONE' ? [...path, 'phones'] : [...path, 'email'];
+    const what = row.error.identifier === 'PHONE' ? `phone ${row.error.phone}` : 'this email';
+    return { ok: false, conflict: false, suppressed: true, problems: [{ path: where, code: 'SUPPRESSED', message: `${what} belongs to a person who asked to be forgotten; it is never identified again, so nothing was stored for this write` }] };
   }
   if (row.error.code === 'PHONE_CONFLICT') {
     return {

@@ -19,6 +19,8 @@ export interface Scope {
   readonly role: Role;
   /** Who acts, for audit trails: `key:<prefix>` for an API key. */
   readonly actor: string;
+  /** The API key's ID, when an API key acts (for the deletion audit). */
+  readonly keyId?: string;
 }
 
 /** Throws FORBIDDEN unless the scope's role has the permission. */

@@ -286,6 +286,15 @@ describe('statements the services send', () => {
       await new SnapshotRepository(services.scope.sql, tenant.id).removeProfiles([anaId]);
       await services.snapshots.delete(snapshot.id);
       await services.segments.delete(gold.id);
+      // Right to be forgotten: by email, phone and ID, the suppressed writes after it, the audit.
+      await services.privacy.forget({ email: 'ben@example.com' });
+      await services.privacy.forget({ phone: '+14155550102' });
+      await services.privacy.forget({ profileId: anaId });
+      await services.privacy.forget({ email: 'nobody@example.com' });
+      await services.profiles.upsertMany([{ email: 'ben@example.com' }, { phones: ['+14155550102'] }, { email: 'dan@example.com' }]);
+      await services.events.track([{ type: 'purchase', created: '2026-11-23T10:00:00Z', email: 'ben@example.com' }]);
+      const audit = await services.privacy.requests(2, null);
+      await services.privacy.requests(2, { at: audit.records[1]!.requestedAt, id: audit.records[1]!.id });
       await services.access.namespace();
       const key = await services.access.createKey('reader', 'VIEWER');
       await services.access.listKeys();

@@ -11,7 +11,7 @@ import { Profile } from '../types/profile.type';
 @Resolver()
 export class ActivityResolver {
   @Mutation(() => TrackEventsPayload, {
-    description: 'Ingests up to 1,000 events. Each is ACCEPTED, DUPLICATE (its clientEventId was seen) or REJECTED with its errors; one bad event never loses the rest. Reserved fields update in the same transaction.',
+    description: 'Ingests up to 1,000 events. Each is ACCEPTED, DUPLICATE (its clientEventId was seen), REJECTED with its errors, or SUPPRESSED (it names a forgotten person); one bad event never loses the rest. Reserved fields update in the same transaction.',
   })
   async trackEvents(@Arg('events', () => [EventInput], { description: '1 to 1,000 events.' }) events: EventInput[], @Ctx() ctx: RequestContext): Promise<TrackEventsPayload> {
     const outcomes = await ctx.services.events.track(events satisfies EventWrite[]);
@@ -25,7 +25,7 @@ export class ActivityResolver {
       }),
     );
     const count = (s: string) => results.filter((r) => r.status === s).length;
-    return { accepted: count('ACCEPTED'), duplicates: count('DUPLICATE'), rejected: count('REJECTED'), results };
+    return { accepted: count('ACCEPTED'), duplicates: count('DUPLICATE'), rejected: count('REJECTED'), suppressed: count('SUPPRESSED'), results };
   }
 
   @Mutation(() => Profile, {

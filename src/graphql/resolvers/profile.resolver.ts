@@ -108,8 +108,8 @@ export class ProfileResolver {
     const outcomes = await ctx.services.profiles.upsertMany(inputs.map(toProfileWrite));
     const results = outcomes.map((o, index) =>
       Object.assign(new UpsertProfileResult(), o.ok
-        ? { index, profileId: String(o.profileId), created: o.created, promoted: o.promoted, mergedProfileIds: o.mergedProfileIds.map(String), errors: [] }
-        : { index, profileId: null, created: false, promoted: false, mergedProfileIds: [], errors: toInputErrors(o.problems) }),
+        ? { index, profileId: String(o.profileId), outcome: o.created ? 'CREATED' : 'UPDATED', created: o.created, promoted: o.promoted, mergedProfileIds: o.mergedProfileIds.map(String), errors: [] }
+        : { index, profileId: null, outcome: o.suppressed ? 'SUPPRESSED' : 'FAILED', created: false, promoted: false, mergedProfileIds: [], errors: toInputErrors(o.problems) }),
     );
     const succeeded = outcomes.filter((o) => o.ok).length;
     return { succeeded, failed: outcomes.length - succeeded, results };

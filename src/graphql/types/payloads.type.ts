@@ -1,5 +1,5 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
-import { EventStatusEnum, KeywordOutcomeEnum } from '../enums';
+import { EventStatusEnum, KeywordOutcomeEnum, ProfileWriteOutcomeEnum } from '../enums';
 import { InputError } from './common.type';
 import { Profile } from './profile.type';
 
@@ -30,6 +30,9 @@ export class UpsertProfileResult extends ResolutionOutcome {
   @Field(() => ID, { nullable: true, description: 'The profile written, when it succeeded.' })
   profileId!: string | null;
 
+  @Field(() => ProfileWriteOutcomeEnum, { description: 'CREATED, UPDATED, SUPPRESSED (a forgotten person: nothing stored) or FAILED.' })
+  outcome!: string;
+
   @Field(() => [InputError], { description: 'Why it failed; empty on success.' })
   errors!: InputError[];
 }
@@ -51,7 +54,7 @@ export class EventResult {
   @Field(() => Int, { description: 'Position in the batch.' })
   index!: number;
 
-  @Field(() => EventStatusEnum, { description: 'ACCEPTED, DUPLICATE or REJECTED.' })
+  @Field(() => EventStatusEnum, { description: 'ACCEPTED, DUPLICATE, REJECTED or SUPPRESSED.' })
   status!: string;
 
   @Field(() => ID, { nullable: true, description: 'The stored event, when ACCEPTED.' })
@@ -74,6 +77,9 @@ export class TrackEventsPayload {
 
   @Field(() => Int, { description: 'Invalid events, with their errors.' })
   rejected!: number;
+
+  @Field(() => Int, { description: 'Events naming a forgotten person\'s email or phone; nothing was stored for them.' })
+  suppressed!: number;
 
   @Field(() => [EventResult], { description: 'One result per event, in input order.' })
   results!: EventResult[];
