@@ -68,3 +68,17 @@ function describe(value: unknown): string {
   if (typeof value === 'object') return 'an object';
   return `${typeof value} ${String(value)}`;
 }
+
+/**
+ * The value a stored custom value becomes when its field changes type, by the same rules a CSV
+ * import applies to text: `text` is the stored value as text (`custom ->> key`: `12.5`, `true`,
+ * an ISO instant or the string itself). A value that would become empty does not convert.
+ *
+ * @example convertStoredValue('NUMBER', ' 42 ') // { ok: true, value: 42 }
+ * @example convertStoredValue('BOOLEAN', '12') // { ok: false, reason: 'expects true or false, got the string "12"' }
+ */
+export function convertStoredValue(to: CustomFieldType, text: string): CoercedValue {
+  const result = coerceCustomValue(to, text, true);
+  if (result.ok && result.value === null) return { ok: false, reason: 'is blank' };
+  return result;
+}

@@ -1,10 +1,34 @@
+import {
+  applyConversions, conversionSummary, deleteFieldDefinition, lockField, recordConversions, removeFieldValues, segmentsUsingField,
+  setFieldType, stageFieldValues, stagedValuePage, type ConversionSummary, type SegmentUsingField,
+} from '../db/custom-field-lifecycle.sql';
 import { syncCustomIndex } from '../db/custom-index.sql';
 import { CustomFieldRow } from '../db/entities';
-import { customKeyProblem, MAX_CUSTOM_FIELDS_PER_NAMESPACE, type CustomFieldType } from '../domain/custom-fields';
+import type { Sql } from '../db/sql';
+import { convertStoredValue, customKeyProblem, MAX_CUSTOM_FIELDS_PER_NAMESPACE, type CustomFieldType } from '../domain/custom-fields';
 import { AppError } from '../domain/errors';
 import { requireStorableText } from '../domain/storable-text';
 import { BUILT_IN_FIELDS } from '../domain/profile-fields';
-import { requirePermission, type Scope } from './scope';
+import { inTransaction, requirePermission, type Scope } from './scope';
+
+/** Distinct values decided per round trip while converting a field's values. */
+const CONVERSION_PAGE = 5000;
+/** Unconvertible distinct values reported as samples. */
+export const CONVERSION_SAMPLES = 10;
+
+/** What a type change does (or, in a dry run, would do) to a field's stored values. */
+export interface TypeChangeReport extends ConversionSummary {
+  readonly key: string;
+  readonly fromType: CustomFieldType;
+  readonly toType: CustomFieldType;
+  readonly dryRun: boolean;
+  readonly applied: boolean;
+  /** Values removed because they did not convert (only when applied with clearUnconvertible). */
+  readonly cleared: number;
+  /** Saved segments that use the field: an applied change is refused while there are any. */
+  readonly usedBySegments: readonly SegmentUsingField[];
+  readonly indexed: boolean;
+}
 
 export interface CustomFieldInput {
   readonly key: string;
@@ -39,7 +63,7 @@ export class CustomFieldService {
     }
     const existing = await this.list();
     if (existing.some((f) => f.key === input.key)) {
-      throw AppError.conflict(`A custom field "${input.key}" already exists; use updateCustomField to change its description or indexing (its type cannot change).`);
+      throw AppError.conflict(`A custom field "${input.key}" already exists; use updateCustomField to change its description or indexing, or changeCustomFieldType to change its type.`);
     }
     if (existing.length >= MAX_CUSTOM_FIELDS_PER_NAMESPACE) {
       throw AppError.invalid(['input'], `this namespace already has ${existing.length} custom fields, the most allowed`);
@@ -69,4 +93,92 @@ export class CustomFieldService {
     if (reindex) await syncCustomIndex(this.scope.sql, row.namespaceId, row.key, row.type, row.indexed);
     return row;
   }
+
+  /**
+   * Deletes a field: CONFLICT naming the saved segments that use it (directly or through a
+   * segment they reference); otherwise every profile's value is removed, the definition deleted
+   * and its index dropped. Returns how many profiles had a value.
+   */
+  async delete(key: string): Promise<{ key: string; valuesRemoved: number }> {
+    requirePermission(this.scope, 'customFields:write', 'delete custom fields');
+    const ns = this.scope.tenant.id;
+    const { removed, indexed } = await inTransaction(this.scope, async (sql) => {
+      const field = await lockField(sql, ns, key);
+      if (!field) throw AppError.notFound('Custom field', key);
+      const users = await segmentsUsingField(sql, ns, key);
+      if (users.length) throw usedBy(key, users, 'delete it');
+      const count = await removeFieldValues(sql, ns, key);
+      await deleteFieldDefinition(sql, ns, key);
+      return { removed: count, indexed: field.indexed };
+    });
+    this.forgetCache();
+    if (indexed) await syncCustomIndex(this.scope.sql, ns, key, 'STRING', false);
+    return { key, valuesRemoved: removed };
+  }
+
+  /**
+   * Changes a field's type, converting every stored value by the rules of `convertStoredValue`.
+   * A dry run reports how many values convert and which do not (with samples and reasons) and
+   * changes nothing. Applied, it reports the same; it is refused (CONFLICT, nothing changed) while
+   * any value does not convert, unless `clearUnconvertible` asks to remove those values, and while
+   * a saved segment uses the field. An index on the field is rebuilt for the new type.
+   */
+  async changeType(key: string, toType: CustomFieldType, options: { dryRun: boolean; clearUnconvertible: boolean }): Promise<TypeChangeReport> {
+    requirePermission(this.scope, 'customFields:write', 'change custom field types');
+    const ns = this.scope.tenant.id;
+    const report = await inTransaction(this.scope, async (sql) => {
+      const field = await lockField(sql, ns, key);
+      if (!field) throw AppError.notFound('Custom field', key);
+      const fromType = field.type;
+      if (fromType === toType) throw AppError.invalid(['input', 'type'], `custom field "${key}" is already ${toType}; send another type`);
+      const usedBySegments = await segmentsUsingField(sql, ns, key);
+      const summary = await this.decideConversions(sql, key, toType);
+      const base = { key, fromType, toType, dryRun: options.dryRun, usedBySegments, ...summary };
+      if (options.dryRun) return { ...base, applied: false, cleared: 0, indexed: field.indexed };
+      if (usedBySegments.length) throw usedBy(key, usedBySegments, 'change its type');
+      if (summary.unconvertible > 0 && !options.clearUnconvertible) {
+        const first = summary.samples[0]!;
+        throw AppError.conflict(
+          `${summary.unconvertible} of ${summary.values} values of custom.${key} do not convert to ${toType} (for example ${JSON.stringify(first.value)}: ${first.reason}); nothing was changed. Fix them first, or send clearUnconvertible: true to remove them.`,
+          { unconvertible: summary.unconvertible, converted: summary.converted, samples: summary.samples },
+        );
+      }
+      await applyConversions(sql, ns, key);
+      await setFieldType(sql, ns, key, toType);
+      return { ...base, applied: true, cleared: summary.unconvertible, indexed: field.indexed };
+    });
+    this.forgetCache();
+    if (report.applied && report.indexed) {
+      await syncCustomIndex(this.scope.sql, ns, key, report.fromType, false);
+      await syncCustomIndex(this.scope.sql, ns, key, toType, true);
+    }
+    return report;
+  }
+
+  /** Stages the distinct values, decides each one's conversion page by page, and sums up. */
+  private async decideConversions(sql: Sql, key: string, toType: CustomFieldType): Promise<ConversionSummary> {
+    await stageFieldValues(sql, this.scope.tenant.id, key);
+    for (let after: string | null = null; ;) {
+      const page = await stagedValuePage(sql, after, CONVERSION_PAGE);
+      if (page.length === 0) break;
+      await recordConversions(sql, page.map(({ v }) => {
+        const converted = convertStoredValue(toType, v);
+        return converted.ok ? { v, value: converted.value, reason: null } : { v, value: null, reason: converted.reason };
+      }));
+      after = page.at(-1)!.v;
+    }
+    return conversionSummary(sql, CONVERSION_SAMPLES);
+  }
+
+  private forgetCache(): void {
+    this.cached = undefined;
+    this.scope.sql.em.clear();
+  }
+}
+
+function usedBy(key: string, users: readonly SegmentUsingField[], action: string): AppError {
+  const named = users.map((u) => `"${u.name}" (${u.id}${u.via ? `, through ${u.via}` : ''})`).join(', ');
+  return AppError.conflict(`custom.${key} is used by ${users.length === 1 ? 'the saved segment' : `${users.length} saved segments`} ${named}; change or delete ${users.length === 1 ? 'it' : 'them'} before you ${action}.`, {
+    segments: users.map((u) => ({ id: u.id, name: u.name, via: u.via })),
+  });
 }

@@ -286,6 +286,11 @@ describe('statements the services send', () => {
       await new SnapshotRepository(services.scope.sql, tenant.id).removeProfiles([anaId]);
       await services.snapshots.delete(snapshot.id);
       await services.segments.delete(gold.id);
+      // Custom field lifecycle: a type change (dry run and applied, with an index), a refused and an accepted delete.
+      await services.customFields.changeType('score', 'STRING', { dryRun: true, clearUnconvertible: false });
+      await services.customFields.changeType('score', 'STRING', { dryRun: false, clearUnconvertible: true });
+      await services.customFields.delete('score');
+      await services.customFields.delete('tier').catch(() => undefined);
       // Right to be forgotten: by email, phone and ID, the suppressed writes after it, the audit.
       await services.privacy.forget({ email: 'ben@example.com' });
       await services.privacy.forget({ phone: '+14155550102' });

@@ -1,9 +1,12 @@
 import { Arg, Ctx, Mutation, Query, Resolver } from 'type-graphql';
+import type { CustomFieldType } from '../../domain/custom-fields';
+import { AppError } from '../../domain/errors';
 import { BUILT_IN_FIELDS, camelCase, isExportable, type ProfileFieldSpec } from '../../domain/profile-fields';
 import type { RequestContext } from '../context';
 import { toCustomField } from '../mappers';
 import { CustomField, ProfileField } from '../types/catalog.type';
 import { DefineCustomFieldInput, UpdateCustomFieldInput } from '../types/inputs.type';
+import { ChangeCustomFieldTypeInput, CustomFieldTypeChange, DeleteCustomFieldPayload } from '../types/custom-field-lifecycle.type';
 
 const GROUP: Record<ProfileFieldSpec['kind'], string> = { STANDARD: '', RESERVED: 'reserved.', DIMENSION: 'dimensions.', CHANNEL: 'channels.', CUSTOM: 'custom.' };
 
@@ -44,12 +47,34 @@ export class CatalogResolver {
     return toCustomField(await ctx.services.customFields.define(input));
   }
 
-  @Mutation(() => CustomField, { description: "Changes a custom field's description or indexing. Its type cannot change." })
+  @Mutation(() => CustomField, { description: "Changes a custom field's description or indexing. Its type changes with changeCustomFieldType." })
   async updateCustomField(
     @Arg('key', { description: 'The key of the field to change.' }) key: string,
     @Arg('input', () => UpdateCustomFieldInput, { description: 'The changes.' }) input: UpdateCustomFieldInput,
     @Ctx() ctx: RequestContext,
   ): Promise<CustomField> {
     return toCustomField(await ctx.services.customFields.update(key, input));
+  }
+
+  @Mutation(() => DeleteCustomFieldPayload, {
+    description: 'Deletes a custom field (DATA_MANAGER or CLIENT_ADMIN): its value on every profile is removed and its index dropped. A field that a saved segment uses (directly or through a referenced segment) is a CONFLICT naming the segments.',
+  })
+  async deleteCustomField(@Arg('key', { description: 'The key of the field.' }) key: string, @Ctx() ctx: RequestContext): Promise<DeleteCustomFieldPayload> {
+    return ctx.services.customFields.delete(key);
+  }
+
+  @Mutation(() => CustomFieldTypeChange, {
+    description: "Changes a custom field's type, converting its stored values by the rules of a CSV import (DATA_MANAGER or CLIENT_ADMIN). dryRun reports how many convert and which do not. Applied, it fails (CONFLICT, nothing changed) while a value does not convert, unless clearUnconvertible, or while a saved segment uses the field.",
+  })
+  async changeCustomFieldType(@Arg('input', () => ChangeCustomFieldTypeInput, { description: 'The field, its new type and how to apply.' }) input: ChangeCustomFieldTypeInput, @Ctx() ctx: RequestContext): Promise<CustomFieldTypeChange> {
+    const report = await ctx.services.customFields.changeType(input.key, input.type as CustomFieldType, { dryRun: input.dryRun, clearUnconvertible: input.clearUnconvertible });
+    const field = (await ctx.services.customFields.list()).find((f) => f.key === input.key);
+    if (!field) throw AppError.notFound('Custom field', input.key);
+    return {
+      ...report,
+      samples: report.samples.map((s) => ({ ...s })),
+      usedBySegments: report.usedBySegments.map((u) => ({ ...u })),
+      field: toCustomField(field),
+    };
   }
 }

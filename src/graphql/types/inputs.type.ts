@@ -112,7 +112,7 @@ export class DefineCustomFieldInput {
   @Field({ description: 'Lower-case letters, digits and underscores, starting with a letter.' })
   key!: string;
 
-  @Field(() => CustomFieldTypeEnum, { description: 'Cannot change later.' })
+  @Field(() => CustomFieldTypeEnum, { description: 'Changed later only with changeCustomFieldType, which converts the stored values.' })
   type!: 'STRING' | 'NUMBER' | 'BOOLEAN' | 'DATETIME';
 
   @Field(() => String, { nullable: true, description: 'What the field means, for builder UIs.' })

@@ -1,5 +1,6 @@
 import { Directive, Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { ForgetNamedByEnum, IdentifierKindEnum, RoleEnum } from '../enums';
+import { DateTimeScalar } from '../scalars';
 import { Connection } from './connection.type';
 
 /** `@oneOf` (see `applyOneOf` in schema.ts): GraphQL itself refuses none or two. */
@@ -57,7 +58,7 @@ export class ForgetRequest {
   @Field(() => ID, { description: 'The request ID.' })
   id!: string;
 
-  @Field({ description: 'When the request was applied.' })
+  @Field(() => DateTimeScalar, { description: 'When the request was applied.' })
   requestedAt!: Date;
 
   @Field({ description: 'Who asked: `key:<prefix>` of the API key.' })
