@@ -1,3 +1,5 @@
+import { MembershipRepository } from './membership.sql';
+import { SnapshotRepository } from './snapshot.sql';
 import { createHmac, randomBytes } from 'node:crypto';
 import type { Sql } from './sql';
 
@@ -153,9 +155,15 @@ export async function suppress(sql: Sql, namespaceId: string, requestId: string,
 
 /**
  * Deletes the profile. Its phones, events, consent history and the merge records (with the
- * snapshots of the profiles merged into it) go with it by the foreign keys' cascades.
+ * snapshots of the profiles merged into it) go with it by the foreign keys' cascades. Segment
+ * snapshots and stored memberships have no foreign key (a snapshot outlives its members' later
+ * changes), so the profile, and every profile merged into it, is removed from them first.
  */
 export async function deleteProfile(sql: Sql, namespaceId: string, profileId: number): Promise<void> {
+  const merged = await sql.rows<{ id: string | number }>(`select m.loser_id as id from profile_merge m where m.namespace_id = $1 and m.winner_id = $2`, [namespaceId, profileId]);
+  const ids = [profileId, ...merged.map((r) => Number(r.id))];
+  await new SnapshotRepository(sql, namespaceId).removeProfiles(ids);
+  await new MembershipRepository(sql, namespaceId).removeProfiles(ids);
   await sql.execute(`delete from profile p where p.namespace_id = $1 and p.id = $2`, [namespaceId, profileId]);
 }
 
