@@ -8,6 +8,12 @@ import { randomBytes } from 'node:crypto';
 /** `seg_` and 16 lower-case hex digits, e.g. `seg_3f2a9c1e0b7d4a56`. */
 export const SEGMENT_ID = /^seg_[0-9a-f]{16}$/;
 
+/** `snap_` and 16 lower-case hex digits (segment snapshots). */
+export const SNAPSHOT_ID = /^snap_[0-9a-f]{16}$/;
+
+/** `whk_` and 16 lower-case hex digits (segment webhooks). */
+export const WEBHOOK_ID = /^whk_[0-9a-f]{16}$/;
+
 /** A lower-case UUID (API keys, namespaces), e.g. `0b7d4a56-3f2a-4c1e-9d0b-7d4a563f2a9c`. */
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 

@@ -101,6 +101,7 @@ export class CustomFieldService {
    */
   async delete(key: string): Promise<{ key: string; valuesRemoved: number }> {
     requirePermission(this.scope, 'customFields:write', 'delete custom fields');
+    requireStorableText([[['key'], key]]);
     const ns = this.scope.tenant.id;
     const { removed, indexed } = await inTransaction(this.scope, async (sql) => {
       const field = await lockField(sql, ns, key);

@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { snapshotPredicate, SnapshotRepository, type SnapshotMemberRecord, type SnapshotRecord } from '../db/snapshot.sql';
 import type { Statement } from '../db/sql';
 import { AppError } from '../domain/errors';
+import { SNAPSHOT_ID } from '../domain/ids';
+import { requireStorableText } from '../domain/storable-text';
 import { requirePermission, type Scope } from './scope';
 import { MAX_SEGMENT_PAGE, type SegmentService } from './segment.service';
 
@@ -45,6 +47,7 @@ export class SnapshotService {
   async take(segmentId: string, options: SnapshotOptions): Promise<SnapshotRecord> {
     requirePermission(this.scope, 'segments:write', 'take segment snapshots');
     if (!(options.asOf instanceof Date) || Number.isNaN(options.asOf.getTime())) throw AppError.invalid(['asOf'], 'must be an ISO 8601 instant, e.g. 2026-11-28T00:00:00Z');
+    requireStorableText([[['label'], options.label]]);
     const label = (options.label ?? '').trim();
     if (label.length > MAX_LABEL) throw AppError.invalid(['label'], `must be at most ${MAX_LABEL} characters (got ${label.length})`);
     const percent = options.holdout ? options.holdout.percent : null;
@@ -70,7 +73,8 @@ export class SnapshotService {
 
   async get(id: string): Promise<SnapshotRecord> {
     requirePermission(this.scope, 'read', 'read segment snapshots');
-    const row = await this.repo.get(id);
+    // Another shape cannot exist: NOT_FOUND without a query (a NUL never reaches SQL).
+    const row = SNAPSHOT_ID.test(id) ? await this.repo.get(id) : undefined;
     if (!row) throw AppError.notFound('Snapshot', id);
     return row;
   }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { WebhookRepository, type DeliveryRecord, type WebhookRecord } from '../db/webhook.sql';
 import { AppError } from '../domain/errors';
+import { WEBHOOK_ID } from '../domain/ids';
 import { requirePermission, type Scope } from './scope';
 import { MAX_SEGMENT_PAGE, type SegmentService } from './segment.service';
 
@@ -66,7 +67,7 @@ export class WebhookService {
   }
 
   private async get(id: string): Promise<WebhookRecord> {
-    const row = await this.repo.get(id);
+    const row = WEBHOOK_ID.test(id) ? await this.repo.get(id) : undefined;
     if (!row) throw AppError.notFound('Webhook', id);
     const { secret: _secret, ...webhook } = row;
     return webhook;

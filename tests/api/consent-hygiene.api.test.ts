@@ -30,7 +30,7 @@ describeEachApp('consent history and refused changes', (getApp) => {
       message: 'input.method: a DOUBLE opt-in confirms a PENDING number, but this number is KNOWN; set PENDING first, or use SINGLE',
       extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }),
     })]);
-    expect((await client.data(ProfileByPhoneDocument, { phone: PHONE })).profileByPhone).toBeNull();
+    expect((await client.request(ProfileByPhoneDocument, { phone: PHONE })).data!.profileByPhone).toBeNull();
     expect((await client.data(ProfilePageDocument, { first: 10 })).profiles.nodes).toEqual([]);
     const allowed = (await client.data(SetSmsStatusDocument, { input: { phone: PHONE, status: 'PENDING', source: 'FORM' } })).setSmsStatus;
     expect(allowed.phones).toEqual([PHONE]);

@@ -8,7 +8,7 @@ import { describeEachApp, type TestApp } from '../support/app';
 import { newNamespace, type GraphQLClient } from '../support/client';
 
 async function customOf(client: GraphQLClient, email: string): Promise<Record<string, unknown>> {
-  return (await client.data(ProfileByEmailDocument, { email })).profileByEmail!.custom as Record<string, unknown>;
+  return (await client.request(ProfileByEmailDocument, { email })).data!.profileByEmail!.custom as Record<string, unknown>;
 }
 
 async function indexDef(app: TestApp, namespaceId: string, key: string): Promise<string | null> {

@@ -31,8 +31,8 @@ describeEachApp('profiles over HTTP', (getApp) => {
     });
     expect(profile.reserved.emailHashNumber).toEqual(expect.any(Number));
     expect((await client.data(ProfileDocument, { id: profile.id })).profile.id).toBe(profile.id);
-    expect((await client.data(ProfileByEmailDocument, { email: ' zoë.ng@EXAMPLE.com' })).profileByEmail?.id).toBe(profile.id);
-    expect((await client.data(ProfileByPhoneDocument, { phone: '+1 415 555 2671' })).profileByPhone?.id).toBe(profile.id);
+    expect((await client.request(ProfileByEmailDocument, { email: ' zoë.ng@EXAMPLE.com' })).data!.profileByEmail?.id).toBe(profile.id);
+    expect((await client.request(ProfileByPhoneDocument, { phone: '+1 415 555 2671' })).data!.profileByPhone?.id).toBe(profile.id);
     expect((await client.request(ProfileByEmailDocument, { email: 'nobody@example.com' })).data!.profileByEmail).toBeNull();
   });
 

@@ -108,7 +108,7 @@ describeEachApp('segment membership changes over HTTP', (getApp) => {
       { asOf: (done.result as { asOf: string }).asOf, memberCount: 2, enteredCount: 2, leftCount: 0 },
     ]);
 
-    expect((await client.data(ScheduleSegmentEvaluationDocument, { id: gold.id, everyMinutes: null })).scheduleSegmentEvaluation).toBeNull();
+    expect((await client.request(ScheduleSegmentEvaluationDocument, { id: gold.id, everyMinutes: null })).data!.scheduleSegmentEvaluation).toBeNull();
     expect((await client.data(SegmentEvaluationScheduleDocument, { id: gold.id })).segmentEvaluationSchedule).toBeNull();
 
     // A segment deleted under its schedule: the job fails saying so and removes the schedule.

@@ -232,9 +232,9 @@ describeEachApp('segment snapshots over HTTP', (getApp) => {
     const unknown = (await client.data(ValidateSegmentDocument, { definition: { expression: `custom.tier = "gold" and in snapshot "${foreign.id}"` } })).validateSegment;
     expect(unknown).toMatchObject({ valid: false, errors: [{ code: 'UNKNOWN_SNAPSHOT', message: `Snapshot \`${foreign.id}\` does not exist.`, line: 1, column: 26 }] });
     const json = (await client.data(ValidateSegmentDocument, { definition: { filter: { not: { snapshot: 'snap_nope' } } } })).validateSegment;
-    expect(json.errors).toEqual([{ code: 'UNKNOWN_SNAPSHOT', message: 'Snapshot `snap_nope` does not exist.', path: '/not/snapshot', line: null, column: null }]);
+    expect(json.errors).toEqual([{ code: 'UNKNOWN_SNAPSHOT', message: 'Snapshot `snap_nope` does not exist.', path: ['definition', 'filter', 'not', 'snapshot'], line: null, column: null }]);
     const wrongType = (await client.data(ValidateSegmentDocument, { definition: { filter: { snapshot: 7 } } })).validateSegment;
-    expect(wrongType.errors[0]).toMatchObject({ code: 'WRONG_TYPE', path: '/snapshot' });
+    expect(wrongType.errors[0]).toMatchObject({ code: 'WRONG_TYPE', path: ['definition', 'filter', 'snapshot'] });
     const create = await client.request(CreateSegmentDocument, { input: { name: 'x', definition: { expression: `in snapshot "${foreign.id}"` } } });
     expect(create.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', problems: [expect.objectContaining({ code: 'UNKNOWN_SNAPSHOT', path: ['input', 'definition', 'expression'] })] });
     // The other namespace's own segment over it works.

@@ -76,7 +76,7 @@ describe.each(TEST_TARGETS)('graceful shutdown on $name', ({ name }) => {
 
       const again = await startServer(env);
       const reopened = new GraphQLClient(again.url, client.key);
-      expect((await reopened.data(ProfileByEmailDocument, { email: 'inflight@example.com' })).profileByEmail).toMatchObject({ firstName: 'During' });
+      expect((await reopened.request(ProfileByEmailDocument, { email: 'inflight@example.com' })).data!.profileByEmail).toMatchObject({ firstName: 'During' });
       expect(await again.stop('SIGTERM', STOP_TIMEOUT)).toEqual({ code: 0, signal: null });
     },
     2 * PROCESS_TIMEOUTS.start + 3 * STOP_TIMEOUT,
@@ -96,7 +96,7 @@ describe.each(TEST_TARGETS)('graceful shutdown on $name', ({ name }) => {
 
       const again = await startServer(env);
       const reopened = new GraphQLClient(again.url, client.key);
-      expect((await reopened.data(ProfileByEmailDocument, { email: 'inflight@example.com' })).profileByEmail).toMatchObject({ firstName: 'During' });
+      expect((await reopened.request(ProfileByEmailDocument, { email: 'inflight@example.com' })).data!.profileByEmail).toMatchObject({ firstName: 'During' });
       expect(await again.stop('SIGTERM', STOP_TIMEOUT)).toEqual({ code: 0, signal: null });
     },
     2 * PROCESS_TIMEOUTS.start + 3 * STOP_TIMEOUT,

@@ -59,7 +59,7 @@ maybe('managed feeds against a real OpenSSH SFTP server', () => {
 
       let runs = await waitForRuns(client, createFeed.id, (r) => files(r).length >= 1 && r.every((x) => x.status !== 'RUNNING'));
       expect(files(runs).map((f) => [f.name, f.outcome, f.error])).toEqual([['customers-1.csv', 'IMPORTED', null]]);
-      expect((await client.data(ProfileByEmailDocument, { email: 'ben@example.com' })).profileByEmail?.firstName).toBe('Ben');
+      expect((await client.request(ProfileByEmailDocument, { email: 'ben@example.com' })).data!.profileByEmail?.firstName).toBe('Ben');
       expect(readdirSync(join(dir, 'processed'))).toEqual(['customers-1.csv']);
       expect(existsSync(join(dir, 'customers-1.csv'))).toBe(false);
 
@@ -76,7 +76,7 @@ maybe('managed feeds against a real OpenSSH SFTP server', () => {
       expect(readFileSync(join(dir, 'failed', 'customers-2.csv.error.txt'), 'utf8')).toBe('the file has no column for one of email, phone; headers found: "name"\n');
       expect(readFileSync(join(dir, 'failed', 'customers-3.csv.errors.csv'), 'utf8')).toBe(
         'email,first_name,error\nnot-an-email,X,"email: ""not-an-email"" is not a valid email address: it has no ""@""; send an address such as ana@example.com"\n');
-      expect((await client.data(ProfileByEmailDocument, { email: 'cid@example.com' })).profileByEmail?.firstName).toBe('Cid');
+      expect((await client.request(ProfileByEmailDocument, { email: 'cid@example.com' })).data!.profileByEmail?.firstName).toBe('Cid');
       expect(readdirSync(dir).sort()).toEqual(['failed', 'ignored.txt', 'processed']);
       await client.data(SetFeedEnabledDocument, { id: createFeed.id, enabled: false });
 

@@ -69,7 +69,7 @@ describe.each(TEST_TARGETS)('npm run import (the CLI), on $name', ({ name }) => 
     expect(failed.output).toContain('The import failed: the file has no column for one of email, phone;');
 
     const check = name === 'postgres' ? await startServer(env) : server;
-    const ana = (await new GraphQLClient(check.url, key).data(ProfileByEmailDocument, { email: 'ana@example.com' })).profileByEmail!;
+    const ana = (await new GraphQLClient(check.url, key).request(ProfileByEmailDocument, { email: 'ana@example.com' })).data!.profileByEmail!;
     expect({ last: ana.lastName, custom: ana.custom }).toEqual({ last: 'Ito', custom: { tier: 'gold' } });
     await check.stop('SIGTERM');
   }, PROCESS_TIMEOUTS.start * 2 + PROCESS_TIMEOUTS.command * 4 + PROCESS_TIMEOUTS.stop * 2);

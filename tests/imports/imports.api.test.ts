@@ -75,13 +75,13 @@ describeEachApp('CSV imports over HTTP', (getApp) => {
       [8, null, 'has 9 fields; the header has 8'],
     ]);
 
-    const ana = (await client.data(ProfileByEmailDocument, { email: 'ana@example.com' })).profileByEmail!;
+    const ana = (await client.request(ProfileByEmailDocument, { email: 'ana@example.com' })).data!.profileByEmail!;
     expect({ first: ana.firstName, last: ana.lastName, phones: ana.phones, custom: ana.custom, status: ana.channels.email?.status })
       .toEqual({ first: 'Ana', last: 'O\'Brien, "Jr."', phones: ['+14155550101'], custom: { tier: 'gold', score: 12.5, joined: '2026-01-31T09:30:00.000Z' }, status: 'KNOWN' });
-    const ivy = (await client.data(ProfileByEmailDocument, { email: 'ivy@example.com' })).profileByEmail!;
+    const ivy = (await client.request(ProfileByEmailDocument, { email: 'ivy@example.com' })).data!.profileByEmail!;
     expect({ last: ivy.lastName, custom: ivy.custom }).toEqual({ last: 'Ito', custom: { tier: 'silver', score: 3, joined: '2026-02-01T00:00:00.000Z' } });
     for (const email of ['dee@example.com', 'eve@example.com', 'fay@example.com', 'gus@example.com', 'hal@example.com']) {
-      expect((await client.data(ProfileByEmailDocument, { email })).profileByEmail).toBeNull();
+      expect((await client.request(ProfileByEmailDocument, { email })).data!.profileByEmail).toBeNull();
     }
     expect(await dbCount('select count(*) as n from consent_change where namespace_id = ? and source = ?', [namespaceId, 'IMPORT'])).toBe(4);
 
@@ -132,7 +132,7 @@ describeEachApp('CSV imports over HTTP', (getApp) => {
     await runImport(client, 'customers', 'E-Mail;Vorname\nana@example.com;Ana\nben@example.com;Ben\n', { delimiter: ';', mapping: { vorname: 'first_name' } });
     const job = await runImport(client, 'customers', 'E-Mail;Vorname\nana@example.com;Anna\nben@example.com;Ben\ncid@example.com;Cid\n', { delimiter: ';', mapping: { vorname: 'first_name' } });
     expect(countsOf(job)).toEqual({ read: 3, created: 1, updated: 1, unchanged: 1, rejected: 0 });
-    expect((await client.data(ProfileByEmailDocument, { email: 'ana@example.com' })).profileByEmail!.firstName).toBe('Anna');
+    expect((await client.request(ProfileByEmailDocument, { email: 'ana@example.com' })).data!.profileByEmail!.firstName).toBe('Anna');
   });
 
   test('an email list adds emails as KNOWN and changes nothing else', async () => {
@@ -141,8 +141,8 @@ describeEachApp('CSV imports over HTTP', (getApp) => {
     const job = await runImport(client, 'email_list', 'Email,First_Name\nana@example.com,Changed\nnew@example.com,New\n');
     expect(job.unknownColumns).toEqual(['First_Name']);
     expect(countsOf(job)).toEqual({ read: 2, created: 1, updated: 0, unchanged: 1, rejected: 0 });
-    expect((await client.data(ProfileByEmailDocument, { email: 'ana@example.com' })).profileByEmail!.firstName).toBe('Ana');
-    const added = (await client.data(ProfileByEmailDocument, { email: 'new@example.com' })).profileByEmail!;
+    expect((await client.request(ProfileByEmailDocument, { email: 'ana@example.com' })).data!.profileByEmail!.firstName).toBe('Ana');
+    const added = (await client.request(ProfileByEmailDocument, { email: 'new@example.com' })).data!.profileByEmail!;
     expect({ first: added.firstName, status: added.channels.email?.status }).toEqual({ first: null, status: 'KNOWN' });
   });
 
@@ -150,14 +150,14 @@ describeEachApp('CSV imports over HTTP', (getApp) => {
     const { client, namespaceId } = await newNamespace(getApp().url);
     const optins = await runImport(client, 'email_optins', 'email,phone\nana@example.com,+14155550101\nben@example.com,\n,+14155550102\n');
     expect(countsOf(optins)).toEqual({ read: 3, created: 3, updated: 0, unchanged: 0, rejected: 0 });
-    const ana = async () => (await client.data(ProfileByEmailDocument, { email: 'ana@example.com' })).profileByEmail!;
+    const ana = async () => (await client.request(ProfileByEmailDocument, { email: 'ana@example.com' })).data!.profileByEmail!;
     expect([(await ana()).channels.email?.status, (await ana()).channels.sms.map((s) => [s.phone, s.status, s.optInMethod])])
       .toEqual(['SUBSCRIBED', [['+14155550101', 'SUBSCRIBED', 'SINGLE']]]);
 
     const unsub = await runImport(client, 'unsubscribes', 'email,phone\nana@example.com,+14155550101\nnew@example.com,\n');
     expect(countsOf(unsub)).toEqual({ read: 2, created: 1, updated: 1, unchanged: 0, rejected: 0 });
     expect([(await ana()).channels.email?.status, (await ana()).channels.sms.map((s) => s.status)]).toEqual(['UNSUBSCRIBED', ['UNSUBSCRIBED']]);
-    const added = (await client.data(ProfileByEmailDocument, { email: 'new@example.com' })).profileByEmail!;
+    const added = (await client.request(ProfileByEmailDocument, { email: 'new@example.com' })).data!.profileByEmail!;
     expect(added.channels.email?.status).toBe('UNSUBSCRIBED');
 
     // An email list never puts anyone back to KNOWN; importing the unsubscribes again records nothing new.
@@ -194,7 +194,7 @@ describeEachApp('CSV imports over HTTP', (getApp) => {
       ['A-1', 'purchase', { amount: 19.99, sku: 'SKU-1', zip: '00123' }, '2026-03-01T10:00:00.000Z'],
       ['A-2', 'purchase', { amount: 5, sku: 'SKU-2' }, '2026-03-02T08:00:00.000Z'],
     ]);
-    expect((await client.data(ProfileByEmailDocument, { email: 'ana@example.com' })).profileByEmail!.reserved.lastPurchaseDate).toBe('2026-03-02T08:00:00.000Z');
+    expect((await client.request(ProfileByEmailDocument, { email: 'ana@example.com' })).data!.profileByEmail!.reserved.lastPurchaseDate).toBe('2026-03-02T08:00:00.000Z');
     const again = await runImport(client, 'purchases', file);
     expect(countsOf(again)).toEqual({ read: 4, created: 0, updated: 0, unchanged: 3, rejected: 1 });
     expect(await dbCount('select count(*) as n from event where namespace_id = ?', [namespaceId])).toBe(2);

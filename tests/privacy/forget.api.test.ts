@@ -79,8 +79,8 @@ describeEachApp('right to be forgotten over HTTP', (getApp) => {
       .toEqual(expected.sort((a, b) => a.kind.localeCompare(b.kind) || a.digest.localeCompare(b.digest)));
 
     // Gone from every read.
-    expect((await client.data(ProfileByEmailDocument, { email })).profileByEmail).toBeNull();
-    for (const phone of phones) expect((await client.data(ProfileByPhoneDocument, { phone })).profileByPhone).toBeNull();
+    expect((await client.request(ProfileByEmailDocument, { email })).data!.profileByEmail).toBeNull();
+    for (const phone of phones) expect((await client.request(ProfileByPhoneDocument, { phone })).data!.profileByPhone).toBeNull();
     for (const gone of [id, absorbedId]) expect((await client.request(ProfileDocument, { id: gone })).errors![0]!.extensions!.code).toBe('NOT_FOUND');
     expect((await client.data(ProfilePageDocument, { first: 50 })).profiles.nodes.map((n) => n.id)).toEqual([keep]);
     expect((await client.data(SegmentMembersDocument, { id: createSegment.id, first: 10 })).segment).toMatchObject({ count: 1, members: { nodes: [{ id: keep }] } });
@@ -162,12 +162,12 @@ describeEachApp('right to be forgotten over HTTP', (getApp) => {
 
     await client.data(ForgetProfileDocument, { input: { email: 'forget@example.com' } });
 
-    const unsub = (await client.data(ProfileByEmailDocument, { email: 'unsub@example.com' })).profileByEmail!;
+    const unsub = (await client.request(ProfileByEmailDocument, { email: 'unsub@example.com' })).data!.profileByEmail!;
     expect(unsub).toMatchObject({
       firstName: 'Twin', phones: ['+14155550131'],
       channels: { email: { status: 'UNSUBSCRIBED', promotionalEligible: false }, sms: [{ phone: '+14155550131', status: 'SUBSCRIBED', promotionalEligible: true }] },
     });
-    expect((await client.data(ProfileByEmailDocument, { email: 'forget@example.com' })).profileByEmail).toBeNull();
+    expect((await client.request(ProfileByEmailDocument, { email: 'forget@example.com' })).data!.profileByEmail).toBeNull();
     expect((await client.data(SegmentMembersDocument, { id: createSegment.id, first: 10 })).segment).toMatchObject({ count: 1, members: { nodes: [{ id: unsub.id, email: 'unsub@example.com' }] } });
     // The unsubscribed address can still be written to; the forgotten one cannot.
     const writes = await client.data(UpsertProfilesOutcomeDocument, { inputs: [{ email: 'unsub@example.com', lastName: 'Still here' }, { email: 'forget@example.com' }] });
@@ -180,7 +180,7 @@ describeEachApp('right to be forgotten over HTTP', (getApp) => {
     const byPhone = await client.data(ForgetProfileDocument, { input: { phone: '+14155550142' } });
     expect(byPhone.forgetProfile).toMatchObject({ namedBy: 'PHONE', found: true, removed: { profiles: 1, phones: 2 } });
     expect(byPhone.forgetProfile.identifiers.map((i) => i.kind).sort()).toEqual(['EMAIL', 'PHONE', 'PHONE']);
-    expect((await client.data(ProfileByEmailDocument, { email: 'by-phone@example.com' })).profileByEmail).toBeNull();
+    expect((await client.request(ProfileByEmailDocument, { email: 'by-phone@example.com' })).data!.profileByEmail).toBeNull();
 
     const winner = (await client.data(UpsertProfileDocument, { input: { email: 'winner@example.com' } })).upsertProfile.profile.id;
     const loser = (await client.data(UpsertProfileDocument, { input: { phones: ['+14155550143'] } })).upsertProfile.profile.id;
@@ -227,7 +227,7 @@ describeEachApp('right to be forgotten over HTTP', (getApp) => {
     expect((await b.client.request(ForgetProfileDocument, { input: { profileId: inA } })).errors![0]!.extensions!.code).toBe('NOT_FOUND');
     const fromB = await b.client.data(ForgetProfileDocument, { input: { email: 'shared@example.com' } });
     expect(fromB.forgetProfile).toMatchObject({ found: false, removed: { profiles: 0 } });
-    expect((await a.client.data(ProfileByEmailDocument, { email: 'shared@example.com' })).profileByEmail).toMatchObject({ id: inA });
+    expect((await a.client.request(ProfileByEmailDocument, { email: 'shared@example.com' })).data!.profileByEmail).toMatchObject({ id: inA });
     expect((await a.client.data(UpsertProfilesOutcomeDocument, { inputs: [{ email: 'shared@example.com', firstName: 'Still A' }] })).upsertProfiles.results[0]!.outcome).toBe('UPDATED');
     expect((await a.client.data(ForgetRequestsDocument, {})).forgetRequests.nodes).toEqual([]);
     const fromA = await a.client.data(ForgetProfileDocument, { input: { email: 'shared@example.com' } });
@@ -247,6 +247,6 @@ describeEachApp('right to be forgotten over HTTP', (getApp) => {
       });
       expect((await other.request(ForgetRequestsDocument, {})).errors![0]!.extensions!.code).toBe('FORBIDDEN');
     }
-    expect((await client.data(ProfileByEmailDocument, { email: 'kept@example.com' })).profileByEmail).not.toBeNull();
+    expect((await client.request(ProfileByEmailDocument, { email: 'kept@example.com' })).data!.profileByEmail).not.toBeNull();
   });
 });
