@@ -5,10 +5,10 @@ import { Migration20261128020000_indexes } from './Migration20261128020000_index
 import { Migration20261201140000_jobs } from './Migration20261201140000_jobs';
 import { Migration20261202140000_imports } from './Migration20261202140000_imports';
 import { Migration20261202141000_feeds } from './Migration20261202141000_feeds';
+import { Migration20261202150000_privacy } from './Migration20261202150000_privacy';
 import { Migration20261202160000_snapshots } from './Migration20261202160000_snapshots';
 import { Migration20261202160100_membership_changes } from './Migration20261202160100_membership_changes';
 import { Migration20261202160200_webhooks } from './Migration20261202160200_webhooks';
-import { Migration20261202150000_privacy } from './Migration20261202150000_privacy';
 
 /**
  * Every migration, in order. The runtime uses this list rather than scanning the folder, so the
@@ -22,8 +22,8 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261201140000_jobs', class: Migration20261201140000_jobs },
   { name: 'Migration20261202140000_imports', class: Migration20261202140000_imports },
   { name: 'Migration20261202141000_feeds', class: Migration20261202141000_feeds },
+  { name: 'Migration20261202150000_privacy', class: Migration20261202150000_privacy },
   { name: 'Migration20261202160000_snapshots', class: Migration20261202160000_snapshots },
   { name: 'Migration20261202160100_membership_changes', class: Migration20261202160100_membership_changes },
   { name: 'Migration20261202160200_webhooks', class: Migration20261202160200_webhooks },
-  { name: 'Migration20261202150000_privacy', class: Migration20261202150000_privacy },
 ];

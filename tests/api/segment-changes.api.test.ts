@@ -109,7 +109,7 @@ describeEachApp('segment membership changes over HTTP', (getApp) => {
     ]);
 
     expect((await client.request(ScheduleSegmentEvaluationDocument, { id: gold.id, everyMinutes: null })).data!.scheduleSegmentEvaluation).toBeNull();
-    expect((await client.data(SegmentEvaluationScheduleDocument, { id: gold.id })).segmentEvaluationSchedule).toBeNull();
+    expect((await client.request(SegmentEvaluationScheduleDocument, { id: gold.id })).data!.segmentEvaluationSchedule).toBeNull();
 
     // A segment deleted under its schedule: the job fails saying so and removes the schedule.
     const doomed = (await client.data(CreateSegmentDocument, { input: { name: 'Doomed', definition: { expression: 'custom.tier = "silver"' } } })).createSegment;
