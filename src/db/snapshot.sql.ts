@@ -24,20 +24,10 @@ export interface SnapshotMemberRecord {
 }
 
 /** What a snapshot freezes: the segment's identity and the compiled predicate evaluated at `asOf`. */
-export interface SnapshotTake {
-  readonly id: string;
-  readonly segmentId: string;
-  readonly segmentName: string;
-  readonly segmentVersion: number;
-  readonly definition: unknown;
-  readonly text: string;
-  readonly label: string;
-  readonly asOf: Date;
-  readonly holdoutPercent: number | null;
-  readonly createdBy: string;
+export type SnapshotTake = Omit<SnapshotRecord, 'memberCount' | 'holdoutCount' | 'createdAt'> & {
   /** The members' predicate over `profile p`, `$1` the namespace (`AudienceQuery.predicate`). */
   readonly predicate: Statement;
-}
+};
 
 const SNAPSHOT_COLUMNS = `id, segment_id as "segmentId", segment_name as "segmentName", segment_version as "segmentVersion", definition, text, label,
   as_of as "asOf", holdout_percent as "holdoutPercent", member_count as "memberCount", holdout_count as "holdoutCount",
