@@ -238,7 +238,6 @@ function errorBody(message: string, code: string): string {
   return JSON.stringify({ errors: [{ message, extensions: { code } }] });
 }
 
-/** Reads the body, or undefined when it is larger than the limit. */
 /** The body, or undefined once it passes MAX_BODY_BYTES (the rest is left unread: see `tooLarge`). */
 function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
   return new Promise((resolve, reject) => {
@@ -257,25 +256,33 @@ function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
 }
 
 /** After a 413, at most this much more of the body is read (and dropped) so the client sees the answer … */
-const DRAIN_BYTES = 1024 * 1024;
+const DRAIN_BYTES = 64 * 1024 * 1024;
 /** … for at most this long; then the connection is closed. */
-const DRAIN_MS = 2_000;
+const DRAIN_MS = 5_000;
 
 /**
  * Answers 413 and closes the connection: the unread rest of the body must never be taken for the
- * next request on a kept-alive socket (which then waited for the keep-alive timeout). A bounded
- * amount is drained first, so a client still sending can read the answer instead of a reset.
+ * next request on a kept-alive socket (which then waited for the keep-alive timeout).
+ *
+ * The close is a lingering one (as Apache's `lingering_close`): the answer and a FIN go out, and
+ * what the client still sends is read and dropped for a bounded time and size before the socket is
+ * destroyed. Destroying a socket with unread input makes the kernel send a reset, and a client that
+ * had not yet read the 413 (a busy one, still writing its body) lost it: it saw an empty reply.
  */
 function tooLarge(req: IncomingMessage, res: ServerResponse): void {
+  const socket = req.socket;
+  // Node destroys the socket as soon as a `connection: close` response is written; only half-close it.
+  Object.assign(socket, { destroySoon: () => socket.end() });
   send(res, 413, 'application/json', errorBody(`The request body is larger than ${MAX_BODY_BYTES} bytes.`, 'PAYLOAD_TOO_LARGE'), { connection: 'close' });
   let drained = 0;
-  const close = () => req.socket.destroy();
+  const close = () => socket.destroy();
   const timer = setTimeout(close, DRAIN_MS).unref();
+  socket.once('close', () => clearTimeout(timer));
+  socket.once('end', close);
   req.on('data', (chunk: Buffer) => {
     drained += chunk.length;
     if (drained > DRAIN_BYTES) close();
   });
-  req.on('end', () => clearTimeout(timer));
   req.on('error', () => undefined);
   req.resume();
 }
