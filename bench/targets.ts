@@ -63,12 +63,12 @@ async function record(runner: Runner, spec: DatasetSpec, counts: GeneratedCounts
 /**
  * Builds the expression index of every custom field flagged `indexed`, through the service's own
  * `syncCustomIndex` (the index the custom-field service creates), for each namespace.
- * Idempotent (`if not exists`).
+ * Idempotent: an index recorded READY and valid is left alone.
  */
 export async function syncBenchCustomIndexes(db: Database, namespaces: Record<string, string>): Promise<void> {
   const sql = new Sql(db.orm.em.fork());
   for (const id of Object.values(namespaces)) {
-    for (const field of BENCH_CUSTOM_FIELDS.filter((f) => f.indexed)) await syncCustomIndex(sql, id, field.key, field.type, true);
+    for (const field of BENCH_CUSTOM_FIELDS.filter((f) => f.indexed)) await syncCustomIndex(sql, id, field.key, true);
   }
   for (const table of ['profile']) await sql.execute(`analyze ${table}`);
 }

@@ -9,6 +9,7 @@ import { Migration20261202150000_privacy } from './Migration20261202150000_priva
 import { Migration20261202160000_snapshots } from './Migration20261202160000_snapshots';
 import { Migration20261202160100_membership_changes } from './Migration20261202160100_membership_changes';
 import { Migration20261202160200_webhooks } from './Migration20261202160200_webhooks';
+import { Migration20261203100000_custom_index_state } from './Migration20261203100000_custom_index_state';
 
 /**
  * Every migration, in order. The runtime uses this list rather than scanning the folder, so the
@@ -26,4 +27,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261202160000_snapshots', class: Migration20261202160000_snapshots },
   { name: 'Migration20261202160100_membership_changes', class: Migration20261202160100_membership_changes },
   { name: 'Migration20261202160200_webhooks', class: Migration20261202160200_webhooks },
+  { name: 'Migration20261203100000_custom_index_state', class: Migration20261203100000_custom_index_state },
 ];

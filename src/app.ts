@@ -8,7 +8,7 @@ import type { Server } from 'node:http';
 import type { AppConfig } from './config';
 import { Database } from './db/database';
 import { DatabaseFailedError } from './db/pglite-abort';
-import type { QueryObserver } from './db/sql';
+import { Sql, type QueryObserver } from './db/sql';
 import { RequestContext } from './graphql/context';
 import { createErrorFormatter } from './graphql/errors';
 import { queryLimits } from './graphql/query-limits';
@@ -22,6 +22,7 @@ import { JobRunner } from './jobs';
 import type { Logger, StructuredLogger } from './observability/logger';
 import { Metrics } from './observability/metrics';
 import { createProcessServices, DEFAULT_IMPORT_SETTINGS, feedJobHandler, importJobHandler, type ProcessServices } from './services';
+import { repairCustomIndexes, type IndexRepairSummary } from './services/custom-index-repair';
 import { segmentEvaluationJob } from './services/segment-evaluation.job';
 import { webhookDeliveryJob } from './services/webhook-delivery.job';
 import { isAdminOperation, runAdminOperation } from './services/admin-operations';
@@ -53,6 +54,11 @@ export interface App {
   readonly shared: ProcessServices;
   /** This process's Prometheus metrics (served at /metrics only when METRICS=true). */
   readonly metrics: Metrics;
+  /**
+   * The start-up repair of custom-field indexes (src/services/custom-index-repair.ts), running in
+   * the background once the server listens; null when it failed (logged).
+   */
+  readonly indexRepair: Promise<IndexRepairSummary | null>;
   /**
    * Stops gracefully: refuses new connections, lets requests in flight finish for up to `graceMs`
    * (then cuts them), stops the job runner, and closes the database (PGlite checkpoints first).
@@ -156,6 +162,11 @@ export async function createApp(config: AppConfig, logger: Logger = consoleLogge
     });
     // With JOB_CONCURRENCY=0 this process enqueues jobs but runs none (another process does).
     if (config.jobConcurrency > 0) jobs.start();
+    // Indexes a crash left BUILDING (or that went missing) are rebuilt behind the serving process.
+    const indexRepair = repairCustomIndexes(new Sql(db.orm.em.fork()), line, () => closing).catch((error: unknown) => {
+      logger.error('custom index repair failed', error);
+      return null;
+    });
     const runner = jobs;
     const address = server.address() as AddressInfo;
     const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
@@ -167,9 +178,10 @@ export async function createApp(config: AppConfig, logger: Logger = consoleLogge
       demoKey,
       shared,
       metrics,
+      indexRepair,
       close: async (graceMs = 0) => {
         closing = true;
-        const [{ forced }] = await Promise.all([drainHttpServer(server, graceMs), runner.stop()]);
+        const [{ forced }] = await Promise.all([drainHttpServer(server, graceMs), runner.stop(), indexRepair]);
         if (forced) logger.error(`shutdown: requests still in flight after ${graceMs} ms were cut`);
         await apollo.stop();
         await closeServer(admin);

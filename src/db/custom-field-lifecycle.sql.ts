@@ -47,8 +47,15 @@ export async function deleteFieldDefinition(sql: Sql, namespaceId: string, key: 
   await sql.execute(`delete from custom_field f where f.namespace_id = $1 and f.key = $2`, [namespaceId, key]);
 }
 
+/** Sets the type; an indexed field's index is recorded BUILDING in the same transaction (its rebuild for the new type follows). */
 export async function setFieldType(sql: Sql, namespaceId: string, key: string, type: string): Promise<void> {
-  await sql.execute(`update custom_field f set type = $3, updated_at = now() where f.namespace_id = $1 and f.key = $2`, [namespaceId, key, type]);
+  await sql.execute(
+    `update custom_field f set type = $3, updated_at = now(),
+       index_state = case when f.indexed then 'BUILDING' else f.index_state end,
+       index_state_at = case when f.indexed then now() else f.index_state_at end
+     where f.namespace_id = $1 and f.key = $2`,
+    [namespaceId, key, type],
+  );
 }
 
 /**

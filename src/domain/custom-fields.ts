@@ -5,6 +5,14 @@ import { hasControlCharacters } from './text';
 export const CUSTOM_FIELD_TYPES = ['STRING', 'NUMBER', 'BOOLEAN', 'DATETIME'] as const;
 export type CustomFieldType = (typeof CUSTOM_FIELD_TYPES)[number];
 
+/**
+ * Where a field's expression index is: NONE (not indexed), BUILDING (a build was recorded and has
+ * not finished: it runs, or the process stopped during it), READY (built and found valid), FAILED
+ * (the last build failed). BUILDING is recorded before the build starts and READY only after it.
+ */
+export const CUSTOM_INDEX_STATES = ['NONE', 'BUILDING', 'READY', 'FAILED'] as const;
+export type CustomIndexState = (typeof CUSTOM_INDEX_STATES)[number];
+
 export const CUSTOM_KEY_PATTERN = /^[a-z][a-z0-9_]{0,62}$/;
 export const MAX_CUSTOM_STRING_LENGTH = 2000;
 export const MAX_CUSTOM_FIELDS_PER_NAMESPACE = 500;

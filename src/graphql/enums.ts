@@ -1,7 +1,7 @@
 import { registerEnumType } from 'type-graphql';
 import { ERROR_CODES, type AudienceErrorCode } from '../audience';
 import { CONSENT_SOURCES, EMAIL_STATUSES, SMS_OPT_IN_METHODS, SMS_STATUSES } from '../domain/consent';
-import { CUSTOM_FIELD_TYPES } from '../domain/custom-fields';
+import { CUSTOM_FIELD_TYPES, CUSTOM_INDEX_STATES } from '../domain/custom-fields';
 import { ROLES } from '../domain/permissions';
 
 /** Turns a list of names into the object form type-graphql registers as an enum. */
@@ -15,6 +15,7 @@ export const SmsOptInMethodEnum = enumOf(SMS_OPT_IN_METHODS);
 export const ConsentSourceEnum = enumOf(CONSENT_SOURCES);
 export const RoleEnum = enumOf(ROLES);
 export const CustomFieldTypeEnum = enumOf(CUSTOM_FIELD_TYPES);
+export const CustomFieldIndexStateEnum = enumOf(CUSTOM_INDEX_STATES);
 export const FieldKindEnum = enumOf(['STANDARD', 'RESERVED', 'CHANNEL', 'DIMENSION', 'CUSTOM'] as const);
 export const FieldDataTypeEnum = enumOf(['STRING', 'NUMBER', 'BOOLEAN', 'DATETIME', 'ENUM', 'EMAIL', 'BIRTHDAY'] as const);
 export const EventStatusEnum = enumOf(['ACCEPTED', 'DUPLICATE', 'REJECTED', 'SUPPRESSED'] as const);
@@ -70,6 +71,16 @@ registerEnumType(RoleEnum, {
   },
 });
 registerEnumType(CustomFieldTypeEnum, { name: 'CustomFieldType', description: 'The type of a custom field; values are checked against it on every write.' });
+registerEnumType(CustomFieldIndexStateEnum, {
+  name: 'CustomFieldIndexState',
+  description: "Where a custom field's expression index is. Filters on the field work in every state; only READY makes them fast.",
+  valuesConfig: {
+    NONE: { description: 'The field is not indexed.' },
+    BUILDING: { description: 'A build was recorded and has not finished: it is running, or the process stopped during it. The next start of the service, or rebuildCustomFieldIndex, builds it again.' },
+    READY: { description: 'The index was built and is valid in the database.' },
+    FAILED: { description: 'The last build failed, or an index recorded READY is missing or invalid in the database; CustomFieldIndex.error says why. The next start, rebuildCustomFieldIndex or updateCustomField(indexed: true) builds it again.' },
+  },
+});
 registerEnumType(FieldKindEnum, {
   name: 'FieldKind',
   description: 'The kind of a profile field.',

@@ -1,8 +1,8 @@
 import { emailPromotionalEligible, smsPromotionalEligible } from '../domain/consent';
 import type { InputProblem } from '../domain/errors';
-import type { ApiKeyRow, ConsentChangeRecord, CustomFieldRow, EventRecord, NamespaceRow, PhoneRecord, ProfileRecord } from '../services';
+import type { ApiKeyRow, ConsentChangeRecord, CustomFieldRow, CustomIndexReport, EventRecord, NamespaceRow, PhoneRecord, ProfileRecord } from '../services';
 import { ApiKey, Namespace } from './types/admin.type';
-import { CustomField } from './types/catalog.type';
+import { CustomField, CustomFieldIndex } from './types/catalog.type';
 import { InputError } from './types/common.type';
 import { Channels, ConsentChange, Dimensions, Profile, ProfileEvent, ReservedFields, SmsChannel } from './types/profile.type';
 
@@ -69,8 +69,12 @@ export function toInputErrors(problems: readonly InputProblem[]): InputError[] {
   return problems.map((p) => Object.assign(new InputError(), { path: p.path.map(String), message: p.message }));
 }
 
-export function toCustomField(f: CustomFieldRow): CustomField {
-  return Object.assign(new CustomField(), { key: f.key, type: f.type, description: f.description, indexed: f.indexed, createdAt: f.createdAt, updatedAt: f.updatedAt });
+export function toCustomField(f: CustomFieldRow, index: CustomIndexReport): CustomField {
+  return Object.assign(new CustomField(), { key: f.key, type: f.type, description: f.description, indexed: f.indexed, index: toCustomFieldIndex(index), createdAt: f.createdAt, updatedAt: f.updatedAt });
+}
+
+export function toCustomFieldIndex(index: CustomIndexReport): CustomFieldIndex {
+  return Object.assign(new CustomFieldIndex(), { state: index.state, changedAt: index.changedAt, error: index.error });
 }
 
 export function toNamespace(n: NamespaceRow): Namespace {

@@ -2,10 +2,10 @@ import {
   applyConversions, conversionSummary, deleteFieldDefinition, lockField, recordConversions, removeFieldValues, segmentsUsingField,
   setFieldType, stageFieldValues, stagedValuePage, type ConversionSummary, type SegmentUsingField,
 } from '../db/custom-field-lifecycle.sql';
-import { syncCustomIndex } from '../db/custom-index.sql';
+import { buildCustomIndex, customIndexStatuses, dropCustomIndex, syncCustomIndex } from '../db/custom-index.sql';
 import { CustomFieldRow } from '../db/entities';
 import type { Sql } from '../db/sql';
-import { convertStoredValue, customKeyProblem, MAX_CUSTOM_FIELDS_PER_NAMESPACE, type CustomFieldType } from '../domain/custom-fields';
+import { convertStoredValue, customKeyProblem, MAX_CUSTOM_FIELDS_PER_NAMESPACE, type CustomFieldType, type CustomIndexState } from '../domain/custom-fields';
 import { AppError } from '../domain/errors';
 import { requireStorableText } from '../domain/storable-text';
 import { BUILT_IN_FIELDS } from '../domain/profile-fields';
@@ -28,6 +28,14 @@ export interface TypeChangeReport extends ConversionSummary {
   /** Saved segments that use the field: an applied change is refused while there are any. */
   readonly usedBySegments: readonly SegmentUsingField[];
   readonly indexed: boolean;
+}
+
+/** A field's index as reported to clients: the recorded state, checked against `pg_index`. */
+export interface CustomIndexReport {
+  readonly state: CustomIndexState;
+  /** When the state was entered (for a READY index found missing: when it was recorded READY). */
+  readonly changedAt: Date | null;
+  readonly error: string | null;
 }
 
 export interface CustomFieldInput {
@@ -74,10 +82,15 @@ export class CustomFieldService {
       type: input.type,
       description: input.description?.trim() ?? '',
       indexed: input.indexed ?? false,
+      // Recorded with the definition, before the build: a crash during the build leaves BUILDING, which the next start rebuilds.
+      ...(input.indexed ? { indexState: 'BUILDING' as const, indexStateAt: new Date() } : {}),
     });
     await this.scope.sql.em.flush();
     this.cached = undefined;
-    if (row.indexed) await syncCustomIndex(this.scope.sql, row.namespaceId, row.key, row.type, true);
+    if (row.indexed) {
+      await buildCustomIndex(this.scope.sql, row.namespaceId, row.key);
+      await this.scope.sql.em.refresh(row);
+    }
     return row;
   }
 
@@ -87,11 +100,47 @@ export class CustomFieldService {
     if (!row) throw AppError.notFound('Custom field', key);
     requireStorableText([[['input', 'description'], changes.description]]);
     if (changes.description !== undefined && changes.description !== null) row.description = changes.description.trim();
-    const reindex = changes.indexed !== undefined && changes.indexed !== null && changes.indexed !== row.indexed;
-    if (changes.indexed !== undefined && changes.indexed !== null) row.indexed = changes.indexed;
+    const indexed = changes.indexed ?? undefined;
+    if (indexed !== undefined) row.indexed = indexed;
     await this.scope.sql.em.flush();
-    if (reindex) await syncCustomIndex(this.scope.sql, row.namespaceId, row.key, row.type, row.indexed);
+    // indexed: true also repairs: an index that is not READY and valid is built again.
+    if (indexed !== undefined) {
+      await syncCustomIndex(this.scope.sql, row.namespaceId, row.key, indexed);
+      await this.scope.sql.em.refresh(row);
+    }
     return row;
+  }
+
+  /**
+   * Builds the index of an indexed field again, whatever its state (a READY index too): drops
+   * what has its name, builds it, records READY or FAILED (with the database's message).
+   */
+  async rebuildIndex(key: string): Promise<CustomFieldRow> {
+    requirePermission(this.scope, 'customFields:write', 'rebuild custom field indexes');
+    requireStorableText([[['key'], key]]);
+    const row = (await this.list()).find((f) => f.key === key);
+    if (!row) throw AppError.notFound('Custom field', key);
+    if (!row.indexed) throw AppError.invalid(['key'], `custom field "${key}" is not indexed; turn indexing on with updateCustomField(input: { indexed: true }), which builds the index`);
+    await buildCustomIndex(this.scope.sql, row.namespaceId, row.key);
+    await this.scope.sql.em.refresh(row);
+    return row;
+  }
+
+  /**
+   * Each field's index as clients see it, in one statement: the recorded state, except that a
+   * READY index that `pg_index` does not have as valid (dropped by hand, broken) is FAILED, saying
+   * so; a start or rebuildCustomFieldIndex builds it again.
+   */
+  async indexReports(rows: readonly CustomFieldRow[]): Promise<Map<string, CustomIndexReport>> {
+    const statuses = new Map((await customIndexStatuses(this.scope.sql, this.scope.tenant.id, rows.map((r) => r.key))).map((s) => [s.key, s]));
+    return new Map(rows.map((row) => {
+      const status = statuses.get(row.key);
+      if (!status) return [row.key, { state: 'NONE', changedAt: row.indexStateAt, error: null }];
+      if (status.indexed && status.state === 'READY' && status.presence !== 'VALID') {
+        return [row.key, { state: 'FAILED', changedAt: status.stateAt, error: `the index recorded READY is ${status.presence === 'INVALID' ? 'invalid' : 'missing'} in the database; rebuildCustomFieldIndex (or a restart) builds it again` }];
+      }
+      return [row.key, { state: status.indexed ? status.state : 'NONE', changedAt: status.stateAt, error: status.error }];
+    }));
   }
 
   /**
@@ -113,7 +162,7 @@ export class CustomFieldService {
       return { removed: count, indexed: field.indexed };
     });
     this.forgetCache();
-    if (indexed) await syncCustomIndex(this.scope.sql, ns, key, 'STRING', false);
+    if (indexed) await dropCustomIndex(this.scope.sql, ns, key);
     return { key, valuesRemoved: removed };
   }
 
@@ -122,7 +171,8 @@ export class CustomFieldService {
    * A dry run reports how many values convert and which do not (with samples and reasons) and
    * changes nothing. Applied, it reports the same; it is refused (CONFLICT, nothing changed) while
    * any value does not convert, unless `clearUnconvertible` asks to remove those values, and while
-   * a saved segment uses the field. An index on the field is rebuilt for the new type.
+   * a saved segment uses the field. An index on the field is rebuilt for the new type (recorded
+   * BUILDING in the type change's transaction, so a crash before the rebuild is repaired on start).
    */
   async changeType(key: string, toType: CustomFieldType, options: { dryRun: boolean; clearUnconvertible: boolean }): Promise<TypeChangeReport> {
     requirePermission(this.scope, 'customFields:write', 'change custom field types');
@@ -149,10 +199,7 @@ export class CustomFieldService {
       return { ...base, applied: true, cleared: summary.unconvertible, indexed: field.indexed };
     });
     this.forgetCache();
-    if (report.applied && report.indexed) {
-      await syncCustomIndex(this.scope.sql, ns, key, report.fromType, false);
-      await syncCustomIndex(this.scope.sql, ns, key, toType, true);
-    }
+    if (report.applied && report.indexed) await buildCustomIndex(this.scope.sql, ns, key);
     return report;
   }
 

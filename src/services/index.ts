@@ -117,3 +117,4 @@ export type { DeliveryRecord, WebhookRecord } from '../db/webhook.sql';
 export type { EvaluationRecord, MembershipChangeRecord } from '../db/membership.sql';
 export type { SnapshotMemberRecord, SnapshotRecord } from '../db/snapshot.sql';
 export type { ForgetRequestRecord, ForgetTarget } from './privacy.service';
+export type { CustomIndexReport } from './custom-field.service';

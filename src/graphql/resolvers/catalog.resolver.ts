@@ -3,7 +3,8 @@ import type { CustomFieldType } from '../../domain/custom-fields';
 import { AppError } from '../../domain/errors';
 import { BUILT_IN_FIELDS, camelCase, isExportable, type ProfileFieldSpec } from '../../domain/profile-fields';
 import type { RequestContext } from '../context';
-import { toCustomField } from '../mappers';
+import type { CustomFieldRow } from '../../services';
+import { toCustomField, toCustomFieldIndex } from '../mappers';
 import { CustomField, ProfileField } from '../types/catalog.type';
 import { DefineCustomFieldInput, UpdateCustomFieldInput } from '../types/inputs.type';
 import { ChangeCustomFieldTypeInput, CustomFieldTypeChange, DeleteCustomFieldPayload } from '../types/custom-field-lifecycle.type';
@@ -21,17 +22,18 @@ export class CatalogResolver {
   @Query(() => [ProfileField], { description: 'The field catalog for builder UIs: standard, reserved, channel, dimension and custom fields, each with both its snake_case and GraphQL names.' })
   async profileFields(@Ctx() ctx: RequestContext): Promise<ProfileField[]> {
     const custom = await ctx.services.customFields.list();
+    const indexes = await ctx.services.customFields.indexReports(custom);
     return [
       ...BUILT_IN_FIELDS.map((f) =>
         Object.assign(new ProfileField(), {
           name: f.name, graphqlName: f.graphqlName, graphqlPath: builtInPath(f), kind: f.kind, type: f.type,
-          enumValues: f.enumValues ? [...f.enumValues] : null, description: f.description, writable: f.writable, filterable: true, exportable: isExportable(f),
+          enumValues: f.enumValues ? [...f.enumValues] : null, description: f.description, writable: f.writable, filterable: true, exportable: isExportable(f), index: null,
         }),
       ),
       ...custom.map((f) =>
         Object.assign(new ProfileField(), {
           name: `custom.${f.key}`, graphqlName: camelCase(f.key), graphqlPath: `custom.${f.key}`, kind: 'CUSTOM', type: f.type,
-          enumValues: null, description: f.description, writable: true, filterable: true, exportable: true,
+          enumValues: null, description: f.description, writable: true, filterable: true, exportable: true, index: toCustomFieldIndex(indexes.get(f.key)!),
         }),
       ),
     ];
@@ -39,21 +41,31 @@ export class CatalogResolver {
 
   @Query(() => [CustomField], { description: "This namespace's custom fields." })
   async customFields(@Ctx() ctx: RequestContext): Promise<CustomField[]> {
-    return (await ctx.services.customFields.list()).map(toCustomField);
+    return withIndexes(ctx, await ctx.services.customFields.list());
   }
 
   @Mutation(() => CustomField, { description: 'Defines a typed custom field (DATA_MANAGER or CLIENT_ADMIN). Profiles can carry values for it from then on.' })
   async defineCustomField(@Arg('input', () => DefineCustomFieldInput, { description: 'The new field.' }) input: DefineCustomFieldInput, @Ctx() ctx: RequestContext): Promise<CustomField> {
-    return toCustomField(await ctx.services.customFields.define(input));
+    return withIndex(ctx, await ctx.services.customFields.define(input));
   }
 
-  @Mutation(() => CustomField, { description: "Changes a custom field's description or indexing. Its type changes with changeCustomFieldType." })
+  @Mutation(() => CustomField, {
+    description: "Changes a custom field's description or indexing (DATA_MANAGER or CLIENT_ADMIN). Its type changes with changeCustomFieldType. indexed: true builds the index when it is not READY and valid (so it also repairs one a crash left BUILDING or that went missing); indexed: false drops it.",
+  })
   async updateCustomField(
     @Arg('key', { description: 'The key of the field to change.' }) key: string,
     @Arg('input', () => UpdateCustomFieldInput, { description: 'The changes.' }) input: UpdateCustomFieldInput,
     @Ctx() ctx: RequestContext,
   ): Promise<CustomField> {
-    return toCustomField(await ctx.services.customFields.update(key, input));
+    return withIndex(ctx, await ctx.services.customFields.update(key, input));
+  }
+
+  @Mutation(() => CustomField, {
+    description:
+      "Builds an indexed custom field's index again, whatever its state (DATA_MANAGER or CLIENT_ADMIN): drops what has its name (an invalid leftover too), builds it (concurrently on PostgreSQL) and returns the field with index.state READY, or FAILED with index.error. NOT_FOUND for an unknown key; BAD_USER_INPUT for a field that is not indexed.",
+  })
+  async rebuildCustomFieldIndex(@Arg('key', { description: 'The key of the indexed field.' }) key: string, @Ctx() ctx: RequestContext): Promise<CustomField> {
+    return withIndex(ctx, await ctx.services.customFields.rebuildIndex(key));
   }
 
   @Mutation(() => DeleteCustomFieldPayload, {
@@ -74,7 +86,16 @@ export class CatalogResolver {
       ...report,
       samples: report.samples.map((s) => ({ ...s })),
       usedBySegments: report.usedBySegments.map((u) => ({ ...u })),
-      field: toCustomField(field),
+      field: await withIndex(ctx, field),
     };
   }
+}
+
+async function withIndexes(ctx: RequestContext, rows: readonly CustomFieldRow[]): Promise<CustomField[]> {
+  const indexes = await ctx.services.customFields.indexReports(rows);
+  return rows.map((row) => toCustomField(row, indexes.get(row.key)!));
+}
+
+async function withIndex(ctx: RequestContext, row: CustomFieldRow): Promise<CustomField> {
+  return (await withIndexes(ctx, [row]))[0]!;
 }

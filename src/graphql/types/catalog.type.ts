@@ -1,6 +1,18 @@
 import { Field, ObjectType } from 'type-graphql';
-import { CustomFieldTypeEnum, FieldDataTypeEnum, FieldKindEnum } from '../enums';
+import { CustomFieldIndexStateEnum, CustomFieldTypeEnum, FieldDataTypeEnum, FieldKindEnum } from '../enums';
 import { DateTimeScalar } from '../scalars';
+
+@ObjectType({ description: "A custom field's expression index: its state, since when, and why the last build failed." })
+export class CustomFieldIndex {
+  @Field(() => CustomFieldIndexStateEnum, { description: 'NONE, BUILDING, READY or FAILED. BUILDING is recorded before a build starts and READY only after the index was found valid.' })
+  state!: string;
+
+  @Field(() => DateTimeScalar, { nullable: true, description: 'When the index entered its state (a build started, finished, failed, or the index was dropped); null for a field never indexed.' })
+  changedAt!: Date | null;
+
+  @Field(() => String, { nullable: true, description: "Why the last build failed (the database's message, never SQL), or that an index recorded READY is missing; null otherwise." })
+  error!: string | null;
+}
 
 @ObjectType({ description: 'A field of the profile catalog, for builder UIs: its names, kind, type and description.' })
 export class ProfileField {
@@ -33,6 +45,9 @@ export class ProfileField {
 
   @Field({ description: 'Whether it appears in audience exports (dimensions never do).' })
   exportable!: boolean;
+
+  @Field(() => CustomFieldIndex, { nullable: true, description: "A custom field's index state (NONE when not indexed); null for built-in fields, whose indexes are part of the schema." })
+  index!: CustomFieldIndex | null;
 }
 
 @ObjectType({ description: 'A typed custom profile field of this namespace.' })
@@ -46,8 +61,11 @@ export class CustomField {
   @Field({ description: 'What the field means.' })
   description!: string;
 
-  @Field({ description: 'Whether audience filters on it should be served by an index.' })
+  @Field({ description: 'Whether audience filters on it should be served by an index (index says whether the index is there).' })
   indexed!: boolean;
+
+  @Field(() => CustomFieldIndex, { description: 'The state of its index: NONE when not indexed, READY once built.' })
+  index!: CustomFieldIndex;
 
   @Field(() => DateTimeScalar, { description: 'When it was defined.' })
   createdAt!: Date;
