@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import {
-  ApiKeysDocument, CreateApiKeyDocument, CreateSegmentDocument, DefineCustomFieldDocument, ForgetProfileDocument, ForgetRequestsDocument,
-  ProfileByEmailDocument, ProfileByPhoneDocument, ProfileDocument, ProfilePageDocument, ReceiveSmsKeywordDocument, SegmentMembersDocument,
-  SetEmailStatusDocument, SetSmsStatusDocument, TrackEventsOutcomeDocument, UpsertProfileDocument, UpsertProfilesDocument,
-  UpsertProfilesOutcomeDocument,
+  ApiKeysDocument, CreateApiKeyDocument, CreateSegmentDocument, DefineCustomFieldDocument, EvaluateSegmentMembershipDocument, ForgetProfileDocument,
+  ForgetRequestsDocument, ProfileByEmailDocument, ProfileByPhoneDocument, ProfileDocument, ProfilePageDocument, ReceiveSmsKeywordDocument,
+  SegmentChangesDocument, SegmentMembersDocument, SetEmailStatusDocument, SetSmsStatusDocument, SnapshotMembersDocument, SnapshotSegmentDocument,
+  TrackEventsOutcomeDocument, UpsertProfileDocument, UpsertProfilesDocument, UpsertProfilesOutcomeDocument,
 } from '../generated/graphql';
 import { Sql } from '../../src/db/sql';
 import { describeEachApp, type TestApp } from '../support/app';
@@ -234,6 +234,58 @@ describeEachApp('right to be forgotten over HTTP', (getApp) => {
     const emailDigest = (r: typeof fromA) => r.forgetProfile.identifiers.find((i) => i.kind === 'EMAIL')!.digest;
     expect(emailDigest(fromA)).not.toBe(emailDigest(fromB));
     expect((await b.client.data(ForgetRequestsDocument, {})).forgetRequests.nodes.map((n) => n.id)).toEqual([fromB.forgetProfile.id]);
+  });
+
+  test('forgetting removes the person from snapshots already taken (the one before the merge held the absorbed profile) and from stored memberships, with exact counts; another namespace\'s snapshot is untouched', async () => {
+    const { client, namespaceId } = await newNamespace(getApp().url);
+    const email = 'snapshotted@example.com';
+    const keep = (await client.data(UpsertProfileDocument, { input: { email: 'stays@example.com', firstName: 'Stays' } })).upsertProfile.profile.id;
+    const person = (await client.data(UpsertProfileDocument, { input: { email, phones: ['+14155550131'] } })).upsertProfile.profile.id;
+    const phoneOnly = (await client.data(UpsertProfileDocument, { input: { phones: ['+14155550132'], firstName: 'Phone' } })).upsertProfile.profile.id;
+    const { createSegment: named } = await client.data(CreateSegmentDocument, { input: { name: 'Named', definition: { expression: 'first_name is set' } } });
+    const members = async (snapshotId: string) => {
+      const { segmentSnapshot } = await client.data(SnapshotMembersDocument, { id: snapshotId, first: 10 });
+      return { count: segmentSnapshot.count, members: segmentSnapshot.members.nodes.map((n) => ({ profileId: n.profileId, holdout: n.holdout })).sort((a, b) => a.profileId.localeCompare(b.profileId)) };
+    };
+    const holdoutOf = async (snapshotId: string) => (await client.data(SnapshotMembersDocument, { id: snapshotId, first: 10, group: 'HOLDOUT' })).segmentSnapshot.count;
+
+    // Before the merge: the phone-only profile is a member; then it is absorbed into the email's profile.
+    const before = (await client.data(SnapshotSegmentDocument, { id: named.id, label: 'before merge', holdout: { percent: 50 } })).snapshotSegment;
+    await client.data(EvaluateSegmentMembershipDocument, { id: named.id });
+    const merged = (await client.data(UpsertProfileDocument, { input: { email, phones: ['+14155550131', '+14155550132'], firstName: 'Forgotten' } })).upsertProfile;
+    expect({ id: merged.profile.id, absorbed: merged.mergedProfileIds }).toEqual({ id: person, absorbed: [phoneOnly] });
+    const after = (await client.data(SnapshotSegmentDocument, { id: named.id, label: 'after merge', holdout: { percent: 50 } })).snapshotSegment;
+    await client.data(EvaluateSegmentMembershipDocument, { id: named.id });
+    expect((await members(before.id)).members.map((m) => m.profileId).sort()).toEqual([keep, phoneOnly].sort());
+    expect((await members(after.id)).members.map((m) => m.profileId).sort()).toEqual([keep, person].sort());
+    const keptMember = (await members(after.id)).members.find((m) => m.profileId === keep)!;
+
+    // Another namespace holds the same email in a snapshot of its own.
+    const other = await newNamespace(getApp().url);
+    const otherPerson = (await other.client.data(UpsertProfileDocument, { input: { email, firstName: 'Same Email' } })).upsertProfile.profile.id;
+    const { createSegment: otherNamed } = await other.client.data(CreateSegmentDocument, { input: { name: 'Named', definition: { expression: 'first_name is set' } } });
+    const otherSnapshot = (await other.client.data(SnapshotSegmentDocument, { id: otherNamed.id })).snapshotSegment;
+
+    expect((await client.data(ForgetProfileDocument, { input: { email } })).forgetProfile.removed).toMatchObject({ profiles: 2, mergedProfiles: 1 });
+
+    // Both snapshots keep only the profile that stays, with counts (and holdout counts) that match their members.
+    for (const snapshot of [before, after]) {
+      expect(await members(snapshot.id)).toEqual({ count: 1, members: [keptMember] });
+      expect(await holdoutOf(snapshot.id)).toBe(keptMember.holdout ? 1 : 0);
+    }
+    const changes = (await client.data(SegmentChangesDocument, { id: named.id, since: '2000-01-01T00:00:00Z', first: 50 })).segmentChanges.nodes;
+    expect(changes.map((c) => c.profileId)).toEqual([keep]);
+    const sql = new Sql(getApp().app.db.orm.em.fork());
+    const left = await sql.one<{ members: string; memberships: string; changes: string }>(
+      `select (select count(*) from segment_snapshot_member m where m.namespace_id = $1) as members,
+              (select count(*) from segment_membership m where m.namespace_id = $1) as memberships,
+              (select count(*) from segment_membership_change c where c.namespace_id = $1) as changes`,
+      [namespaceId],
+    );
+    expect({ members: Number(left!.members), memberships: Number(left!.memberships), changes: Number(left!.changes) }).toEqual({ members: 2, memberships: 1, changes: 1 });
+
+    const { segmentSnapshot: untouched } = await other.client.data(SnapshotMembersDocument, { id: otherSnapshot.id, first: 10 });
+    expect({ count: untouched.count, ids: untouched.members.nodes.map((n) => n.profileId) }).toEqual({ count: 1, ids: [otherPerson] });
   });
 
   test('only CLIENT_ADMIN forgets or reads the audit', async () => {
