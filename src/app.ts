@@ -21,8 +21,10 @@ import { createHttpServer } from './http/server';
 import { JobRunner } from './jobs';
 import type { Logger, StructuredLogger } from './observability/logger';
 import { Metrics } from './observability/metrics';
-import { createProcessServices, DEFAULT_IMPORT_SETTINGS, feedJobHandler, importJobHandler, type ProcessServices } from './services';
 import { repairCustomIndexes, type IndexRepairSummary } from './services/custom-index-repair';
+import { createProcessServices, DEFAULT_EXPORT_FILE_SETTINGS, DEFAULT_IMPORT_SETTINGS, feedJobHandler, importJobHandler, type ProcessServices } from './services';
+import { EXPORT_EXPIRY_SCHEDULE, exportExpiryJob, exportJobHandler } from './services/export-job';
+import { EXPORT_EXPIRY_JOB_KIND } from './services/export-job.service';
 import { segmentEvaluationJob } from './services/segment-evaluation.job';
 import { webhookDeliveryJob } from './services/webhook-delivery.job';
 import { isAdminOperation, runAdminOperation } from './services/admin-operations';
@@ -104,11 +106,14 @@ export async function createApp(config: AppConfig, logger: Logger = consoleLogge
     jobs = await JobRunner.create(db, { logger, concurrency: config.jobConcurrency });
     const demoKey = config.seedDemo ? await seedDemoIfEmpty(db.orm.em.fork(), logger) : null;
     const auth = new AuthService(config.adminToken);
-    const shared = createProcessServices(jobs, config.imports ?? DEFAULT_IMPORT_SETTINGS, config.feedSecretKey ?? null);
+    const shared = createProcessServices(jobs, config.imports ?? DEFAULT_IMPORT_SETTINGS, config.feedSecretKey ?? null, config.exports ?? DEFAULT_EXPORT_FILE_SETTINGS);
     jobs.register(importJobHandler(shared.imports));
     jobs.register(feedJobHandler({ jobs: shared.jobs, imports: shared.imports, secretKey: shared.feedSecretKey }));
     jobs.register(segmentEvaluationJob(shared));
     jobs.register(webhookDeliveryJob());
+    jobs.register(exportJobHandler(shared));
+    jobs.register(exportExpiryJob(shared.exportFiles));
+    await shared.schedules.upsert(new Sql(db.orm.em.fork()), { name: EXPORT_EXPIRY_SCHEDULE, namespaceId: null, kind: EXPORT_EXPIRY_JOB_KIND, cron: '*/10 * * * *', maxAttempts: 1 });
     admin = await startAdminEndpoint(db, auth, logger, shared);
     const limits = queryLimits(config.queryLimits);
     const apollo = new ApolloServer<RequestContext>({

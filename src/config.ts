@@ -39,6 +39,8 @@ export interface AppConfig {
   readonly feedSecretKey?: Buffer | null;
   /** File imports: where uploads are kept, the largest file accepted, rows per transaction. */
   readonly imports?: { readonly dir: string; readonly maxBytes: number; readonly batchRows: number };
+  /** Export jobs: where their files go, and how long a file may be downloaded (ms) before the sweep deletes it. */
+  readonly exports?: { readonly dir: string; readonly ttlMs: number };
 }
 
 export class ConfigError extends Error {
@@ -83,6 +85,8 @@ export const CONFIG_VARIABLES = {
   IMPORT_DIR: 'Directory for uploaded import files (one folder per namespace; a file is deleted when its import ends). Default DATA_DIR/imports, or ./.imports on a PostgreSQL server.',
   IMPORT_MAX_BYTES: 'Largest import file accepted, in bytes (1024–1099511627776). Default 10737418240 (10 GiB).',
   IMPORT_BATCH_ROWS: 'Rows of an import file applied per transaction (1–200000). Default 20000.',
+  EXPORT_DIR: 'Directory for the files of export jobs (createExport; one folder per namespace). Default DATA_DIR/exports, or ./.exports on a PostgreSQL server.',
+  EXPORT_TTL_HOURS: 'How long a finished export file may be downloaded, in hours (1–8760); then it is deleted and its download answers 410. Default 24.',
   FEED_SECRET_KEY: 'Key that encrypts the SFTP passwords and private keys of managed feeds (AES-256-GCM): 32 bytes as 64 hex digits or base64. Unset: feeds cannot be saved.',
 } as const;
 
@@ -199,6 +203,10 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): AppConfig {
       dir: resolve(cwd, env.IMPORT_DIR?.trim() || (database.kind === 'pglite' ? join(database.dataDir, 'imports') : '.imports')),
       maxBytes: integer(env, 'IMPORT_MAX_BYTES', 10 * 1024 ** 3, 1024, 1024 ** 4),
       batchRows: integer(env, 'IMPORT_BATCH_ROWS', 20_000, 1, 200_000),
+    },
+    exports: {
+      dir: resolve(cwd, env.EXPORT_DIR?.trim() || (database.kind === 'pglite' ? join(database.dataDir, 'exports') : '.exports')),
+      ttlMs: integer(env, 'EXPORT_TTL_HOURS', 24, 1, 8760) * 3600_000,
     },
   };
 }

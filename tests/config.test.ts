@@ -25,6 +25,7 @@ describe('configuration', () => {
       queryLimits: { maxCost: 10000, maxDepth: 12, maxAliases: 30, maxDirectives: 30, maxTokens: 10000 },
       feedSecretKey: null,
       imports: { dir: '/srv/app/.data/imports', maxBytes: 10 * 1024 ** 3, batchRows: 20000 },
+      exports: { dir: '/srv/app/.data/exports', ttlMs: 24 * 3600_000 },
     });
   });
 

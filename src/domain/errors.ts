@@ -3,7 +3,7 @@
  * message that says what was wrong and what would be accepted, and where (a path into the input).
  * The GraphQL layer maps codes to `extensions.code` in exactly one place.
  */
-export type ErrorCode = 'BAD_USER_INPUT' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'CONFLICT' | 'REQUEST_TIMEOUT' | 'REQUEST_CANCELLED' | 'SUPPRESSED';
+export type ErrorCode = 'BAD_USER_INPUT' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'CONFLICT' | 'REQUEST_TIMEOUT' | 'REQUEST_CANCELLED' | 'SUPPRESSED' | 'GONE';
 
 /** One problem with a piece of input. `path` points into the request input, e.g. `["input", "phones", 1]`. */
 export interface InputProblem {
@@ -71,6 +71,11 @@ export class AppError extends Error {
   /** The client went away; the request's remaining work was stopped. */
   static cancelled(): AppError {
     return new AppError('REQUEST_CANCELLED', 'The client closed the connection; the request was stopped.');
+  }
+
+  /** The thing existed but is gone for good (an expired export file); HTTP 410. */
+  static gone(message: string): AppError {
+    return new AppError('GONE', message);
   }
 
   /** A write that names a forgotten person's email or phone: nothing was stored (docs/privacy.md). */

@@ -14,6 +14,9 @@ export const SNAPSHOT_ID = /^snap_[0-9a-f]{16}$/;
 /** `whk_` and 16 lower-case hex digits (segment webhooks). */
 export const WEBHOOK_ID = /^whk_[0-9a-f]{16}$/;
 
+/** `exp_` and 16 lower-case hex digits (export jobs). */
+export const EXPORT_ID = /^exp_[0-9a-f]{16}$/;
+
 /** A lower-case UUID (API keys, namespaces), e.g. `0b7d4a56-3f2a-4c1e-9d0b-7d4a563f2a9c`. */
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 

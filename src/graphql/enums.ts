@@ -154,3 +154,35 @@ registerEnumType(SnapshotGroupEnum, {
     TREATMENT: { description: 'Members not in the holdout: the ones sent to.' },
   },
 });
+
+export const ExportFormatEnum = enumOf(['CSV', 'JSONL'] as const);
+export const ExportStatusEnum = enumOf(['QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'EXPIRED'] as const);
+export const FormulaHandlingEnum = enumOf(['ESCAPE', 'KEEP'] as const);
+
+registerEnumType(ExportFormatEnum, {
+  name: 'ExportFormat',
+  description: 'The file format of an export.',
+  valuesConfig: {
+    CSV: { description: 'RFC 4180 CSV with a header line; phones joined by ";".' },
+    JSONL: { description: 'JSON Lines: one object per member; custom fields under "custom".' },
+  },
+});
+registerEnumType(ExportStatusEnum, {
+  name: 'ExportStatus',
+  description: 'Where an export job is.',
+  valuesConfig: {
+    QUEUED: { description: 'Waiting for a worker.' },
+    RUNNING: { description: 'Its file is being written (again, after a crash of the process that ran it).' },
+    SUCCEEDED: { description: 'Its file is complete and can be downloaded until expiresAt.' },
+    FAILED: { description: 'It ended without a file; error says why.' },
+    EXPIRED: { description: 'Its file was downloadable until expiresAt and is deleted; a download answers 410.' },
+  },
+});
+registerEnumType(FormulaHandlingEnum, {
+  name: 'FormulaHandling',
+  description: 'What a CSV export does with free text that a spreadsheet would run as a formula (docs/exports.md).',
+  valuesConfig: {
+    ESCAPE: { description: 'Prefix such a value with one "\'" (reversible); the default for CSV.' },
+    KEEP: { description: 'Write every value exactly as stored (machine consumers).' },
+  },
+});

@@ -57,7 +57,7 @@ export function createErrorFormatter(logger: ErrorLogger) {
   };
 }
 
-const HTTP_STATUS: Readonly<Record<string, number>> = { BAD_USER_INPUT: 400, UNAUTHENTICATED: 401, FORBIDDEN: 403, NOT_FOUND: 404, CONFLICT: 409, SUPPRESSED: 409 };
+const HTTP_STATUS: Readonly<Record<string, number>> = { BAD_USER_INPUT: 400, UNAUTHENTICATED: 401, FORBIDDEN: 403, NOT_FOUND: 404, CONFLICT: 409, SUPPRESSED: 409, GONE: 410 };
 
 /**
  * The same mapping for the plain HTTP routes (exports, downloads): an `AppError` becomes its

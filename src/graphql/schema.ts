@@ -5,6 +5,7 @@ import { AccessResolver } from './resolvers/access.resolver';
 import { ActivityResolver } from './resolvers/activity.resolver';
 import { CatalogResolver } from './resolvers/catalog.resolver';
 import { ChannelsResolver } from './resolvers/channels.resolver';
+import { ExportResolver } from './resolvers/export.resolver';
 import { FeedResolver } from './resolvers/feed.resolver';
 import { ImportResolver } from './resolvers/import.resolver';
 import { PrivacyResolver } from './resolvers/privacy.resolver';
@@ -15,7 +16,7 @@ import { SegmentChangesResolver } from './resolvers/segment-changes.resolver';
 import { SnapshotMemberResolver, SnapshotResolver } from './resolvers/snapshot.resolver';
 import { WebhookResolver } from './resolvers/webhook.resolver';
 
-export const RESOLVERS = [ProfileResolver, ChannelsResolver, ActivityResolver, CatalogResolver, AccessResolver, SegmentResolver, ProfileSegmentsResolver, SegmentImpactResolver, SegmentImpactChangeResolver, ImportResolver, FeedResolver, SnapshotResolver, SnapshotMemberResolver, SegmentChangesResolver, WebhookResolver, PrivacyResolver] as const;
+export const RESOLVERS = [ProfileResolver, ChannelsResolver, ActivityResolver, CatalogResolver, AccessResolver, SegmentResolver, ProfileSegmentsResolver, SegmentImpactResolver, SegmentImpactChangeResolver, ImportResolver, FeedResolver, SnapshotResolver, SnapshotMemberResolver, SegmentChangesResolver, WebhookResolver, PrivacyResolver, ExportResolver] as const;
 
 /** Builds the executable schema from the resolver classes (code first). */
 export async function buildAppSchema(): Promise<GraphQLSchema> {

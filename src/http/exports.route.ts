@@ -1,5 +1,7 @@
+import { createReadStream } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PassThrough } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import type { RequestContext } from '../graphql/context';
 import { httpError } from '../graphql/errors';
@@ -11,6 +13,7 @@ import { exportRequestFromBody, exportRequestFromQuery } from '../graphql/export
  *   GET  /exports/segments/{id}.csv | .jsonl  [.gz]   ?asOf=…&columns=email,first_name&formulas=KEEP
  *   GET  /exports/snapshots/{id}.csv | .jsonl [.gz]   ?group=ALL|HOLDOUT|TREATMENT&columns=…  (the frozen members, current values)
  *   POST /exports/definition.csv | .jsonl [.gz]       body {"definition": {"expression": "…"}, "asOf": "…", "columns": […]}
+ *   GET  /exports/files/{id}                          the file of a finished export job (createExport); 410 once expired
  *
  * Everything that can be wrong with a request is an error (JSON, with a status) before the first
  * byte. The body then streams with backpressure; the row count follows as the `x-export-rows`
@@ -23,10 +26,16 @@ export interface ExportRouteDeps {
 }
 
 const ROUTE = /^\/exports\/(?:(segments|snapshots)\/([^/]+)|(definition))\.(csv|jsonl)(\.gz)?$/;
+const FILE_ROUTE = /^\/exports\/files\/([^/]+)$/;
 const MAX_DEFINITION_BODY = 1024 * 1024;
 
 /** Handles the request when it is an export route; false when the path is not one. */
 export async function handleExportRoute(req: IncomingMessage, res: ServerResponse, url: URL, deps: ExportRouteDeps): Promise<boolean> {
+  const file = FILE_ROUTE.exec(url.pathname);
+  if (file) {
+    await sendExportFile(req, res, decodeURIComponent(file[1]!), deps);
+    return true;
+  }
   const m = ROUTE.exec(url.pathname);
   if (!m) return false;
   const [, collection, sourceId, definition, ext, gz] = m;
@@ -89,6 +98,48 @@ export async function handleExportRoute(req: IncomingMessage, res: ServerRespons
     res.destroy();
   }
   return true;
+}
+
+/**
+ * The file of a finished export job, with the same API key (and so the same namespace) as the
+ * GraphQL request that created it. Another namespace's export is 404, one not finished 409, an
+ * expired one 410. The file is complete by construction (written under a temporary name, renamed
+ * when done); the row count and size come as headers.
+ */
+async function sendExportFile(req: IncomingMessage, res: ServerResponse, id: string, deps: ExportRouteDeps): Promise<void> {
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    sendJson(res, 405, { errors: [{ message: `Use GET for /exports/files/${id}.`, extensions: { code: 'METHOD_NOT_ALLOWED' } }] }, { allow: 'GET, HEAD' });
+    return;
+  }
+  let download;
+  try {
+    const context = await deps.contextFor(header(req, 'authorization'));
+    download = await context.services.exportJobs.download(id);
+  } catch (error) {
+    const { status, body } = httpError(error, deps.logger);
+    sendText(res, status, body);
+    return;
+  }
+  res.writeHead(200, {
+    'content-type': download.contentType,
+    'content-length': String(download.size),
+    'content-disposition': `attachment; filename="${download.fileName}"`,
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+    'x-export-as-of': download.record.asOf.toISOString(),
+    'x-export-rows': String(download.record.rows ?? 0),
+    ...(download.record.expiresAt ? { 'x-export-expires-at': download.record.expiresAt.toISOString() } : {}),
+  });
+  if (req.method === 'HEAD') {
+    res.end();
+    return;
+  }
+  try {
+    await pipeline(createReadStream(download.path), res);
+  } catch (error) {
+    if (!res.destroyed) deps.logger.error('export file download failed', error);
+    res.destroy();
+  }
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {

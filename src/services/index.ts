@@ -4,6 +4,7 @@ import { CustomFieldService } from './custom-field.service';
 import { EventService } from './event.service';
 import { ExportMonitor } from './export-monitor';
 import { ExportService } from './export.service';
+import { ExportJobService, type ExportFileSettings } from './export-job.service';
 import { PrivacyService } from './privacy.service';
 import { ProfileService } from './profile.service';
 import { SegmentImpactService } from './segment-impact.service';
@@ -31,6 +32,8 @@ export interface RequestServices {
   readonly segments: SegmentService;
   readonly impact: SegmentImpactService;
   readonly exports: ExportService;
+  /** Export jobs: files written by the job runner, downloaded later (createExport). */
+  readonly exportJobs: ExportJobService;
   readonly imports: ImportService;
   readonly feeds: FeedService;
   readonly snapshots: SnapshotService;
@@ -50,18 +53,23 @@ export interface ProcessServices {
   readonly imports: ImportSettings;
   /** FEED_SECRET_KEY; null when unset (feeds cannot be saved). */
   readonly feedSecretKey: Buffer | null;
+  /** Where export files go and how long they may be downloaded (EXPORT_DIR, EXPORT_TTL_HOURS). */
+  readonly exportFiles: ExportFileSettings;
 }
 
 /** Import settings for a process without configuration (scripts, service-level tests). */
 export const DEFAULT_IMPORT_SETTINGS: ImportSettings = { dir: join(tmpdir(), 'audience-graph-imports'), maxBytes: 10 * 1024 ** 3, batchRows: 20_000 };
 
+/** Export file settings for a process without configuration (scripts, service-level tests). */
+export const DEFAULT_EXPORT_FILE_SETTINGS: ExportFileSettings = { dir: join(tmpdir(), 'audience-graph-exports'), ttlMs: 24 * 3600_000 };
+
 /**
  * `runner` is the process's job runner (src/app.ts passes it). Without one (scripts, tests) jobs
  * are still enqueued, and a runner in some process picks them up.
  */
-export function createProcessServices(runner?: { readonly queue: JobQueue; readonly schedules: JobSchedules }, imports: ImportSettings = DEFAULT_IMPORT_SETTINGS, feedSecretKey: Buffer | null = null): ProcessServices {
+export function createProcessServices(runner?: { readonly queue: JobQueue; readonly schedules: JobSchedules }, imports: ImportSettings = DEFAULT_IMPORT_SETTINGS, feedSecretKey: Buffer | null = null, exportFiles: ExportFileSettings = DEFAULT_EXPORT_FILE_SETTINGS): ProcessServices {
   const jobs = runner?.queue ?? new JobQueue();
-  return { exportMonitor: new ExportMonitor(), jobs, schedules: runner?.schedules ?? new JobSchedules(jobs), imports, feedSecretKey };
+  return { exportMonitor: new ExportMonitor(), jobs, schedules: runner?.schedules ?? new JobSchedules(jobs), imports, feedSecretKey, exportFiles };
 }
 
 export function createRequestServices(scope: Scope, shared: ProcessServices = createProcessServices()): RequestServices {
@@ -88,6 +96,7 @@ export function createRequestServices(scope: Scope, shared: ProcessServices = cr
     imports: new ImportService(scope, customFields, shared.jobs, shared.imports),
     feeds: new FeedService(scope, customFields, shared.jobs, shared.schedules, shared.feedSecretKey),
     exports,
+    exportJobs: new ExportJobService(scope, exports, shared.jobs),
     snapshots,
     changes: new SegmentChangesService(scope, segments, shared.schedules, shared.jobs),
     webhooks: new WebhookService(scope, segments),
@@ -98,6 +107,8 @@ export function createRequestServices(scope: Scope, shared: ProcessServices = cr
 export type { Scope, Tenant } from './scope';
 export type { ExportMonitor, RunningExport } from './export-monitor';
 export type { ExportRequest, FormulaHandling, PreparedExport } from './export.service';
+export type { CreateExportInput, ExportDownload, ExportFileSettings } from './export-job.service';
+export type { ExportJobRecord, ExportJobStatus } from '../db/export-job.sql';
 export { QueryStats, Sql } from '../db/sql';
 export type { ConsentChangeRecord, EventRecord, PhoneRecord, ProfileRecord, TimeCursor } from '../db/profile.repository';
 export type { ApiKeyRow, CustomFieldRow, NamespaceRow, SegmentRow, SegmentVersionRow } from '../db/entities';

@@ -2,6 +2,7 @@ import {
   countHoldings, deleteProfile, ensureSecret, forgetRequestPage, insertForgetRequest, lockNamedProfile, requestDigests, suppress,
   suppressedAmong, type ForgetRequestRow, type ForgottenCounts, type IdentifierKind,
 } from '../db/privacy.sql';
+import { ExportJobRepository } from '../db/export-job.sql';
 import { checkEmail, emailProblem } from '../domain/email';
 import { AppError } from '../domain/errors';
 import { checkPhone, phoneProblem } from '../domain/phone';
@@ -62,7 +63,11 @@ export class PrivacyService {
       };
       const { id, requestedAt } = await insertForgetRequest(sql, ns, record);
       await suppress(sql, ns, id, digests);
-      if (profileId !== undefined) await deleteProfile(sql, ns, profileId);
+      if (profileId !== undefined) {
+        await deleteProfile(sql, ns, profileId);
+        // Export files written before (or while) this may hold the person: none of them is served again.
+        await new ExportJobRepository(sql, ns).personForgotten();
+      }
       return { id, requestedAt, ...record };
     });
   }

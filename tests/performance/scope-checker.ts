@@ -13,7 +13,7 @@ export const TENANT_TABLES = [
   'profile', 'profile_phone', 'consent_change', 'profile_merge', 'event', 'custom_field', 'api_key', 'segment', 'segment_version', 'segment_dependency',
   'job', 'job_schedule', 'segment_snapshot', 'segment_snapshot_member',
   'segment_membership', 'segment_evaluation', 'segment_membership_change', 'segment_webhook', 'segment_webhook_delivery',
-  'privacy_secret', 'forget_request', 'suppressed_identifier',
+  'privacy_secret', 'forget_request', 'suppressed_identifier', 'audience_export',
 ] as const;
 
 /**
