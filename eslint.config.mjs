@@ -34,6 +34,7 @@ export default tseslint.config(
             zone('services', ['graphql', 'http', ...roots], 'services know nothing of GraphQL or HTTP'),
             zone('graphql', ['db', 'jobs', 'http', ...roots], 'resolvers call services; they never touch the database'),
             zone('observability', [...layers, ...roots], 'observability is a leaf: logs and metrics import nothing of the project'),
+            zone('text', [...layers, 'observability', ...roots], 'text is a leaf: string functions that domain, audience and db share import nothing of the project'),
             zone('http', ['db', 'jobs', 'services', 'domain', 'audience', ...roots], 'http only serves the GraphQL layer'),
           ],
         },
@@ -48,7 +49,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/domain/**/*.ts', 'src/audience/**/*.ts'],
+    files: ['src/domain/**/*.ts', 'src/audience/**/*.ts', 'src/text/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [{ group: ['@mikro-orm/*', 'type-graphql', 'graphql', '@apollo/*', 'pg', '@electric-sql/*', 'dataloader'], message: 'domain and audience are pure: no ORM, GraphQL or database imports.' }] }],
     },

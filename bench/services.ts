@@ -3,7 +3,7 @@ import { compileAudience, type AudienceQuery } from '../src/audience/compiler';
 import type { Database } from '../src/db/database';
 import { Sql } from '../src/db/sql';
 import { checkEmail } from '../src/domain/email';
-import { foldCase } from '../src/domain/text';
+import { foldCase } from '../src/text/case-fold';
 import { createRequestServices, type RequestServices } from '../src/services';
 import { namespaceCatalog } from '../src/services/field-catalog';
 import type { Scope } from '../src/services/scope';

@@ -8,6 +8,7 @@ import type { Server } from 'node:http';
 import type { AppConfig } from './config';
 import { Database } from './db/database';
 import { DatabaseFailedError } from './db/pglite-abort';
+import type { CaseFoldInstall } from './db/case-fold.sql';
 import { Sql, type QueryObserver } from './db/sql';
 import { RequestContext } from './graphql/context';
 import { createErrorFormatter } from './graphql/errors';
@@ -234,10 +235,22 @@ async function prepareSchema(db: Database, config: AppConfig, logger: Logger): P
   if (config.autoMigrate) {
     const applied = await db.migrate();
     if (applied.length) logger.info(`Applied migrations: ${applied.join(', ')}`);
+    reportCaseFold(db.caseFold ?? (await db.ensureCaseFold()), logger);
     return;
   }
   const pending = await db.orm.getMigrator().getPendingMigrations();
   if (pending.length) {
     throw new Error(`The database has ${pending.length} pending migration(s) (${pending.map((m) => m.name).join(', ')}) and AUTO_MIGRATE is false: run "npm run migrate" first.`);
+  }
+  reportCaseFold(await db.ensureCaseFold(), logger);
+}
+
+/** Says what `audience_fold()` this server got (`Database.ensureCaseFold` refuses to start when nothing folds like the service). */
+function reportCaseFold(fold: CaseFoldInstall, logger: Logger): void {
+  if (fold.replaced) logger.info(`audience_fold() installed for this server: lower() under "${fold.collation}", ${fold.translated} code point(s) translated first`);
+  if (fold.slow) {
+    logger.info(
+      'Warning: the database has neither the pg_c_utf8 nor a C.utf8 collation: case-insensitive audience conditions (contains, starts with, ends with) are exact but slow on non-ASCII text. Use PostgreSQL 17+ or a server with C.utf8.',
+    );
   }
 }

@@ -9,7 +9,8 @@ import { DataDirLock } from './data-dir-lock';
 import { ENTITIES } from './entities';
 import { BoundPGliteDriver } from './pglite-driver';
 import { watchForAbort, type DatabaseFailure } from './pglite-abort';
-import type { QueryEvent, QueryObserver, QueryStats } from './sql';
+import { ensureCaseFold, type CaseFoldInstall } from './case-fold.sql';
+import { Sql, type QueryEvent, type QueryObserver, type QueryStats } from './sql';
 
 export type DatabaseTarget =
   | { readonly kind: 'pglite'; readonly dataDir: string }
@@ -164,11 +165,24 @@ export class Database {
     }
   }
 
-  /** Applies pending migrations; returns the names applied. */
+  /** Applies pending migrations, then makes sure `audience_fold()` fits this server (`ensureCaseFold`); returns the names applied. */
   async migrate(): Promise<string[]> {
     const applied = await this.orm.getMigrator().up();
+    await this.ensureCaseFold();
     return applied.map((m) => m.name);
   }
+
+  /**
+   * Derives `audience_fold()` from this server's collations and checks it folds exactly like the
+   * service (`src/db/case-fold.sql.ts`); throws `CaseFoldMismatchError` when nothing does.
+   */
+  async ensureCaseFold(): Promise<CaseFoldInstall> {
+    this.caseFold = await ensureCaseFold(new Sql(this.orm.em.fork()));
+    return this.caseFold;
+  }
+
+  /** What the last `ensureCaseFold()` (or `migrate()`) of this process installed. */
+  caseFold: CaseFoldInstall | undefined;
 
   async close(): Promise<void> {
     try {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { domainToASCII, domainToUnicode } from 'node:url';
-import { foldCase } from './text';
+import { foldCase } from '../text/case-fold';
 
 /**
  * Email addresses as mailboxes (RFC 5321 `Mailbox`, with the UTF-8 extension of RFC 6531, which

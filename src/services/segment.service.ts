@@ -7,7 +7,7 @@ import { checkEmail } from '../domain/email';
 import { AppError } from '../domain/errors';
 import { isSegmentId, newSegmentId } from '../domain/ids';
 import { requireStorableText } from '../domain/storable-text';
-import { foldCase } from '../domain/text';
+import { foldCase } from '../text/case-fold';
 import type { CustomFieldService } from './custom-field.service';
 import { namespaceCatalog } from './field-catalog';
 import type { FieldCatalog } from '../audience';

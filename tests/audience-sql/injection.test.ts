@@ -6,7 +6,7 @@
  */
 import type { EventNode, FilterNode, PropertyCondition } from '../../src/audience';
 import { compileAudience, type AudienceQuery } from '../../src/audience/compiler';
-import { foldCase } from '../../src/domain/text';
+import { foldCase } from '../../src/text/case-fold';
 import type { Tenant } from '../../src/services/scope';
 import { describeEachDatabase } from '../support/databases';
 import { createTenant, scopeFor } from '../support/tenants';
@@ -81,9 +81,9 @@ function filtersWith(s: string, i: number): FilterNode[] {
   ];
 }
 
-/** Whether some parameter holds `s`: as is, normalized like an email, or escaped inside a LIKE pattern. */
+/** Whether some parameter holds `s`: as is, normalized like an email, or folded and escaped inside a LIKE pattern. */
 function carries(params: readonly unknown[], s: string): boolean {
-  const forms = [s, foldCase(s.trim()), s.replace(/[\\%_]/g, (ch) => `\\${ch}`)];
+  const forms = [s, foldCase(s.trim()), foldCase(s).replace(/[\\%_]/g, (ch) => `\\${ch}`)];
   return params.some((param) => (Array.isArray(param) ? param : [param]).some((value) => typeof value === 'string' && forms.some((form) => value.includes(form))));
 }
 

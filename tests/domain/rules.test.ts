@@ -4,7 +4,7 @@ import { EMAIL_STATUSES, emailTransition, keywordIntent, SMS_STATUSES, smsTransi
 import { coerceCustomValue } from '../../src/domain/custom-fields';
 import { instantProblem, parseInstant, parseOffsetDateTime } from '../../src/domain/datetime';
 import { checkPhone } from '../../src/domain/phone';
-import { foldCase } from '../../src/domain/text';
+import { foldCase } from '../../src/text/case-fold';
 
 describe('eligibility state machines', () => {
   test('no sequence of transitions ever returns a channel to KNOWN', () => {

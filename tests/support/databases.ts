@@ -41,12 +41,15 @@ export async function openTestDatabase(target: TestTarget): Promise<OpenedTestDa
   };
 }
 
-/** A new, empty database on the TEST_DATABASE_URL server, and a way to drop it. */
-export async function createScratchPgDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+/**
+ * A new, empty database on the TEST_DATABASE_URL server, and a way to drop it. `cLocale` creates it
+ * with `lc_ctype 'C' lc_collate 'C'` (from template0), where `lower()` and `ILIKE` fold only ASCII.
+ */
+export async function createScratchPgDatabase(options: { cLocale?: boolean } = {}): Promise<{ url: string; drop(): Promise<void> }> {
   const serverUrl = process.env.TEST_DATABASE_URL;
   if (!serverUrl) throw new Error('TEST_DATABASE_URL is not set');
   const name = `ag_test_${randomBytes(6).toString('hex')}`;
-  await adminQuery(serverUrl, `create database ${name}`);
+  await adminQuery(serverUrl, `create database ${name}${options.cLocale ? " template template0 lc_ctype 'C' lc_collate 'C'" : ''}`);
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   return { url: url.toString(), drop: () => adminQuery(serverUrl, `drop database if exists ${name} with (force)`) };

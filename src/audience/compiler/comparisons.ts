@@ -149,7 +149,7 @@ function textMatch(op: 'contains' | 'not_contains' | 'starts_with' | 'ends_with'
   return (source, value, context) => {
     if (source.type !== 'text' || typeof value !== 'string') throw invalid(source, 'a string', value, context.at);
     const pattern = textParam(likePattern(op, value), 'A value', context.at);
-    const match = nullable(sql`${source.expr} ilike ${pattern}`);
+    const match = nullable(sql`audience_fold(${source.expr}) like ${pattern}`);
     return op === 'not_contains' ? negate(match) : match;
   };
 }

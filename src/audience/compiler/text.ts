@@ -3,32 +3,15 @@
  * be sent to PostgreSQL at all.
  *
  * @example
- *   likePattern('contains', '50%_off')  // '%50\%\_off%'
+ *   likePattern('contains', '50%_OFF')  // '%50\%\_off%'
  *   defaultNormalizeEmail(' Ann@Example.COM ')  // 'ann@example.com'
  */
 import type { Origin } from '../ast';
+import { foldCase } from '../../text/case-fold';
 import { textProblem } from '../storable';
 import { AudienceCompileError } from './compile-error';
 
-/**
- * Lower-cases code point by code point, as PostgreSQL's `lower()` does under a UTF-8 ctype:
- * `toLowerCase` on the whole string would lower a final `Σ` to `ς`, and it lowers `İ` to two
- * code points (PostgreSQL gives `i`).
- */
-export function foldCase(value: string): string {
-  let out = '';
-  for (const ch of value) {
-    if (ch === 'İ') {
-      out += 'i';
-      continue;
-    }
-    const lowered = ch.toLowerCase();
-    out += [...lowered].length === 1 ? lowered : ch;
-  }
-  return out;
-}
-
-/** Trim, then lower-case code point by code point. The service may pass a stricter normalizer. */
+/** Trim, then `foldCase`. The service may pass a stricter normalizer. */
 export function defaultNormalizeEmail(value: string): string {
   return foldCase(value.trim());
 }
@@ -38,8 +21,12 @@ function escapeLike(value: string): string {
   return value.replace(/[\\%_]/g, (ch) => `\\${ch}`);
 }
 
+/**
+ * The LIKE pattern of a case-insensitive operator, folded with `foldCase`: it is matched with
+ * `like` against `audience_fold(x)`, the same fold in SQL.
+ */
 export function likePattern(op: 'contains' | 'not_contains' | 'starts_with' | 'ends_with', value: string): string {
-  const escaped = escapeLike(value);
+  const escaped = escapeLike(foldCase(value));
   switch (op) {
     case 'contains':
     case 'not_contains':

@@ -5,7 +5,7 @@
  */
 import type { ProfileColumn } from '../../../src/audience';
 import type { Sql } from '../../../src/db/sql';
-import { foldCase } from '../../../src/domain/text';
+import { foldCase } from '../../../src/text/case-fold';
 
 export type ColumnValue = string | number | boolean | Date;
 

@@ -16,7 +16,7 @@ import {
   type PropertyCondition,
   type Value,
 } from '../../../src/audience';
-import { foldCase } from '../../../src/domain/text';
+import { foldCase } from '../../../src/text/case-fold';
 import { normalizedEmail, type TestEvent, type TestProfile } from './profiles';
 
 export interface EvaluationContext {
