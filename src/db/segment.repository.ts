@@ -1,3 +1,4 @@
+import { SegmentRow } from './entities';
 import type { Sql } from './sql';
 
 /** Reads and writes of saved segments that the EntityManager does not cover: references and keyset pages. */
@@ -6,6 +7,27 @@ export class SegmentRepository {
     private readonly sql: Sql,
     private readonly namespaceId: string,
   ) {}
+
+  /**
+   * One saved segment, read with one parameterized statement (no ORM): a plain `SegmentRow` that no
+   * EntityManager manages, for reads and evaluation. Writes re-read the row under a lock.
+   */
+  async row(id: string): Promise<SegmentRow | undefined> {
+    const row = await this.sql.one<{
+      id: string; name: string; description: string; definition: unknown; text: string; version: number;
+      created_by: string; updated_by: string; created_at: Date; updated_at: Date;
+    }>(
+      `select s.id, s.name, s.description, s.definition, s.text, s.version, s.created_by, s.updated_by, s.created_at, s.updated_at
+       from segment s where s.namespace_id = $1 and s.id = $2`,
+      [this.namespaceId, id],
+      { label: 'segment.get' },
+    );
+    if (!row) return undefined;
+    return Object.assign(new SegmentRow(), {
+      namespaceId: this.namespaceId, id: row.id, name: row.name, description: row.description, definition: row.definition, text: row.text,
+      version: Number(row.version), createdBy: row.created_by, updatedBy: row.updated_by, createdAt: row.created_at, updatedAt: row.updated_at,
+    });
+  }
 
   /** Stored definitions of the given segments (those that exist). */
   definitions(ids: readonly string[]): Promise<{ id: string; definition: unknown }[]> {

@@ -9,6 +9,7 @@ import { convertStoredValue, customKeyProblem, MAX_CUSTOM_FIELDS_PER_NAMESPACE, 
 import { AppError } from '../domain/errors';
 import { requireStorableText } from '../domain/storable-text';
 import { BUILT_IN_FIELDS } from '../domain/profile-fields';
+import { EvaluationCache } from './evaluation-cache';
 import { inTransaction, requirePermission, type Scope } from './scope';
 
 /** Distinct values decided per round trip while converting a field's values. */
@@ -49,7 +50,11 @@ export interface CustomFieldInput {
 export class CustomFieldService {
   private cached: Promise<CustomFieldRow[]> | undefined;
 
-  constructor(private readonly scope: Scope) {}
+  constructor(
+    private readonly scope: Scope,
+    /** The process's cache of what segment evaluation reads: told about every change here. */
+    private readonly evaluation: EvaluationCache = new EvaluationCache(),
+  ) {}
 
   /** The namespace's custom fields, read once per request. */
   list(): Promise<CustomFieldRow[]> {
@@ -87,6 +92,7 @@ export class CustomFieldService {
     });
     await this.scope.sql.em.flush();
     this.cached = undefined;
+    this.evaluation.forget(this.scope.tenant.id);
     if (row.indexed) {
       await buildCustomIndex(this.scope.sql, row.namespaceId, row.key);
       await this.scope.sql.em.refresh(row);
@@ -103,6 +109,7 @@ export class CustomFieldService {
     const indexed = changes.indexed ?? undefined;
     if (indexed !== undefined) row.indexed = indexed;
     await this.scope.sql.em.flush();
+    this.evaluation.forget(this.scope.tenant.id);
     // indexed: true also repairs: an index that is not READY and valid is built again.
     if (indexed !== undefined) {
       await syncCustomIndex(this.scope.sql, row.namespaceId, row.key, indexed);
@@ -221,6 +228,7 @@ export class CustomFieldService {
   private forgetCache(): void {
     this.cached = undefined;
     this.scope.sql.em.clear();
+    this.evaluation.forget(this.scope.tenant.id);
   }
 }
 

@@ -1,6 +1,7 @@
 import { AccessService } from './access.service';
 import { ConsentService } from './consent.service';
 import { CustomFieldService } from './custom-field.service';
+import { EvaluationCache } from './evaluation-cache';
 import { EventService } from './event.service';
 import { ExportMonitor } from './export-monitor';
 import { ExportService } from './export.service';
@@ -55,6 +56,8 @@ export interface ProcessServices {
   readonly feedSecretKey: Buffer | null;
   /** Where export files go and how long they may be downloaded (EXPORT_DIR, EXPORT_TTL_HOURS). */
   readonly exportFiles: ExportFileSettings;
+  /** Segment rows, field catalogs and checked definitions, kept per process for evaluation. */
+  readonly evaluation: EvaluationCache;
 }
 
 /** Import settings for a process without configuration (scripts, service-level tests). */
@@ -69,13 +72,13 @@ export const DEFAULT_EXPORT_FILE_SETTINGS: ExportFileSettings = { dir: join(tmpd
  */
 export function createProcessServices(runner?: { readonly queue: JobQueue; readonly schedules: JobSchedules }, imports: ImportSettings = DEFAULT_IMPORT_SETTINGS, feedSecretKey: Buffer | null = null, exportFiles: ExportFileSettings = DEFAULT_EXPORT_FILE_SETTINGS): ProcessServices {
   const jobs = runner?.queue ?? new JobQueue();
-  return { exportMonitor: new ExportMonitor(), jobs, schedules: runner?.schedules ?? new JobSchedules(jobs), imports, feedSecretKey, exportFiles };
+  return { exportMonitor: new ExportMonitor(), jobs, schedules: runner?.schedules ?? new JobSchedules(jobs), imports, feedSecretKey, exportFiles, evaluation: new EvaluationCache() };
 }
 
 export function createRequestServices(scope: Scope, shared: ProcessServices = createProcessServices()): RequestServices {
-  const customFields = new CustomFieldService(scope);
+  const customFields = new CustomFieldService(scope, shared.evaluation);
   const profiles = new ProfileService(scope, customFields);
-  const segments = new SegmentService(scope, customFields);
+  const segments = new SegmentService(scope, customFields, shared.evaluation);
   const snapshots = new SnapshotService(scope, segments);
   const exports = new ExportService(scope, segments, customFields, shared.exportMonitor);
   exports.sources.register('snapshot', async (input) => {

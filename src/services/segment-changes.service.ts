@@ -53,8 +53,8 @@ export class SegmentChangesService {
   async evaluate(segmentId: string, asOf: Date): Promise<EvaluationRecord> {
     requirePermission(this.scope, 'segments:write', 'evaluate segment membership');
     if (!(asOf instanceof Date) || Number.isNaN(asOf.getTime())) throw AppError.invalid(['asOf'], 'must be an ISO 8601 instant, e.g. 2026-11-28T00:00:00Z');
-    const segment = await this.segments.get(segmentId);
-    const { query } = await this.segments.prepared(segment, asOf);
+    const segment = await this.segments.current(segmentId);
+    const { query } = await this.segments.prepared(segment, asOf, { fresh: true });
     return inTransaction(this.scope, async (tx) => {
       const repo = this.repo(tx);
       const { exists, lastAsOf } = await repo.lockForEvaluation(segmentId);

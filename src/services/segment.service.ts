@@ -9,6 +9,7 @@ import { isSegmentId, newSegmentId } from '../domain/ids';
 import { requireStorableText } from '../domain/storable-text';
 import { foldCase } from '../text/case-fold';
 import type { CustomFieldService } from './custom-field.service';
+import { EvaluationCache } from './evaluation-cache';
 import { namespaceCatalog } from './field-catalog';
 import type { FieldCatalog } from '../audience';
 import type { Sql } from '../db/sql';
@@ -33,19 +34,43 @@ function normalizeEmail(value: string): string {
   return checked.ok ? checked.normalized : foldCase(value.trim());
 }
 
+/** Options of `prepared`. */
+export interface PrepareOptions {
+  /** The segment a definition is proposed for (cycle checks). */
+  readonly selfId?: string;
+  /** Where a definition's problems are reported. */
+  readonly path?: readonly string[];
+  /** Check a saved definition against what is stored now, not what this process kept (writes: snapshots, stored evaluations). */
+  readonly fresh?: boolean;
+}
+
 /**
  * Saved segments: create, update (keeping every version), delete (refused while others reference
  * it), and evaluation: count, members, membership of one profile, preview and explain. Each
  * evaluation compiles the definition, with references inlined, to one SQL statement.
+ *
+ * What evaluation reads besides the statement itself (the segment row, the field catalog, the
+ * checked definition with its references) comes from the process's `EvaluationCache`, and each
+ * definition is compiled once per request and `asOf`: a saved segment's `count` and first page of
+ * `members` run 2 statements.
  */
 export class SegmentService {
   readonly definitions: SegmentDefinitions;
+  /** This request's segment rows and compiled queries (keys carry the cache generation, so a write in the request starts over). */
+  private readonly rows = new Map<string, Promise<SegmentRow>>();
+  private readonly queries = new Map<unknown, Map<string, Promise<{ query: AudienceQuery; text: string }>>>();
 
   constructor(
     private readonly scope: Scope,
     private readonly customFields: CustomFieldService,
+    private readonly evaluation: EvaluationCache = new EvaluationCache(),
   ) {
-    this.definitions = new SegmentDefinitions(scope, async () => namespaceCatalog(await customFields.list()));
+    this.definitions = new SegmentDefinitions(scope, () => this.catalog());
+  }
+
+  /** The namespace's field catalog, kept per process until a custom field changes (`EvaluationCache`). */
+  catalog(): Promise<FieldCatalog> {
+    return this.evaluation.get(this.scope.tenant.id, 'catalog', async () => namespaceCatalog(await this.customFields.list()));
   }
 
   private get repo(): SegmentRepository {
@@ -110,7 +135,9 @@ export class SegmentService {
 
   async delete(id: string): Promise<SegmentRow> {
     requirePermission(this.scope, 'segments:write', 'delete segments');
-    const row = await this.get(id);
+    await this.get(id);
+    const row = await this.scope.sql.em.findOne(SegmentRow, { namespaceId: this.scope.tenant.id, id });
+    if (!row) throw AppError.notFound('Segment', id);
     const dependents = await this.repo.dependents(id);
     if (dependents.length) {
       throw AppError.conflict(
@@ -119,14 +146,34 @@ export class SegmentService {
       );
     }
     await this.scope.sql.em.remove(row).flush();
+    this.evaluation.forget(this.scope.tenant.id);
     return row;
   }
 
+  /**
+   * A saved segment, for reading and evaluating: read once per request, and kept per process
+   * (`EvaluationCache`), so a request that only evaluates it runs no statement for it. Not managed
+   * by the EntityManager; writes read it again under a lock.
+   */
   async get(id: string): Promise<SegmentRow> {
     requirePermission(this.scope, 'read', 'read segments');
     // An ID of another shape cannot exist: NOT_FOUND before any query.
     if (!isSegmentId(id)) throw AppError.notFound('Segment', id);
-    const row = await this.scope.sql.em.findOne(SegmentRow, { namespaceId: this.scope.tenant.id, id });
+    const key = `${this.evaluation.generation(this.scope.tenant.id)}:${id}`;
+    let row = this.rows.get(key);
+    if (!row) {
+      row = this.evaluation.get(this.scope.tenant.id, `segment:${id}`, () => this.current(id));
+      this.rows.set(key, row);
+      row.catch(() => this.rows.delete(key));
+    }
+    return row;
+  }
+
+  /** A saved segment as stored now (one parameterized statement), for writes that record what they evaluated. */
+  async current(id: string): Promise<SegmentRow> {
+    requirePermission(this.scope, 'read', 'read segments');
+    if (!isSegmentId(id)) throw AppError.notFound('Segment', id);
+    const row = await this.repo.row(id);
     if (!row) throw AppError.notFound('Segment', id);
     return row;
   }
@@ -234,12 +281,27 @@ export class SegmentService {
    * `compiled`, with the canonical text of the definition that was compiled. A definition proposed
    * for segment `selfId` is checked as saving it would be (cycles); its problems are reported under `path`.
    */
-  async prepared(target: EvaluationTarget, asOf: Date, options: { selfId?: string; path?: readonly string[] } = {}): Promise<{ query: AudienceQuery; text: string }> {
+  async prepared(target: EvaluationTarget, asOf: Date, options: PrepareOptions = {}): Promise<{ query: AudienceQuery; text: string }> {
     requirePermission(this.scope, 'read', 'evaluate segments');
+    const owner = target instanceof SegmentRow ? `row:${target.id}@${target.version}` : target instanceof SegmentVersionRow ? `version:${target.segmentId}@${target.version}` : target;
+    const key = JSON.stringify([this.evaluation.generation(this.scope.tenant.id), asOf.getTime(), options.selfId ?? null, options.path ?? null, Boolean(options.fresh)]);
+    let byOptions = this.queries.get(owner);
+    if (!byOptions) this.queries.set(owner, (byOptions = new Map()));
+    let prepared = byOptions.get(key);
+    if (!prepared) {
+      prepared = this.prepare(target, asOf, options);
+      byOptions.set(key, prepared);
+    }
+    return prepared;
+  }
+
+  private async prepare(target: EvaluationTarget, asOf: Date, options: PrepareOptions): Promise<{ query: AudienceQuery; text: string }> {
     let checked: CheckedDefinition;
     if (target instanceof SegmentRow || target instanceof SegmentVersionRow) {
       const id = target instanceof SegmentRow ? target.id : target.segmentId;
-      checked = await this.definitions.check({ filter: target.definition }, id);
+      // A stored version never changes; what it references is forgotten with every segment write.
+      const check = () => this.definitions.check({ filter: target.definition }, id);
+      checked = options.fresh ? await check() : await this.evaluation.get(this.scope.tenant.id, `checked:${id}@${target.version}`, check);
       if (checked.errors.length || !checked.inlined) {
         const what = target instanceof SegmentRow ? `Segment "${target.name}" (${id})` : `Version ${target.version} of segment "${target.name}" (${id})`;
         throw AppError.conflict(`${what} no longer validates, so it is not evaluated: ${checked.errors.map((e) => e.message).join(' ')}`);
@@ -247,7 +309,7 @@ export class SegmentService {
     } else {
       checked = await this.checked(target, options.selfId, options.path ?? ['definition']);
     }
-    const catalog = namespaceCatalog(await this.customFields.list());
+    const catalog = await this.catalog();
     try {
       return { query: compileAudience(checked.inlined!, { catalog, asOf, namespaceId: this.scope.tenant.id, normalizeEmail }), text: checked.text! };
     } catch (error) {
@@ -300,7 +362,7 @@ export class SegmentService {
   private async save(target: SegmentRow | string, change: (row: SegmentRow) => void, references: readonly string[] | undefined, catalog?: FieldCatalog): Promise<SegmentRow> {
     let name = typeof target === 'string' ? '' : target.name;
     try {
-      return await inTransaction(this.scope, async (sql) => {
+      const saved = await inTransaction(this.scope, async (sql) => {
         const em = sql.em;
         let row: SegmentRow;
         if (typeof target === 'string') {
@@ -323,6 +385,8 @@ export class SegmentService {
         if (catalog) await this.checkDependents(sql, row, catalog);
         return row;
       }, 1);
+      this.evaluation.forget(this.scope.tenant.id);
+      return saved;
     } catch (error) {
       if (error instanceof UniqueConstraintViolationException) throw AppError.conflict(`A segment named "${name}" already exists in this namespace.`);
       throw error;

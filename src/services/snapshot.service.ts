@@ -54,8 +54,8 @@ export class SnapshotService {
     if (percent !== null && (!Number.isInteger(percent) || percent < 1 || percent > 99)) {
       throw AppError.invalid(['holdout', 'percent'], `must be a whole number from 1 to 99 (got ${percent})`);
     }
-    const segment = await this.segments.get(segmentId);
-    const { query, text } = await this.segments.prepared(segment, options.asOf);
+    const segment = await this.segments.current(segmentId);
+    const { query, text } = await this.segments.prepared(segment, options.asOf, { fresh: true });
     return this.repo.take({
       id: `snap_${randomBytes(8).toString('hex')}`,
       segmentId: segment.id,

@@ -33,15 +33,33 @@ export function Connection<T extends object>(itemType: ClassType<T>, name: strin
  * A page of rows as a connection: one edge per row, the first and last cursors as `startCursor`
  * and `endCursor`. Pagination is forward only (`first`/`after`), so, as the Relay spec allows,
  * `hasPreviousPage` says whether the page was asked for `after` a cursor: that cursor came from an
- * edge, so items precede this page.
+ * edge, so items precede this page. Cursors are computed only when a query selects them (getters:
+ * a page of 100 profiles with their events would otherwise encode hundreds nobody reads).
  *
  * @example toConnection(rows, hasMore, (p) => profileCursor(p.id), toProfile, after)
  */
 export function toConnection<R, T>(rows: readonly R[], hasMore: boolean, cursor: (row: R) => string, node: (row: R) => T, after?: string | null) {
-  const edges = rows.map((row) => ({ cursor: cursor(row), node: node(row) }));
+  const nodes = rows.map(node);
+  const edges = rows.map((row, i) => ({
+    get cursor(): string {
+      return cursor(row);
+    },
+    node: nodes[i]!,
+  }));
+  const first = rows[0];
+  const last = rows.at(-1);
   return {
     edges,
-    nodes: edges.map((e) => e.node),
-    pageInfo: { hasNextPage: hasMore, hasPreviousPage: Boolean(after), startCursor: edges[0]?.cursor ?? null, endCursor: edges.at(-1)?.cursor ?? null },
+    nodes,
+    pageInfo: {
+      hasNextPage: hasMore,
+      hasPreviousPage: Boolean(after),
+      get startCursor(): string | null {
+        return first === undefined ? null : cursor(first);
+      },
+      get endCursor(): string | null {
+        return last === undefined ? null : cursor(last);
+      },
+    },
   };
 }
