@@ -134,7 +134,7 @@ export async function createApp(config: AppConfig, logger: Logger = consoleLogge
       apollo,
       exposeQueryStats: config.exposeQueryStats,
       logger,
-      healthy: async () => !db.failure && (await db.orm.em.fork().getConnection().execute('select 1 as ok')).length === 1,
+      healthy: () => db.healthy(),
       unavailable: () => (db.failure ? new DatabaseFailedError(db.failure).message : undefined),
       ready: async () => {
         if (db.failure) return { ready: false, reason: new DatabaseFailedError(db.failure).message };

@@ -59,6 +59,7 @@ export const CONFIG_VARIABLES = {
   HOST: 'Interface to listen on. Default 127.0.0.1; use 0.0.0.0 in a container.',
   DATABASE_URL: 'postgres://… of a PostgreSQL 14+ server. Unset: embedded PGlite in DATA_DIR.',
   DATA_DIR: 'Directory of the embedded PGlite database (its files in pgdata/, beside the lock file and admin socket). Default ./.data.',
+  PGLITE_THREAD: 'worker (the embedded database runs in a thread of its own, so /healthz, timers and other requests go on during a long statement) or main (in the main thread). Default worker.',
   DB_POOL_SIZE: 'Connections to the PostgreSQL server (1–100). Default 10.',
   AUTO_MIGRATE: 'Apply migrations on start (true/false). Default true; when false, pending migrations stop the start.',
   ADMIN_TOKEN: 'Platform admin token (at least 24 characters) for createNamespace. Unset: no admin access.',
@@ -167,7 +168,7 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): AppConfig {
     }
     database = { kind: 'postgres', url, poolSize: integer(env, 'DB_POOL_SIZE', 10, 1, 100) };
   } else {
-    database = { kind: 'pglite', dataDir: resolve(cwd, env.DATA_DIR?.trim() || '.data') };
+    database = { kind: 'pglite', dataDir: resolve(cwd, env.DATA_DIR?.trim() || '.data'), thread: oneOf(env, 'PGLITE_THREAD', ['worker', 'main'] as const, 'worker') };
   }
   const adminToken = env.ADMIN_TOKEN?.trim() || null;
   if (adminToken !== null && adminToken.length < 24) throw new ConfigError('ADMIN_TOKEN', 'must be at least 24 characters long');

@@ -5,7 +5,7 @@ describe('configuration', () => {
     expect(loadConfig({}, '/srv/app')).toEqual({
       port: 4000,
       host: '127.0.0.1',
-      database: { kind: 'pglite', dataDir: '/srv/app/.data' },
+      database: { kind: 'pglite', dataDir: '/srv/app/.data', thread: 'worker' },
       autoMigrate: true,
       adminToken: null,
       seedDemo: true,
@@ -40,6 +40,10 @@ describe('configuration', () => {
     expect(loadConfig({ CORS_ORIGINS: 'https://builder.example.com, http://localhost:3000/' }).corsOrigins).toEqual({ anyOrigin: false, origins: new Set(['https://builder.example.com', 'http://localhost:3000']) });
   });
 
+  test('PGLITE_THREAD=main runs the embedded database on the main thread', () => {
+    expect(loadConfig({ PGLITE_THREAD: 'main', DATA_DIR: '/d' }).database).toEqual({ kind: 'pglite', dataDir: '/d', thread: 'main' });
+  });
+
   test('DATABASE_URL selects a PostgreSQL server', () => {
     expect(loadConfig({ DATABASE_URL: 'postgres://u@db:5432/a', DB_POOL_SIZE: '20', AUTO_MIGRATE: 'false' }).database).toEqual({ kind: 'postgres', url: 'postgres://u@db:5432/a', poolSize: 20 });
   });
@@ -53,6 +57,7 @@ describe('configuration', () => {
     [{ CORS_ORIGINS: 'https://a.example/path' }, 'Invalid configuration: CORS_ORIGINS must be * or a comma-separated list of origins such as https://builder.example.com, without paths (got "https://a.example/path")'],
     [{ METRICS_TOKEN: 'short' }, 'Invalid configuration: METRICS_TOKEN must be at least 16 characters long'],
     [{ LOG_FORMAT: 'xml' }, 'Invalid configuration: LOG_FORMAT must be one of auto, json, pretty (got "xml")'],
+    [{ PGLITE_THREAD: 'process' }, 'Invalid configuration: PGLITE_THREAD must be one of worker, main (got "process")'],
     [{ QUERY_MAX_COST: '0' }, 'Invalid configuration: QUERY_MAX_COST must be a whole number from 1 to 10000000 (got "0")'],
     [{ FEED_SECRET_KEY: 'short' }, 'Invalid configuration: FEED_SECRET_KEY must be 32 bytes, as 64 hex digits or 44 characters of base64 (openssl rand -hex 32)'],
     [{ IMPORT_BATCH_ROWS: '0' }, 'Invalid configuration: IMPORT_BATCH_ROWS must be a whole number from 1 to 200000 (got "0")'],

@@ -10,10 +10,16 @@ import { ENTITIES } from './entities';
 import { BoundPGliteDriver } from './pglite-driver';
 import { watchForAbort, type DatabaseFailure } from './pglite-abort';
 import { ensureCaseFold, type CaseFoldInstall } from './case-fold.sql';
+import { PGliteThread } from './pglite-thread';
 import { Sql, type QueryEvent, type QueryObserver, type QueryStats } from './sql';
 
 export type DatabaseTarget =
-  | { readonly kind: 'pglite'; readonly dataDir: string }
+  | {
+      readonly kind: 'pglite';
+      readonly dataDir: string;
+      /** `worker`: PGlite runs in a thread of its own (`PGliteThread`); `main` (the default here): in this thread. */
+      readonly thread?: 'worker' | 'main';
+    }
   | { readonly kind: 'postgres'; readonly url: string; readonly poolSize?: number };
 
 export interface DatabaseOptions {
@@ -78,7 +84,7 @@ export class Database {
   private constructor(
     readonly orm: MikroORM,
     readonly target: DatabaseTarget,
-    private readonly pglite: PGlite | undefined,
+    private readonly pglite: PGlite | PGliteThread | undefined,
     /** The exclusive lock on the PGlite data directory (none for `memory://` or a server). */
     readonly lock: DataDirLock | undefined = undefined,
     private readonly watch: { failure(): DatabaseFailure | undefined } = { failure: () => undefined },
@@ -117,7 +123,7 @@ export class Database {
     // The lock comes first: PGlite must never open a directory another process has open.
     const lock = memory ? undefined : DataDirLock.acquire(target.dataDir, { command: options.command ?? 'open' });
     try {
-      const pglite = await openPGlite(target.dataDir);
+      const pglite = target.thread === 'worker' ? await PGliteThread.open(memory ? undefined : prepareDirectory(target.dataDir)) : await openPGlite(target.dataDir);
       const watch = watchForAbort(pglite, (failure, error) => options.onFailure?.(failure, error));
       const orm = await MikroORM.init({
         ...common,
@@ -143,6 +149,26 @@ export class Database {
       }
       throw error;
     }
+  }
+
+  /**
+   * Whether the database answers. With PGlite in its own thread, a statement in flight means the
+   * thread is working: the answer comes at once, without waiting behind it, unless that statement
+   * has run for longer than `stallMs` (then the process is reported unhealthy, to be restarted).
+   */
+  async healthy(stallMs = 5 * 60_000): Promise<boolean> {
+    if (this.failure) return false;
+    if (this.pglite instanceof PGliteThread) {
+      if (!this.pglite.alive) return false;
+      const busy = this.pglite.busyMs();
+      if (busy !== undefined) return busy < stallMs;
+    }
+    return (await this.orm.em.fork().getConnection().execute('select 1 as ok')).length === 1;
+  }
+
+  /** Where the embedded database runs: `main` (this thread), `worker` (a thread of its own), or null on a PostgreSQL server. */
+  get embeddedThread(): 'main' | 'worker' | null {
+    return this.pglite instanceof PGliteThread ? 'worker' : this.pglite ? 'main' : null;
   }
 
   /** The names of the migrations this code knows, oldest first. */
@@ -187,10 +213,12 @@ export class Database {
   async close(): Promise<void> {
     try {
       // A checkpoint writes everything to the data files, so the next open replays no WAL.
-      if (this.lock && this.pglite && !this.pglite.closed) await this.pglite.exec('checkpoint');
+      if (this.lock && this.pglite && !this.pglite.closed && !this.failure) await this.pglite.exec('checkpoint');
       await this.orm.close(true);
-      // An aborted PGlite cannot close cleanly; its memory is dropped with the process.
-      if (this.pglite && !this.pglite.closed && !this.failure) await this.pglite.close();
+      // An aborted PGlite cannot close cleanly: on the main thread its memory is dropped with the
+      // process; its own thread is ended.
+      if (this.pglite instanceof PGliteThread && this.failure) await this.pglite.terminate();
+      else if (this.pglite && !this.pglite.closed && !this.failure) await this.pglite.close();
     } finally {
       this.lock?.release();
     }
@@ -206,11 +234,16 @@ export function pgliteDirectory(dataDir: string): string {
   return existsSync(join(dataDir, 'PG_VERSION')) ? dataDir : join(dataDir, 'pgdata');
 }
 
+/** PGlite's directory inside DATA_DIR, created if missing. */
+function prepareDirectory(dataDir: string): string {
+  const dir = pgliteDirectory(dataDir);
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
 async function openPGlite(dataDir: string): Promise<PGlite> {
   const memory = dataDir === 'memory://' || dataDir === '';
-  const dir = memory ? undefined : pgliteDirectory(dataDir);
-  if (dir) mkdirSync(dir, { recursive: true });
-  const db = new PGlite(dir);
+  const db = new PGlite(memory ? undefined : prepareDirectory(dataDir));
   await db.waitReady;
   await db.exec(`set timezone = 'UTC'`);
   return db;

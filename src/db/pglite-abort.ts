@@ -1,4 +1,3 @@
-import type { PGlite } from '@electric-sql/pglite';
 
 /** Why the embedded database stopped: the first WebAssembly abort PGlite reported, and when. */
 export interface DatabaseFailure {
@@ -29,7 +28,7 @@ export function isWasmAbort(error: unknown): boolean {
  * (every later statement fails, or worse, half-succeeds), so the first abort is reported once to
  * `onFailure`, and every later call fails at once with `DatabaseFailedError`, without touching it.
  */
-export function watchForAbort(pglite: PGlite, onFailure: (failure: DatabaseFailure, error: unknown) => void): { failure(): DatabaseFailure | undefined } {
+export function watchForAbort(pglite: { query(...args: never[]): Promise<unknown>; exec(...args: never[]): Promise<unknown> }, onFailure: (failure: DatabaseFailure, error: unknown) => void): { failure(): DatabaseFailure | undefined } {
   let failed: DatabaseFailure | undefined;
   const target = pglite as unknown as Record<'query' | 'exec', (...args: unknown[]) => Promise<unknown>>;
   for (const method of ['query', 'exec'] as const) {
