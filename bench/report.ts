@@ -2,10 +2,12 @@ import { customIndexName } from '../src/db/custom-index.sql';
 import type { BenchArgs } from './cli';
 import { BENCH_CUSTOM_FIELDS } from './dataset';
 import type { HttpResult } from './http-suite';
+import { IMPORT_TARGET_RATIO, IMPORT_TARGET_RSS_MIB, type ImportSuiteResult } from './import-suite';
 import type { IngestResult } from './ingest-suite';
 import type { JitRow, PlanCacheResult } from './plan-cache';
 import type { PlanSummary } from './plans';
 import { NOISE_FLOOR_MS, TARGET_RATIO, type SegmentSuiteResult } from './segment-suite';
+import { SNAPSHOT_COUNT_TARGET_MS, SNAPSHOT_TAKE_TARGET_MS, type SnapshotSuiteResult } from './snapshot-suite';
 import { int, ms, ratio } from './stats';
 import { namespaceIdsFor, type DatasetSpec } from './targets';
 import type { GeneratedCounts } from './generate';
@@ -31,6 +33,8 @@ export interface TargetResults {
   ingest?: IngestResult;
   planCache?: PlanCacheResult;
   jit?: readonly JitRow[];
+  snapshots?: SnapshotSuiteResult;
+  importer?: ImportSuiteResult;
   readonly errors: { suite: string; error: string }[];
 }
 
@@ -146,6 +150,63 @@ function ingestSection(title: string, ingest: IngestResult): string[] {
   return lines;
 }
 
+const mark = (ok: boolean) => (ok ? '✓' : '✗');
+const sec = (seconds: number) => `${seconds.toFixed(1)} s`;
+
+function importSection(r: ImportSuiteResult): string[] {
+  const best = Math.min(...r.copy.map((c) => c.seconds));
+  return [
+    '## CSV import on PostgreSQL (issue 7)',
+    '',
+    `A generated \`customers\` file: ${int(r.rows)} rows (${(r.csvBytes / 1e6).toFixed(0)} MB; every row a new person with an email, names, a birthday on 55%, ` +
+      `4 custom fields, ${int(r.phoneRows)} with a US phone in national format), imported by the \`import\` command (src/cli/import.command.ts) in its own process ` +
+      `into the empty namespace \`${r.namespace}\` of the bench database: the file is stored, the job queued and run by the job runner, ${int(r.batchRows)} rows per transaction ` +
+      '(COPY staging, set-based identity resolution and upsert). The baseline is a raw `COPY` of the same rows, already in table form, into copies of `profile` and ' +
+      `\`profile_phone\` made with \`like … including all\` (the same indexes: ${r.copyIndexes.profile} on the profile copy, custom-field indexes included, and ${r.copyIndexes.phone} on the phone copy; ` +
+      'no foreign keys, and empty where `profile` holds the data set), before and after the import. ' +
+      `Peak RSS is the importing process's \`process.resourceUsage().maxRSS\` at exit (a preloaded probe).`,
+    '',
+    '| | time | rows/s | ratio to raw COPY | peak RSS |',
+    '|---|---:|---:|---:|---:|',
+    `| \`import\` command, start to exit | ${sec(r.wallSeconds)} | ${int(r.rowsPerSecond)} | **${ratio(r.ratio)}** ${mark(r.meetsTarget.ratio)} | **${r.peakRssMiB.toFixed(0)} MiB** ${mark(r.meetsTarget.rss)} |`,
+    `| the job alone (header read to finished) | ${sec(r.jobSeconds)} | ${int(r.jobRowsPerSecond)} | ${ratio(r.jobRatio)} | |`,
+    ...r.copy.map((c, i) => `| raw COPY ${i === 0 ? 'before' : 'after'} (profile ${sec(c.profileSeconds)} + phones ${sec(c.phoneSeconds)}) | ${sec(c.seconds)} | ${int(r.rows / c.seconds)} | ${c.seconds === best ? '(baseline)' : ''} | |`),
+    `| COPY of the CSV as it is into a plain text table, no index | ${sec(r.rawFileCopySeconds)} | ${int(r.rows / r.rawFileCopySeconds)} | | |`,
+    '',
+    `Targets: at most ${IMPORT_TARGET_RATIO}× the raw COPY, RSS under ${IMPORT_TARGET_RSS_MIB} MB. The ratio is the command's wall time over the faster COPY run. ` +
+      `The import ended ${r.status} (exit code ${r.exitCode}): ${int(r.counts.created)} created, ${int(r.counts.updated)} updated, ${int(r.counts.unchanged)} unchanged, ` +
+      `${int(r.counts.rejected)} rejected; ${int(r.stored.profiles)} profiles, ${int(r.stored.phones)} phones and ${int(r.stored.consentChanges)} consent changes stored. ` +
+      `VmHWM ${r.vmHwmMiB === null ? '—' : `${r.vmHwmMiB.toFixed(0)} MiB`}. Writing the files took ${sec(r.fileSeconds)} (not timed in either).`,
+    '',
+  ];
+}
+
+function snapshotSection(title: string, r: SnapshotSuiteResult): string[] {
+  return [
+    `## ${title}`,
+    '',
+    `Saved segment \`${r.segment}\` in \`${r.namespace}\` (${int(r.profilesInNamespace)} profiles), asOf ${r.asOf}: **${int(r.members)} members** ` +
+      `(${int(r.holdoutMembers)} holdout at 10%). Median of ${r.runs} runs after a warm-up unless said; each take is a new snapshot.`,
+    '',
+    '| operation | ms | target |',
+    '|---|---:|---|',
+    `| \`snapshotSegment\` (SnapshotService.take, 10% holdout), ${r.takeMs.length} takes | **${ms(r.takeMedianMs)}** (${r.takeMs.map((t) => ms(t)).join(', ')}) | ≤ ${SNAPSHOT_TAKE_TARGET_MS} ms ("a few seconds") ${mark(r.meetsTarget.take)} |`,
+    `| snapshot count (SnapshotService.get: the stored counts) | **${ms(r.storedCountMs)}** | ≤ ${SNAPSHOT_COUNT_TARGET_MS} ms ("in milliseconds") ${mark(r.meetsTarget.count)} |`,
+    `| count(*) of the member rows | ${ms(r.liveCountMs)} | |`,
+    `| \`in snapshot\` through SegmentService.count (${int(r.inSnapshotCount)}) | ${ms(r.inSnapshotCountMs)} | |`,
+    `| first page of 100 members (SnapshotService.members) | ${ms(r.firstPageMs)} | |`,
+    `| entered between two snapshots (\`in snapshot B and not in snapshot A\`: ${int(r.diff.entered)}) | ${ms(r.diff.enteredMs)} | |`,
+    `| left between two snapshots (\`in snapshot A and not in snapshot B\`: ${int(r.diff.left)}) | ${ms(r.diff.leftMs)} | |`,
+    `| first membership evaluation (evaluateSegmentMembership: ${int(r.evaluation.firstEntered)} entered), once | ${ms(r.evaluation.firstMs)} | |`,
+    `| next evaluation, 30 days later (${int(r.evaluation.entered)} entered, ${int(r.evaluation.left)} left), once | ${ms(r.evaluation.secondMs)} | |`,
+    `| segmentChanges, first page of 100 | ${ms(r.evaluation.changesPageMs)} | |`,
+    `| delete a snapshot (cascade to its members), ${r.deleteMs.length} times | ${r.deleteMs.map((t) => ms(t)).join(', ') || '—'} | |`,
+    '',
+    `Snapshot A is the same segment at ${r.diff.earlierAsOf} (${int(r.diff.earlierMembers)} members). The member table holds ${r.bytesPerMember.toFixed(0)} bytes per member (heap and primary key).`,
+    '',
+  ];
+}
+
 function planCacheSection(result: PlanCacheResult, jit: readonly JitRow[] | undefined): string[] {
   const lines = [
     '## plan_cache_mode',
@@ -184,7 +245,8 @@ export function renderMarkdown(results: BenchResults): string {
   const lines: string[] = [
     `# Benchmark: ${results.startedAt.slice(0, 10)}`,
     '',
-    `\`npm run bench -- --profiles ${a.profiles} --pglite-profiles ${a.pgliteProfiles} --runs ${a.runs} --target ${a.target} --suites ${a.suites.join(',')}\` ` +
+    `\`npm run bench -- --profiles ${a.profiles} --pglite-profiles ${a.pgliteProfiles} --runs ${a.runs} --target ${a.target} --suites ${a.suites.join(',')}` +
+      `${a.suites.includes('import') ? ` --import-rows ${a.importRows}` : ''}${a.suites.includes('snapshots') ? ` --snapshot-takes ${a.snapshotTakes}` : ''}\` ` +
       `(seed ${a.seed}), ${results.startedAt} → ${results.finishedAt}.`,
     '',
     ...(a.dropIndexes?.length ? [`**Run without the indexes ${a.dropIndexes.map((i) => `\`${i}\``).join(', ')}** (dropped for the run, rebuilt after).`, ''] : []),
@@ -210,9 +272,12 @@ export function renderMarkdown(results: BenchResults): string {
   if (pg?.http) lines.push(...httpSection(pg.http));
   if (pg?.ingest) lines.push(...ingestSection('Ingest on PostgreSQL', pg.ingest));
   if (pg?.planCache) lines.push(...planCacheSection(pg.planCache, pg.jit));
+  if (pg?.importer) lines.push(...importSection(pg.importer));
+  if (pg?.snapshots) lines.push(...snapshotSection('Segment snapshots on PostgreSQL (issue 10)', pg.snapshots));
   const lite = results.pglite;
   if (lite?.segments) lines.push(...segmentsSection('Segments on PGlite (the embedded default)', lite.segments));
   if (lite?.ingest) lines.push(...ingestSection('Ingest on PGlite', lite.ingest));
+  if (lite?.snapshots) lines.push(...snapshotSection('Segment snapshots on PGlite (issue 10)', lite.snapshots));
   for (const t of [pg, lite]) {
     if (!t) continue;
     if (t.indexSizes.length) {

@@ -5,11 +5,13 @@ import { join, resolve } from 'node:path';
 import { parseArgs, USAGE, type BenchArgs } from './cli';
 import { packageRoot, runHttpSuite } from './http-suite';
 import { NEW_INDEXES } from './indexes';
+import { runImportSuite } from './import-suite';
 import { runIngestSuite } from './ingest-suite';
 import { runJitComparison, runPlanCacheSuite } from './plan-cache';
 import { renderMarkdown, type BenchResults, type TargetResults } from './report';
 import { num, type Runner } from './runner';
 import { runSegmentSuite } from './segment-suite';
+import { runSnapshotSuite } from './snapshot-suite';
 import { openPgliteTarget, openPostgresTarget, postgresReachable, syncBenchCustomIndexes, type BenchTarget } from './targets';
 
 /**
@@ -117,6 +119,12 @@ async function runSuites(target: BenchTarget, args: BenchArgs, openSeconds: numb
     results.ingest = await suite(results, 'ingest', () =>
       runIngestSuite(target, { namespace: 'bench-mid', batches: args.ingestBatches, profileBatches: args.profileBatches, compare: args.compare, breakdown: args.breakdown, log }));
   }
+  if (wants('snapshots')) {
+    results.snapshots = await suite(results, 'snapshots', () => runSnapshotSuite(target, { namespace: MAIN, runs: args.runs, takes: args.snapshotTakes, log }));
+  }
+  if (wants('import') && target.kind === 'postgres') {
+    results.importer = await suite(results, 'import', () => runImportSuite(target, { rows: args.importRows, seed: args.seed, log }));
+  }
   return results;
 }
 
@@ -164,7 +172,7 @@ async function main(): Promise<void> {
     const dir = resolve(args.pgliteDir, `pglite-${args.pgliteProfiles}-${args.seed}`);
     const target = await openPgliteTarget(dir, { ...spec, profiles: args.pgliteProfiles }, { regenerate: args.regenerate, log });
     try {
-      const pgliteArgs: BenchArgs = { ...args, suites: args.suites.filter((s) => s === 'segments' || s === 'ingest') };
+      const pgliteArgs: BenchArgs = { ...args, suites: args.suites.filter((s) => s === 'segments' || s === 'ingest' || s === 'snapshots') };
       results.pglite = await runTarget(target, pgliteArgs, (performance.now() - started) / 1000);
     } finally {
       await target.close();
