@@ -84,6 +84,15 @@ export async function resolveAndApply(sql: Sql, namespaceId: string, rows: reado
   await sql.execute(`create temp table upsert_stage (${STAGE_COLUMNS},
     target_id bigint, is_new boolean not null default false, promoted boolean not null default false,
     error_code text, error_kind text, error_phone text, error_owner bigint) on commit drop`);
+  // The statistics of `profile` cannot know how many rows this namespace has in this transaction
+  // (a new namespace, or a file import's earlier batches): estimating one, the planner loops over
+  // the namespace's profiles and scans the staging table for each, quadratic in the batch. With the
+  // staging table's join keys indexed, that plan costs a probe per profile instead (issue 7's bench:
+  // the first 20,000-row batch into an empty namespace ran past the statement timeout). Created
+  // while the table is empty: an index built after rows were updated in this transaction could not
+  // be used until it ends.
+  await sql.execute('create index on upsert_stage (email_normalized)');
+  await sql.execute('create index on upsert_stage (target_id)');
   // Step one: a row naming a forgotten email or phone is SUPPRESSED before anything matches it.
   // File imports stage with COPY on PostgreSQL and mark suppressed rows right after; every other
   // write marks them in the staging statement itself.
