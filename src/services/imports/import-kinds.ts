@@ -51,6 +51,8 @@ export interface ImportKind<I = unknown> {
   parse(row: MappedRow, ctx: KindContext): { ok: true; value: ParsedRow<I> } | { ok: false; problems: RowProblem[] };
   /** Applies the checked rows of a batch; one outcome per row, in order. */
   apply(tx: Sql, rows: readonly ParsedRow<I>[], ctx: KindContext): Promise<RowOutcome[]>;
+  /** The tables a run fills, whose statistics it refreshes as it goes (default `profile`, `profile_phone`). */
+  readonly tables?: readonly string[];
 }
 
 const IDENTITY_FIELDS = [
@@ -279,6 +281,7 @@ const purchases: ImportKind<PurchaseItem> = {
     for (const r of await insertEvents(tx, ctx.scope.tenant.id, events)) result[r.ord] = r.inserted ? 'created' : 'unchanged';
     return result;
   },
+  tables: ['profile', 'profile_phone', 'event'],
 };
 
 const KINDS = new Map<string, ImportKind<never>>();
