@@ -55,3 +55,21 @@ export interface FieldCatalog {
   /** Every field name, for "did you mean" suggestions. */
   names(): readonly string[];
 }
+
+/** A JSON type as `jsonb_typeof` names it. */
+export type JsonType = 'string' | 'number' | 'boolean' | 'object' | 'array' | 'null';
+
+/**
+ * What a namespace's events have looked like: the event types seen and, per type, the top-level
+ * property names seen with the JSON types their values had. The service keeps it at ingest
+ * (`src/db/event-catalog.sql.ts`); the library only reads it, for warnings (`eventWarnings`).
+ *
+ * @example
+ *   catalog.types()                         // ['open', 'purchase']
+ *   catalog.properties('purchase')          // Map { 'total' => ['number'], 'category' => ['string'] }
+ *   catalog.properties('purchse')           // undefined: never seen
+ */
+export interface EventCatalog {
+  types(): readonly string[];
+  properties(eventType: string): ReadonlyMap<string, readonly JsonType[]> | undefined;
+}

@@ -34,7 +34,7 @@ export type {
   Value,
 } from './ast';
 export { COUNT_OPS, DURATION_UNITS, countConditions, depthOf, isDuration, isLeaf, segmentReferences, snapshotReferences, walk } from './ast';
-export type { FieldCatalog, FieldDef, FieldKind, FieldStorage, FieldType, ProfileColumn } from './catalog';
+export type { EventCatalog, FieldCatalog, FieldDef, FieldKind, FieldStorage, FieldType, JsonType, ProfileColumn } from './catalog';
 export { parseDateLiteral, type DateLiteral } from './date-literal';
 export { AudienceError, ERROR_CODES, type AudienceErrorCode, type AudienceErrorData, type Result } from './errors';
 export { inlineSegments } from './inline-segments';
@@ -91,3 +91,5 @@ export { FilterTransformer } from './transformer';
 export type { FilterVisitor, SegmentLookup, ValidationContext, ValidationOptions, ValidationRule } from './validation/validation-context';
 export { specifiedRules, validate } from './validator';
 export { SuggestionBudget, suggestionList } from './validation/suggestions';
+export { eventWarnings } from './validation/event-warnings';
+export { AudienceWarning, WARNING_CODES, type AudienceWarningCode, type AudienceWarningData } from './warnings';

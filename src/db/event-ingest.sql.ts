@@ -12,8 +12,9 @@ export interface EventRow {
 }
 
 /**
- * Inserts a batch of events and folds them into the reserved fields of their profiles, in one
- * statement. A client event ID seen before is skipped (`inserted: false`). Because every reserved
+ * Inserts a batch of events and folds them into the reserved fields of their profiles, and adds
+ * what is new about them to the namespace's event catalog (`event-catalog.sql.ts`), in one
+ * statement (catalog keys in key order, so concurrent batches cannot deadlock on them). A client event ID seen before is skipped (`inserted: false`). Because every reserved
  * field is a maximum or a latch, events arriving out of order give the same result as in order.
  */
 export async function insertEvents(sql: Sql, namespaceId: string, events: readonly EventRow[]): Promise<{ ord: number; id: number; inserted: boolean }[]> {
@@ -33,6 +34,16 @@ export async function insertEvents(sql: Sql, namespaceId: string, events: readon
        select $1, id, profile_id, type, created, created_override, properties, client_event_id from input order by ord
        on conflict (namespace_id, client_event_id) where client_event_id is not null do nothing
        returning id, profile_id, type, occurred_at, properties
+     ),
+     catalog as (
+       insert into event_catalog (namespace_id, event_type, property, json_type)
+       select $1, k.event_type, k.property, k.json_type
+       from (select i.type as event_type, '' as property, '' as json_type from ins i
+             union
+             select i.type, p.key, jsonb_typeof(p.value) from ins i cross join lateral jsonb_each(i.properties) as p
+              where p.key ~ '^[A-Za-z_][A-Za-z0-9_]{0,63}$') k
+       order by 2, 3, 4
+       on conflict do nothing
      ),
      agg as (
        select i.profile_id, ${reservedAggregates('i')}

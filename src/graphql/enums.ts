@@ -1,5 +1,5 @@
 import { registerEnumType } from 'type-graphql';
-import { ERROR_CODES, type AudienceErrorCode } from '../audience';
+import { ERROR_CODES, WARNING_CODES, type AudienceErrorCode, type AudienceWarningCode } from '../audience';
 import { CONSENT_SOURCES, EMAIL_STATUSES, SMS_OPT_IN_METHODS, SMS_STATUSES } from '../domain/consent';
 import { CUSTOM_FIELD_TYPES, CUSTOM_INDEX_STATES } from '../domain/custom-fields';
 import { ROLES } from '../domain/permissions';
@@ -27,6 +27,7 @@ export const ConsentChannelEnum = enumOf(['EMAIL', 'SMS'] as const);
 /** Every status either channel can have: the statuses a consent change goes from and to. */
 export const ConsentStatusEnum = enumOf([...new Set([...EMAIL_STATUSES, ...SMS_STATUSES])] as ('KNOWN' | 'PENDING' | 'SUBSCRIBED' | 'UNSUBSCRIBED')[]);
 export const FilterErrorCodeEnum = enumOf(Object.keys(ERROR_CODES) as AudienceErrorCode[]);
+export const FilterWarningCodeEnum = enumOf(Object.keys(WARNING_CODES) as AudienceWarningCode[]);
 export const SnapshotGroupEnum = enumOf(['ALL', 'HOLDOUT', 'TREATMENT'] as const);
 
 registerEnumType(EmailStatusEnum, {
@@ -143,6 +144,12 @@ registerEnumType(FilterErrorCodeEnum, {
   name: 'FilterErrorCode',
   description: 'What is wrong with a filter (see docs/audience-dsl.md).',
   valuesConfig: Object.fromEntries(Object.entries(ERROR_CODES).map(([code, description]) => [code, { description }])),
+});
+
+registerEnumType(FilterWarningCodeEnum, {
+  name: 'FilterWarningCode',
+  description: 'Why a valid filter is probably not what was meant: it names what the namespace\'s events have never had (see docs/audience-dsl.md).',
+  valuesConfig: Object.fromEntries(Object.entries(WARNING_CODES).map(([code, description]) => [code, { description }])),
 });
 
 registerEnumType(SnapshotGroupEnum, {

@@ -2,6 +2,7 @@ import { AccessService } from './access.service';
 import { ConsentService } from './consent.service';
 import { CustomFieldService } from './custom-field.service';
 import { EvaluationCache } from './evaluation-cache';
+import { EventCatalogService } from './event-catalog.service';
 import { EventService } from './event.service';
 import { ExportMonitor } from './export-monitor';
 import { ExportService } from './export.service';
@@ -28,6 +29,7 @@ export interface RequestServices {
   readonly customFields: CustomFieldService;
   readonly profiles: ProfileService;
   readonly events: EventService;
+  readonly eventCatalog: EventCatalogService;
   readonly consent: ConsentService;
   readonly access: AccessService;
   readonly segments: SegmentService;
@@ -78,7 +80,8 @@ export function createProcessServices(runner?: { readonly queue: JobQueue; reado
 export function createRequestServices(scope: Scope, shared: ProcessServices = createProcessServices()): RequestServices {
   const customFields = new CustomFieldService(scope, shared.evaluation);
   const profiles = new ProfileService(scope, customFields);
-  const segments = new SegmentService(scope, customFields, shared.evaluation);
+  const eventCatalog = new EventCatalogService(scope);
+  const segments = new SegmentService(scope, customFields, shared.evaluation, eventCatalog);
   const snapshots = new SnapshotService(scope, segments);
   const exports = new ExportService(scope, segments, customFields, shared.exportMonitor);
   exports.sources.register('snapshot', async (input) => {
@@ -92,6 +95,7 @@ export function createRequestServices(scope: Scope, shared: ProcessServices = cr
     customFields,
     profiles,
     events: new EventService(scope, profiles),
+    eventCatalog,
     consent: new ConsentService(scope, profiles),
     access: new AccessService(scope),
     segments,

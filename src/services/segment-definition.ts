@@ -111,12 +111,15 @@ function decodeFilter(json: unknown) {
   return isEnvelope ? decodeEnvelope(json) : decodeJson(json);
 }
 
-/** Audience errors as input problems under `base` (JSON pointers become path segments). */
-export function toProblems(errors: readonly AudienceError[], base: readonly (string | number)[], form: 'filter' | 'expression'): InputProblem[] {
+/**
+ * Audience errors (or warnings) as input problems under `base`, then the form's key (JSON pointers
+ * become path segments); a `null` form for pointers into a stored envelope (`/filter/...`).
+ */
+export function toProblems(errors: readonly { readonly code: string; readonly message: string; readonly path?: string; readonly line?: number; readonly column?: number }[], base: readonly (string | number)[], form: 'filter' | 'expression' | null): InputProblem[] {
   return errors.map((e) => {
     const pointer = e.path === undefined ? [] : e.path.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
     return {
-      path: [...base, form, ...pointer],
+      path: [...base, ...(form === null ? [] : [form]), ...pointer],
       message: e.message,
       code: e.code,
       ...(e.line !== undefined ? { line: e.line, column: e.column } : {}),

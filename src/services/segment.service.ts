@@ -11,7 +11,8 @@ import { foldCase } from '../text/case-fold';
 import type { CustomFieldService } from './custom-field.service';
 import { EvaluationCache } from './evaluation-cache';
 import { namespaceCatalog } from './field-catalog';
-import type { FieldCatalog } from '../audience';
+import { decodeEnvelope, eventWarnings, type AudienceWarning, type FieldCatalog, type FilterNode } from '../audience';
+import { EventCatalogService } from './event-catalog.service';
 import type { Sql } from '../db/sql';
 import { inTransaction, requirePermission, type Scope } from './scope';
 import { SegmentDefinitions, toProblems, type CheckedDefinition, type SegmentDefinitionInput } from './segment-definition';
@@ -64,6 +65,7 @@ export class SegmentService {
     private readonly scope: Scope,
     private readonly customFields: CustomFieldService,
     private readonly evaluation: EvaluationCache = new EvaluationCache(),
+    private readonly eventCatalog: EventCatalogService = new EventCatalogService(scope),
   ) {
     this.definitions = new SegmentDefinitions(scope, () => this.catalog());
   }
@@ -80,6 +82,23 @@ export class SegmentService {
   async validate(input: SegmentDefinitionInput): Promise<CheckedDefinition> {
     requirePermission(this.scope, 'read', 'validate segments');
     return this.definitions.check(input);
+  }
+
+  /**
+   * Warnings for a parsed definition (issue 13 §1): event types, properties and property types
+   * the namespace's events have never had, with "did you mean". Never an error: the data may not
+   * have arrived yet. None when the catalog was too large to read whole.
+   */
+  async warnings(ast: FilterNode | undefined): Promise<AudienceWarning[]> {
+    if (!ast) return [];
+    const catalog = await this.eventCatalog.catalog();
+    return catalog.truncated ? [] : eventWarnings(ast, catalog);
+  }
+
+  /** The warnings of a saved segment's current definition (or of a definition that does not decode: none). */
+  async warningsOf(row: SegmentRow): Promise<AudienceWarning[]> {
+    const decoded = decodeEnvelope(row.definition);
+    return decoded.ok ? this.warnings(decoded.value) : [];
   }
 
   async create(input: SegmentInput): Promise<SegmentRow> {

@@ -5,7 +5,7 @@ import { BUILT_IN_FIELDS, camelCase, isExportable, type ProfileFieldSpec } from 
 import type { RequestContext } from '../context';
 import type { CustomFieldRow } from '../../services';
 import { toCustomField, toCustomFieldIndex } from '../mappers';
-import { CustomField, ProfileField } from '../types/catalog.type';
+import { CustomField, EventField, ProfileField } from '../types/catalog.type';
 import { DefineCustomFieldInput, UpdateCustomFieldInput } from '../types/inputs.type';
 import { ChangeCustomFieldTypeInput, CustomFieldTypeChange, DeleteCustomFieldPayload } from '../types/custom-field-lifecycle.type';
 
@@ -37,6 +37,18 @@ export class CatalogResolver {
         }),
       ),
     ];
+  }
+
+  @Query(() => [EventField], {
+    description: "The event catalog for builder UIs: every event type this namespace's events have had, by type, with the properties seen on it and their JSON types (kept at ingest; at most 10,000 type and property rows).",
+  })
+  async eventFields(@Ctx() ctx: RequestContext): Promise<EventField[]> {
+    const catalog = await ctx.services.eventCatalog.catalog();
+    return catalog.eventTypes.map((t) => ({
+      type: t.type,
+      firstSeenAt: t.firstSeenAt,
+      properties: t.properties.map((p) => ({ name: p.name, types: [...p.types], firstSeenAt: p.firstSeenAt })),
+    }));
   }
 
   @Query(() => [CustomField], { description: "This namespace's custom fields." })

@@ -1,4 +1,5 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { AudienceWarning } from '../../audience';
 import { toProblems, type CheckedDefinition, type SegmentRow } from '../../services';
 import { MAX_PREVIEW_SAMPLE } from '../../services/segment.service';
 import type { RequestContext } from '../context';
@@ -11,7 +12,7 @@ import { DateTimeScalar } from '../scalars';
 import { toConnection } from '../types/connection.type';
 import { Profile, ProfileConnection } from '../types/profile.type';
 import {
-  CreateSegmentInput, FilterError, Segment, SegmentConnection, SegmentDefinitionInput, SegmentExplanation, SegmentPreview, SegmentValidation,
+  CreateSegmentInput, FilterError, FilterWarning, Segment, SegmentConnection, SegmentDefinitionInput, SegmentExplanation, SegmentPreview, SegmentValidation,
   SegmentVersion, UpdateSegmentInput,
 } from '../types/segment.type';
 
@@ -38,8 +39,16 @@ function parseSegmentCursor(cursor: string | null): { name: string; id: string }
   throw notACursor('after');
 }
 
-function toValidation(checked: CheckedDefinition): SegmentValidation {
+/** Warnings with paths into the `definition` argument (`form` given) or into a saved segment's `definition` envelope (`null`). */
+function toWarnings(warnings: readonly AudienceWarning[], form: 'filter' | 'expression' | null): FilterWarning[] {
+  return toProblems(warnings, ['definition'], form).map((p) =>
+    Object.assign(new FilterWarning(), { code: p.code, message: p.message, path: p.path.map(String), line: p.line ?? null, column: p.column ?? null }),
+  );
+}
+
+function toValidation(checked: CheckedDefinition, warnings: readonly AudienceWarning[]): SegmentValidation {
   return {
+    warnings: toWarnings(warnings, checked.form),
     valid: checked.errors.length === 0,
     errors: toProblems(checked.errors, ['definition'], checked.form).map((p) =>
       Object.assign(new FilterError(), { code: p.code, message: p.message, path: p.path.map(String), line: p.line ?? null, column: p.column ?? null }),
@@ -69,7 +78,8 @@ export class SegmentResolver {
 
   @Query(() => SegmentValidation, { description: 'Validates a definition against this namespace without saving it: every error, the normalized JSON and the canonical text.' })
   async validateSegment(@Arg('definition', () => SegmentDefinitionInput, { description: 'The definition to check.' }) definition: SegmentDefinitionInput, @Ctx() ctx: RequestContext): Promise<SegmentValidation> {
-    return toValidation(await ctx.services.segments.validate(definition));
+    const checked = await ctx.services.segments.validate(definition);
+    return toValidation(checked, checked.errors.length === 0 ? await ctx.services.segments.warnings(checked.ast) : []);
   }
 
   @Query(() => SegmentPreview, { description: 'Counts a definition and returns a sample of its members, without saving it.' })
@@ -83,7 +93,8 @@ export class SegmentResolver {
     const at = asOf ?? ctx.startedAt;
     const count = await ctx.services.segments.count(definition, at);
     const sample = sampleSize === 0 ? [] : (await ctx.services.segments.members(definition, at, sampleSize, 0)).profiles;
-    return { count, sample: sample.map(toProfile), asOf: at };
+    const checked = await ctx.services.segments.validate(definition);
+    return { count, sample: sample.map(toProfile), asOf: at, warnings: toWarnings(await ctx.services.segments.warnings(checked.ast), checked.form) };
   }
 
   @Query(() => SegmentExplanation, { description: 'The SQL a definition compiles to and its EXPLAIN plan, for tuning (CLIENT_ADMIN).' })
@@ -114,6 +125,13 @@ export class SegmentResolver {
   @Mutation(() => Segment, { description: 'Deletes a segment. A segment that other segments reference is a CONFLICT naming them.' })
   async deleteSegment(@Arg('id', () => ID, { description: 'The segment to delete.' }) id: string, @Ctx() ctx: RequestContext): Promise<Segment> {
     return toSegment(await ctx.services.segments.delete(id));
+  }
+
+  @FieldResolver(() => [FilterWarning], {
+    description: "Event types, properties and property types its definition names that the namespace's events have never had (as validateSegment reports them; paths into definition.filter).",
+  })
+  async warnings(@Root() segment: Segment, @Ctx() ctx: RequestContext): Promise<FilterWarning[]> {
+    return toWarnings(await ctx.services.segments.warningsOf(await ctx.services.segments.get(segment.id)), null);
   }
 
   @FieldResolver(() => Int, { description: 'How many profiles are members at asOf.' })

@@ -73,3 +73,27 @@ export class CustomField {
   @Field(() => DateTimeScalar, { description: 'When its description or indexing last changed.' })
   updatedAt!: Date;
 }
+
+@ObjectType({ description: 'A property seen on events of one type, with the JSON types its values have had.' })
+export class EventPropertyField {
+  @Field({ description: 'The property name, as written in `where (name ...)`.' })
+  name!: string;
+
+  @Field(() => [String], { description: 'The JSON types its values have had (string, number, boolean, object, array, null), in that name order.' })
+  types!: string[];
+
+  @Field(() => DateTimeScalar, { description: 'When a value of it was first seen.' })
+  firstSeenAt!: Date;
+}
+
+@ObjectType({ description: "An event type seen in this namespace and the properties its events have had: the event catalog, for builder UIs." })
+export class EventField {
+  @Field({ description: 'The event type, as written in `did <type>`.' })
+  type!: string;
+
+  @Field(() => DateTimeScalar, { description: 'When an event of this type was first seen.' })
+  firstSeenAt!: Date;
+
+  @Field(() => [EventPropertyField], { description: 'The top-level properties seen on it, by name.' })
+  properties!: EventPropertyField[];
+}

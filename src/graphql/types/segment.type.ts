@@ -1,5 +1,5 @@
 import { Directive, Field, ID, InputType, Int, ObjectType } from 'type-graphql';
-import { FilterErrorCodeEnum } from '../enums';
+import { FilterErrorCodeEnum, FilterWarningCodeEnum } from '../enums';
 import { DateTimeScalar, JSONScalar } from '../scalars';
 import { Connection } from './connection.type';
 import { Profile } from './profile.type';
@@ -82,6 +82,24 @@ export class FilterError {
   column!: number | null;
 }
 
+@ObjectType({ description: 'A warning about a valid filter: it names an event type, property or property type the namespace\'s events have never had (it counts, but probably not what was meant), and where.' })
+export class FilterWarning {
+  @Field(() => FilterWarningCodeEnum, { description: 'A stable code: UNSEEN_EVENT_TYPE, UNSEEN_EVENT_PROPERTY or UNSEEN_PROPERTY_TYPE.' })
+  code!: string;
+
+  @Field({ description: 'What the data has never had, and "did you mean" when a seen name is close.' })
+  message!: string;
+
+  @Field(() => [String], { description: 'Where, as a path into the arguments (the format of FilterError.path).' })
+  path!: string[];
+
+  @Field(() => Int, { nullable: true, description: 'Line in the text expression (1-based).' })
+  line!: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'Column in the text expression (1-based).' })
+  column!: number | null;
+}
+
 @ObjectType({ description: 'The result of validating a definition.' })
 export class SegmentValidation {
   @Field({ description: 'Whether the definition is valid against this namespace.' })
@@ -95,6 +113,9 @@ export class SegmentValidation {
 
   @Field(() => String, { nullable: true, description: 'The canonical text form, when valid.' })
   text!: string | null;
+
+  @Field(() => [FilterWarning], { description: "For a valid definition: event types, properties and property types it names that the namespace's events have never had." })
+  warnings!: FilterWarning[];
 }
 
 @ObjectType({ description: 'A definition evaluated without saving it.' })
@@ -107,6 +128,9 @@ export class SegmentPreview {
 
   @Field(() => DateTimeScalar, { description: 'The instant relative operators were measured from.' })
   asOf!: Date;
+
+  @Field(() => [FilterWarning], { description: "Event types, properties and property types the definition names that the namespace's events have never had: shown beside the count." })
+  warnings!: FilterWarning[];
 }
 
 @ObjectType({ description: 'The SQL a definition compiles to, and its plan.' })
