@@ -24,9 +24,9 @@ export interface TextOrigin {
 
 export type Origin = JsonOrigin | TextOrigin;
 
-export type DurationUnit = 'minute' | 'hour' | 'day' | 'week' | 'month';
+export type DurationUnit = 'minute' | 'hour' | 'day' | 'week' | 'month' | 'year';
 
-export const DURATION_UNITS: readonly DurationUnit[] = ['minute', 'hour', 'day', 'week', 'month'];
+export const DURATION_UNITS: readonly DurationUnit[] = ['minute', 'hour', 'day', 'week', 'month', 'year'];
 
 export interface Duration {
   readonly amount: number;

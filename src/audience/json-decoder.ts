@@ -194,7 +194,7 @@ class Decoder {
     return undefined;
   }
 
-  /** Duration := {"amount": number, "unit": "minute" | "hour" | "day" | "week" | "month"} */
+  /** Duration := {"amount": number, "unit": "minute" | "hour" | "day" | "week" | "month" | "year"} */
   private duration(object: JsonObject, path: string): Duration | undefined {
     this.checkKeys(object, path, 'a duration', ['amount', 'unit']);
     const amount = this.number(object.amount, path, 'amount', 'a duration');
@@ -203,7 +203,7 @@ class Decoder {
     else if (!DURATION_UNITS.includes(object.unit as DurationUnit)) {
       this.report(
         AudienceError.invalidDuration(
-          `Unknown unit ${JSON.stringify(object.unit) ?? 'undefined'}; units are "minute", "hour", "day", "week" and "month".`,
+          `Unknown unit ${JSON.stringify(object.unit) ?? 'undefined'}; units are "minute", "hour", "day", "week", "month" and "year".`,
           { path: pointer(path, 'unit') },
         ),
       );

@@ -98,11 +98,17 @@ export class Lexer {
     this.column += 1;
   }
 
+  /**
+   * Whitespace and comments. Comment := "--" { any character but a line break } ;
+   * (to the end of the line; the printer drops comments).
+   */
   private skipIgnored(): void {
     for (;;) {
       const c = this.char();
       if (c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\ufeff') this.advance();
-      else return;
+      else if (c === '-' && this.char(1) === '-') {
+        while (this.pos < this.source.length && this.char() !== '\n' && this.char() !== '\r') this.advance();
+      } else return;
     }
   }
 

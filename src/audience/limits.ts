@@ -38,6 +38,7 @@ export const MAX_DURATION: Readonly<Record<DurationUnit, number>> = Object.freez
   day: 36_525,
   week: 5_218,
   month: 1_200,
+  year: 100,
 });
 
 /** `birthday within next N days` accepts N from 0 (today) to this. */

@@ -375,13 +375,13 @@ class Parser {
     return items;
   }
 
-  /** Duration := Number Unit ; Unit := "minute" | "minutes" | "hour" | "hours" | "day" | "days" | "week" | "weeks" | "month" | "months" */
+  /** Duration := Number Unit ; Unit := "minute" | "minutes" | "hour" | "hours" | "day" | "days" | "week" | "weeks" | "month" | "months" | "year" | "years" */
   private parseDuration(): Duration {
     const amount = this.expectNumber(`a number after ${describeToken(this.last!)}`);
     const word = this.peek().kind === 'name' ? this.peek().text.toLowerCase() : '';
     const unit = Object.prototype.hasOwnProperty.call(UNIT_WORDS, word) ? UNIT_WORDS[word] : undefined;
     if (unit === undefined) {
-      throw this.unexpected(`a time unit after ${describeToken(this.last!)}`, 'Units are minutes, hours, days, weeks and months.');
+      throw this.unexpected(`a time unit after ${describeToken(this.last!)}`, 'Units are minutes, hours, days, weeks, months and years.');
     }
     this.advance();
     return { amount, unit };

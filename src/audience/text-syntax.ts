@@ -46,6 +46,8 @@ export const UNIT_WORDS: Readonly<Record<string, DurationUnit>> = {
   weeks: 'week',
   month: 'month',
   months: 'month',
+  year: 'year',
+  years: 'year',
 };
 
 /** `1 day`, `0 days`, `2 days`. */

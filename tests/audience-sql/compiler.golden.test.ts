@@ -85,6 +85,13 @@ const GOLDENS: readonly Golden[] = [
     params: ['2026-10-29T12:00:00.000Z', '2026-11-28T12:00:00.000Z', '2026-09-28T12:00:00.000Z'],
     members: [1, 2],
   },
+  // A year is 12 calendar months.
+  {
+    text: 'did purchase within last 1 year or last_purchase_date more than 2 years ago',
+    sql: `${purchaseExists} and e.occurred_at between $3 and $4) or p.last_purchase_date < $5`,
+    params: ['purchase', '2025-11-28T12:00:00.000Z', '2026-11-28T12:00:00.000Z', '2024-11-28T12:00:00.000Z'],
+    members: [1, 2, 5],
+  },
   // A date-only literal is its whole UTC day.
   {
     text: 'last_email_sent on 2026-11-27',

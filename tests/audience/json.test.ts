@@ -152,11 +152,11 @@ describe('filter errors, every one collected, each with its JSON pointer', () =>
     ],
     [
       'a malformed duration',
-      { field: 'x', op: 'within_last', value: { amount: '3', unit: 'year', every: 1 } },
+      { field: 'x', op: 'within_last', value: { amount: '3', unit: 'fortnight', every: 1 } },
       [
         { code: 'UNKNOWN_KEY', message: 'Unknown key `every` in a duration; allowed keys are `amount` and `unit`.', path: '/value/every' },
         { code: 'WRONG_TYPE', message: 'Expected a number, found the string "3".', path: '/value/amount' },
-        { code: 'INVALID_DURATION', message: 'Unknown unit "year"; units are "minute", "hour", "day", "week" and "month".', path: '/value/unit' },
+        { code: 'INVALID_DURATION', message: 'Unknown unit "fortnight"; units are "minute", "hour", "day", "week", "month" and "year".', path: '/value/unit' },
       ],
     ],
     [

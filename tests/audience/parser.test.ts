@@ -174,6 +174,34 @@ describe('words', () => {
   });
 });
 
+describe('years and comments', () => {
+  test('a year unit, singular or plural', () => {
+    expect(json('a within last 1 years and a more than 2 year ago and did x within last 1 year')).toEqual({
+      and: [
+        { field: 'a', op: 'within_last', value: { amount: 1, unit: 'year' } },
+        { field: 'a', op: 'before_last', value: { amount: 2, unit: 'year' } },
+        { event: 'x', window: { within_last: { amount: 1, unit: 'year' } } },
+      ],
+    });
+  });
+
+  test('-- starts a comment to the end of the line; positions count on', () => {
+    expect(parse('-- VIP customers\nfirst_name = "Ann" -- the name\r\n  and -- more\n\tb = "x--y"--')).toEqual({
+      kind: 'and',
+      children: [
+        { kind: 'condition', field: 'first_name', op: 'eq', value: 'Ann', origin: { line: 2, column: 1 } },
+        { kind: 'condition', field: 'b', op: 'eq', value: 'x--y', origin: { line: 4, column: 2 } },
+      ],
+      origin: { line: 2, column: 1 },
+    });
+    expect(json('a = -1 -- not a comment inside the number')).toEqual({ field: 'a', op: 'eq', value: -1 });
+  });
+
+  test('a text that is only a comment is an empty filter', () => {
+    expect(errorsOf(parseText('-- nothing here'))).toEqual([expect.objectContaining({ code: 'SYNTAX_ERROR', line: 1, column: 16 })]);
+  });
+});
+
 describe('literals', () => {
   test('strings take JSON escapes', () => {
     expect(parse('a = "q\\" b\\\\ s\\/ \\b\\f\\n\\r\\t \\u00e9 \\ud83d\\ude00 % _"')).toEqual({
@@ -226,7 +254,7 @@ describe('syntax errors are located exactly', () => {
     ['a in (true)', 'Expected a value after `(`, found `true`. Values are "double-quoted strings", numbers, dates such as 2026-01-31, true or false.', 1, 7],
     ['a between 1 or 2', 'Expected `and` after `1`, found `or`.', 1, 13],
     ['a within last days', 'Expected a number after `last`, found `days`.', 1, 15],
-    ['a within last 3 fortnights', 'Expected a time unit after `3`, found `fortnights`. Units are minutes, hours, days, weeks and months.', 1, 17],
+    ['a within last 3 fortnights', 'Expected a time unit after `3`, found `fortnights`. Units are minutes, hours, days, weeks, months and years.', 1, 17],
     ['a more than 3 days', 'Expected `ago` after `days`, found end of input.', 1, 19],
     ['did', 'Expected an event type after `did`, found end of input.', 1, 4],
     ['did not (x)', 'Expected an event type after `not`, found `(`.', 1, 9],

@@ -26,6 +26,7 @@ describe('canonical text', () => {
     ['a before "2026-01-01" and a after "yesterday" and a = 2026-01-01', 'a before 2026-01-01 and a after "yesterday" and a = "2026-01-01"'],
     ['a within last 1 DAYS and a within next 0 day and a more than 2 month ago', 'a within last 1 day and a within next 0 days and a more than 2 months ago'],
     ['did x exactly 0 times', 'did not x'],
+    ['-- a comment\na within last 1 YEARS -- dropped\nand a more than 3 year ago', 'a within last 1 year and a more than 3 years ago'],
     ['did x at least 1 times within last 1 weeks where ("a b" = 1)', 'did x at least 1 time within last 1 week where ("a b" = 1)'],
     ['not did not x', 'not did not x'],
     ['"not" = 1 and "in" is set and did "not" and did "Not"', '"not" = 1 and "in" is set and did "not" and did "Not"'],

@@ -43,11 +43,15 @@ export function daysInMonth(year: number, month: number): number {
 
 const UNIT_MS = { minute: 60_000, hour: 3_600_000, day: DAY_MS, week: 7 * DAY_MS } as const;
 
-/** `ms` moved by `sign` × duration; months are calendar months with the day clamped. */
+/**
+ * `ms` moved by `sign` × duration; months are calendar months with the day clamped, a year is 12
+ * months (as PostgreSQL's `interval '1 year'`: 29 February + 1 year = 28 February).
+ */
 export function shiftInstant(ms: number, duration: Duration, sign: 1 | -1): number {
-  if (duration.unit !== 'month') return ms + sign * duration.amount * UNIT_MS[duration.unit];
+  if (duration.unit !== 'month' && duration.unit !== 'year') return ms + sign * duration.amount * UNIT_MS[duration.unit];
+  const months = duration.unit === 'year' ? duration.amount * 12 : duration.amount;
   const date = new Date(ms);
-  const monthIndex = date.getUTCFullYear() * 12 + date.getUTCMonth() + sign * duration.amount;
+  const monthIndex = date.getUTCFullYear() * 12 + date.getUTCMonth() + sign * months;
   const year = Math.floor(monthIndex / 12);
   const month = monthIndex - year * 12 + 1;
   const day = Math.min(date.getUTCDate(), daysInMonth(year, month));

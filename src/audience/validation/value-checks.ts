@@ -166,7 +166,7 @@ export function checkDate(report: Report, value: string, at: Origin): DateLitera
 export function checkDuration(report: Report, duration: Duration, at: Origin, birthday = false): void {
   const { amount, unit } = duration;
   if (!DURATION_UNITS.includes(unit)) {
-    report(AudienceError.invalidDuration(`Unknown unit ${describeValue(unit)}; units are minute, hour, day, week and month.`, at));
+    report(AudienceError.invalidDuration(`Unknown unit ${describeValue(unit)}; units are minute, hour, day, week, month and year.`, at));
   } else if (birthday) {
     if (unit !== 'day' || !Number.isInteger(amount) || amount < 0 || amount > MAX_BIRTHDAY_DAYS) {
       report(

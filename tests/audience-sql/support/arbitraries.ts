@@ -52,7 +52,7 @@ function instantPool(asOf: Date): number[] {
     midnight - 2 * DAY,
     midnight + 2 * DAY,
     ...[1, 2, 3, 7, 30].flatMap((days) => [t - days * DAY, t + days * DAY]),
-    ...[1, 2, 12].flatMap((months) => [monthsFrom(asOf, -months), monthsFrom(asOf, months)]),
+    ...[1, 2, 12, 24].flatMap((months) => [monthsFrom(asOf, -months), monthsFrom(asOf, months)]),
     t - 3_600_000,
     t + 3_600_000,
     t - 90 * 60_000,
@@ -137,6 +137,7 @@ function dateRange(asOf: Date): fc.Arbitrary<readonly [string, string]> {
 const duration: fc.Arbitrary<Duration> = fc.oneof(
   fc.record({ amount: fc.constantFrom(1, 2, 3, 7, 30), unit: fc.constant('day' as const) }),
   { weight: 3, arbitrary: fc.record({ amount: fc.constantFrom(1, 2, 12), unit: fc.constant('month' as const) }) },
+  fc.record({ amount: fc.constantFrom(1, 2), unit: fc.constant('year' as const) }),
   fc.record({ amount: fc.constantFrom(1, 2), unit: fc.constant('week' as const) }),
   fc.record({ amount: fc.constantFrom(1, 24, 25), unit: fc.constant('hour' as const) }),
   fc.record({ amount: fc.constantFrom(1, 90), unit: fc.constant('minute' as const) }),

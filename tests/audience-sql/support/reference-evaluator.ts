@@ -126,9 +126,10 @@ function literal(text: unknown): DateLiteral {
 /** asOf moved by a duration; a month is a calendar month with the day clamped to the month's end. */
 function move(asOf: Date, duration: Duration, sign: 1 | -1): number {
   const perUnit = { minute: 60e3, hour: 3600e3, day: 86400e3, week: 7 * 86400e3 } as const;
-  if (duration.unit !== 'month') return asOf.getTime() + sign * duration.amount * perUnit[duration.unit];
+  if (duration.unit !== 'month' && duration.unit !== 'year') return asOf.getTime() + sign * duration.amount * perUnit[duration.unit];
+  const months = duration.unit === 'year' ? 12 * duration.amount : duration.amount;
   let year = asOf.getUTCFullYear();
-  let month = asOf.getUTCMonth() + sign * duration.amount; // 0-based, may leave 0..11
+  let month = asOf.getUTCMonth() + sign * months; // 0-based, may leave 0..11
   year += Math.floor(month / 12);
   month = ((month % 12) + 12) % 12;
   const lastDay = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
