@@ -8,7 +8,7 @@ import { MissingDatabaseError } from './db/database';
 /**
  * The process entry point, and the only place that reads `process.env` and `process.argv`.
  * `node dist/src/main.js --help` lists the commands (serve, migrate, print-schema, create-namespace,
- * create-key, list-keys, revoke-key); `src/cli/program.ts` defines them.
+ * create-key, list-keys, revoke-key, import, export); `src/cli/program.ts` defines them.
  */
 async function main(argv: readonly string[]): Promise<void> {
   const program = buildProgram({

@@ -4,6 +4,7 @@ import { ROLES } from '../domain/permissions';
 import { printAppSchema } from '../graphql/schema';
 import type { KeySummary } from '../services/admin-operations';
 import { CliError, runOperation } from './database-access';
+import { exportCommand } from './export.command';
 import { importCommand } from './import.command';
 import { migrateCommand } from './migrate.command';
 import { serveCommand } from './serve.command';
@@ -101,6 +102,19 @@ export function buildProgram(io: CliIo): Command {
     .action(async (file: string, o: { namespace: string; kind: string; mapping?: string; delimiter?: string; dryRun?: boolean }) => {
       const delimiter = o.delimiter === 'tab' || o.delimiter === '\\t' ? '\t' : o.delimiter;
       process.exitCode = await importCommand(io, file, { ...o, delimiter, tty: Boolean(process.stdout.isTTY) });
+    });
+  program
+    .command('export')
+    .description('write a saved segment\'s members to stdout (or --output) as CSV or JSON Lines; a progress bar on stderr when it is a terminal; exits 1 on any failure')
+    .requiredOption('--namespace <slug>', 'namespace slug')
+    .requiredOption('--segment <id>', 'the saved segment (seg_…)')
+    .option('--format <format>', 'csv or jsonl', 'csv')
+    .option('--as-of <instant>', 'evaluate at this instant (ISO 8601, e.g. 2026-11-28T00:00:00Z); default now')
+    .option('--columns <names>', 'comma-separated columns, e.g. email,first_name,custom.tier; default all exportable columns')
+    .option('--formulas <mode>', 'CSV: ESCAPE (default) or KEEP')
+    .option('--output <file>', 'write to this file (complete, or not at all) instead of stdout')
+    .action(async (o: { namespace: string; segment: string; format: string; asOf?: string; columns?: string; formulas?: string; output?: string }) => {
+      process.exitCode = await exportCommand(io, { ...o, progress: Boolean(process.stderr.isTTY) }, process.stdout);
     });
   return program;
 }

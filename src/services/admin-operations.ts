@@ -3,6 +3,7 @@ import { ApiKeyRow } from '../db/entities';
 import { AppError } from '../domain/errors';
 import { ROLES, type Role } from '../domain/permissions';
 import { ApiKeyService } from './api-key.service';
+import { EXPORT_ADMIN_OPERATIONS } from './export-admin';
 import { IMPORT_ADMIN_OPERATIONS } from './imports/import-admin';
 import type { ProcessServices } from './index';
 import { NamespaceService } from './namespace.service';
@@ -115,6 +116,7 @@ export const ADMIN_OPERATIONS = {
   'import-file': (ctx: AdminContext, input: Input) => IMPORT_ADMIN_OPERATIONS['import-file'](ctx.em, sharedOf(ctx), input),
   'import-status': (ctx: AdminContext, input: Input) => IMPORT_ADMIN_OPERATIONS['import-status'](ctx.em, sharedOf(ctx), input),
   'import-errors': (ctx: AdminContext, input: Input) => IMPORT_ADMIN_OPERATIONS['import-errors'](ctx.em, sharedOf(ctx), input),
+  'export-file': (ctx: AdminContext, input: Input) => EXPORT_ADMIN_OPERATIONS['export-file'](ctx.em, sharedOf(ctx), input),
 } as const;
 
 export type AdminOperationName = keyof typeof ADMIN_OPERATIONS;
