@@ -95,7 +95,7 @@ export function buildProgram(io: CliIo): Command {
     .description('import a CSV file into a namespace (the same job as the API); exits 2 when rows were rejected, 1 when the import failed')
     .argument('<file>', 'the CSV file')
     .requiredOption('--namespace <slug>', 'namespace slug')
-    .requiredOption('--kind <kind>', 'customers, email_list, purchases, email_optins or unsubscribes')
+    .requiredOption('--kind <kind>', 'customers, email_list, purchases, email_optins, unsubscribes or forget')
     .option('--mapping <json|file>', 'header → field as JSON (or a file holding it), e.g. \'{"Surname":"last_name","Tier":"custom.tier"}\'')
     .option('--delimiter <char>', 'field delimiter: , ; | or tab')
     .option('--dry-run', 'check the whole file and report what would happen, writing nothing')

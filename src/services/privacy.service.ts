@@ -1,8 +1,6 @@
-import {
-  countHoldings, deleteProfile, ensureSecret, forgetRequestPage, insertForgetRequest, lockNamedProfile, requestDigests, suppress,
-  suppressedAmong, type ForgetRequestRow, type ForgottenCounts, type IdentifierKind,
-} from '../db/privacy.sql';
-import { ExportJobRepository } from '../db/export-job.sql';
+import { forgetBatch, type ForgetNamed } from '../db/forget-batch.sql';
+import { forgetRequestPage, type ForgetRequestRow, type ForgottenCounts, type IdentifierKind } from '../db/privacy.sql';
+import type { Sql } from '../db/sql';
 import { checkEmail, emailProblem } from '../domain/email';
 import { AppError } from '../domain/errors';
 import { checkPhone, phoneProblem } from '../domain/phone';
@@ -32,8 +30,6 @@ export interface ForgetRequestRecord {
 
 export const MAX_AUDIT_PAGE = 200;
 
-const NOTHING_REMOVED: ForgottenCounts = { profiles: 0, mergedProfiles: 0, phones: 0, events: 0, consentChanges: 0, customValues: 0, namedFields: 0 };
-
 /**
  * Right to be forgotten (CLIENT_ADMIN). One request, in one transaction: the named person's
  * profile is deleted with everything that hangs off it (phones, events with their properties,
@@ -48,28 +44,23 @@ export class PrivacyService {
   async forget(target: ForgetTarget, source: ForgetSource = 'API'): Promise<ForgetRequestRecord> {
     requirePermission(this.scope, 'profiles:forget', 'forget profiles');
     const named = this.named(target);
-    const ns = this.scope.tenant.id;
     return inTransaction(this.scope, async (sql) => {
-      await ensureSecret(sql, ns);
-      const profileId = await lockNamedProfile(sql, ns, named);
-      if (profileId === undefined && named.kind === 'PROFILE_ID') throw AppError.notFound('Profile', named.value);
-      const removed = profileId === undefined ? NOTHING_REMOVED : await countHoldings(sql, ns, profileId);
-      const digests = await requestDigests(sql, ns, named.kind === 'PROFILE_ID' ? null : { kind: named.kind, value: named.value }, profileId ?? null);
-      const already = await suppressedAmong(sql, ns, digests.map((d) => d.digest));
-      const identifiers = digests.map((d) => ({ ...d, alreadySuppressed: already.has(d.digest) }));
-      const record = {
-        actor: this.scope.actor, actorKeyId: this.scope.keyId ?? null, actorRole: this.scope.role,
-        namedBy: named.kind, source, identifiers, removed,
-      };
-      const { id, requestedAt } = await insertForgetRequest(sql, ns, record);
-      await suppress(sql, ns, id, digests);
-      if (profileId !== undefined) {
-        await deleteProfile(sql, ns, profileId);
-        // Export files written before (or while) this may hold the person: none of them is served again.
-        await new ExportJobRepository(sql, ns).personForgotten();
-      }
-      return { id, requestedAt, ...record };
+      const [applied] = await this.apply(sql, [named], source);
+      if (applied!.removed.profiles === 0 && named.kind === 'PROFILE_ID') throw AppError.notFound('Profile', named.value);
+      return applied!;
     });
+  }
+
+  /**
+   * Applies many requests (the `forget` import kind) in the caller's transaction, set-based, in
+   * order: each as if it were sent alone after the ones before it. `named` holds a normalized
+   * email or an E.164 phone each.
+   */
+  async apply(sql: Sql, named: readonly ForgetNamed[], source: ForgetSource): Promise<ForgetRequestRecord[]> {
+    requirePermission(this.scope, 'profiles:forget', 'forget profiles');
+    const by = { actor: this.scope.actor, actorKeyId: this.scope.keyId ?? null, actorRole: this.scope.role, source };
+    const applied = await forgetBatch(sql, this.scope.tenant.id, named, by);
+    return applied.map((a, i) => ({ id: a.id, requestedAt: a.requestedAt, ...by, namedBy: named[i]!.kind, source, identifiers: a.identifiers, removed: a.removed }));
   }
 
   /** The audit, newest first. */

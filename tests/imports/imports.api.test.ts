@@ -235,7 +235,7 @@ describeEachApp('CSV imports over HTTP', (getApp) => {
   test('bad requests: an unknown kind, a bad mapping, a second upload, a file over the limit', async () => {
     const { client } = await newNamespace(getApp().url);
     expect((await client.request(CreateImportDocument, { kind: 'contacts' })).errors?.[0]?.message)
-      .toBe('kind: "contacts" is not a kind of import; use one of customers, email_list, purchases, email_optins, unsubscribes');
+      .toBe('kind: "contacts" is not a kind of import; use one of customers, email_list, purchases, email_optins, unsubscribes, forget');
     expect((await client.request(CreateImportDocument, { kind: 'customers', mapping: { Tier: 'custom.tier', Mail: 'mail' } })).errors?.[0]?.message)
       .toBe('mapping: "Tier": "tier" is not a custom field of this namespace; define it first; mapping: "Mail": "mail" is not a field of this kind of import; use one of email, phone, first_name, last_name, birthday_day, birthday_month, custom.<key>, or null to ignore the column');
     const job = await runImport(client, 'email_list', 'email\nana@example.com\n');

@@ -32,7 +32,7 @@ function parseImportCursor(cursor: string | null): number {
 export class ImportResolver {
   @Mutation(() => Import, { description: 'Starts an import (DATA_MANAGER or CLIENT_ADMIN). Then upload the file: PUT it to uploadUrl with the same API key.' })
   async createImport(
-    @Arg('kind', { description: 'customers, email_list, purchases, email_optins or unsubscribes.' }) kind: string,
+    @Arg('kind', { description: 'customers, email_list, purchases, email_optins, unsubscribes or forget (CLIENT_ADMIN).' }) kind: string,
     @Arg('mapping', () => JSONObjectScalar, { nullable: true, description: 'Header → field (`email`, `first_name`, `custom.<key>`, …), or null to ignore a column. Headers not named map by name, case-insensitively.' }) mapping: Record<string, string | null> | null,
     @Arg('options', () => ImportOptionsInput, { nullable: true, description: 'Delimiter, dry run, file name.' }) options: ImportOptionsInput | null,
     @Ctx() ctx: RequestContext,

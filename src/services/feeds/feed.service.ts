@@ -69,6 +69,7 @@ export class FeedService {
     if (!name || name.length > 100) problem('name', 'must be 1 to 100 characters');
     const kind = importKind(input.kind);
     if (!kind) problem('kind', `${JSON.stringify(input.kind)} is not a kind of import; use one of ${importKindNames().join(', ')}`);
+    else if (kind.permission) problem('kind', `${kind.name} imports cannot run as a feed (they need ${kind.permission}); upload each file with createImport`);
     const mapping = input.mapping ?? {};
     if (kind) for (const m of mappingProblems(mapping, kind.columns, new Set((await this.customFields.types()).keys()))) problem('mapping', m);
     const delimiter = input.delimiter ?? ',';

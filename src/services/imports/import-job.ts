@@ -5,6 +5,7 @@ import { JobFailure, type JobHandler } from '../../jobs';
 import { CustomFieldService } from '../custom-field.service';
 import { ProfileService } from '../profile.service';
 import type { Scope, Tenant } from '../scope';
+import { importKind } from './import-kinds';
 import { runImport } from './import-pipeline';
 import { IMPORT_JOB_KIND, type ImportSettings } from './import.service';
 
@@ -23,7 +24,9 @@ export function importJobHandler(settings: ImportSettings, concurrency = 2): Job
       const record = await new ImportRepository(ctx.sql, namespaceId).get(ctx.job.payload.importId);
       if (!record) throw new JobFailure(`import ${ctx.job.payload.importId} no longer exists`);
       if (!record.filePath) throw new JobFailure(`import ${record.id} has no file`);
-      const scope: Scope = { sql: ctx.sql, tenant: await tenantOf(ctx.sql, namespaceId), role: 'DATA_MANAGER', actor: record.createdBy ?? `import:${record.id}` };
+      // A kind that needs more than imports:run (forget) was checked against the creator's role when the import was created.
+      const role = importKind(record.kind)?.permission ? 'CLIENT_ADMIN' : 'DATA_MANAGER';
+      const scope: Scope = { sql: ctx.sql, tenant: await tenantOf(ctx.sql, namespaceId), role, actor: record.createdBy ?? `import:${record.id}` };
       const customFields = new CustomFieldService(scope);
       const kindContext = { scope, profiles: new ProfileService(scope, customFields), customFields: await customFields.types() };
       return runImport(ctx, record, kindContext, record.filePath, { batchRows: settings.batchRows });

@@ -8,6 +8,11 @@ import { checkEvent, type CheckedEvent } from '../../domain/event-input';
 import type { ImportColumnSpec, MappedRow } from '../../domain/import-mapping';
 import { propertyValue } from '../../domain/import-mapping';
 import { identityKey, stageProfile, type ProfileWrite, type StagedProfile } from '../../domain/profile-input';
+import { checkEmail, emailProblem } from '../../domain/email';
+import type { Permission } from '../../domain/permissions';
+import { checkPhone, phoneProblem } from '../../domain/phone';
+import type { ForgetNamed } from '../../db/forget-batch.sql';
+import { PrivacyService } from '../privacy.service';
 import type { ProfileService, UpsertOutcome } from '../profile.service';
 import type { Scope } from '../scope';
 
@@ -48,6 +53,8 @@ export interface ImportKind<I = unknown> {
   readonly name: string;
   readonly description: string;
   readonly columns: ImportColumnSpec;
+  /** A permission the kind needs beyond `imports:run` (the job then runs with a role that has it). */
+  readonly permission?: Permission;
   parse(row: MappedRow, ctx: KindContext): { ok: true; value: ParsedRow<I> } | { ok: false; problems: RowProblem[] };
   /** Applies the checked rows of a batch; one outcome per row, in order. */
   apply(tx: Sql, rows: readonly ParsedRow<I>[], ctx: KindContext): Promise<RowOutcome[]>;
@@ -284,6 +291,49 @@ const purchases: ImportKind<PurchaseItem> = {
   tables: ['profile', 'profile_phone', 'event'],
 };
 
+/**
+ * Bulk deletion requests (CLIENT_ADMIN): each row names a person by email or phone (a row with both
+ * is two requests). Applied set-based per batch by `PrivacyService.apply`, with the same audit
+ * record per request, source IMPORT, and the same suppression as forgetProfile. A row counts as
+ * updated when it forgot someone, unchanged when nobody held its identifiers (they are suppressed
+ * all the same) or an earlier row forgot the person.
+ */
+const forget: ImportKind<ForgetNamed[]> = {
+  name: 'forget',
+  description: 'Deletion requests (CLIENT_ADMIN): each email or phone is forgotten as forgetProfile does, audited (source IMPORT) and suppressed.',
+  columns: { fields: IDENTITY_FIELDS, required: [['email', 'phone']], customFields: false, extraColumns: 'unknown' },
+  permission: 'profiles:forget',
+  parse(row, ctx) {
+    const headerOf = headerLookup(row);
+    const named: ForgetNamed[] = [];
+    const problems: RowProblem[] = [];
+    const email = value(row, 'email')?.trim();
+    const phone = value(row, 'phone')?.trim();
+    if (email) {
+      const checked = checkEmail(email);
+      if (checked.ok) named.push({ kind: 'EMAIL', value: checked.normalized });
+      else problems.push({ column: headerOf('email'), message: emailProblem(email, checked.reason) });
+    }
+    if (phone) {
+      const checked = checkPhone(phone, ctx.scope.tenant.defaultRegion);
+      if (checked.ok) named.push({ kind: 'PHONE', value: checked.e164 });
+      else problems.push({ column: headerOf('phones'), message: phoneProblem(phone, checked.reason) });
+    }
+    if (!email && !phone) problems.push({ column: null, message: 'needs an email or a phone' });
+    if (problems.length) return { ok: false, problems };
+    return { ok: true, value: { item: named, headerOf, key: named.map((n) => `${n.kind}:${n.value}`).join(' '), repeat: 'unchanged' } };
+  },
+  async apply(tx, rows, ctx) {
+    const flat = rows.flatMap((r, i) => r.item.map((named) => ({ i, named })));
+    const applied = await new PrivacyService({ ...ctx.scope, sql: tx }).apply(tx, flat.map((f) => f.named), 'IMPORT');
+    const outcomes: RowOutcome[] = rows.map(() => 'unchanged');
+    applied.forEach((a, k) => {
+      if (a.removed.profiles > 0) outcomes[flat[k]!.i] = 'updated';
+    });
+    return outcomes;
+  },
+};
+
 const KINDS = new Map<string, ImportKind<never>>();
 
 /** Adds a kind of import (for example `forget`, from the privacy work). */
@@ -305,5 +355,6 @@ registerImportKind(emailList);
 registerImportKind(purchases);
 registerImportKind(consentKind('email_optins', 'SUBSCRIBED', 'Opt-ins: each email becomes SUBSCRIBED and each phone SUBSCRIBED (SINGLE; a PENDING number is confirmed), through the consent state machines.'));
 registerImportKind(consentKind('unsubscribes', 'UNSUBSCRIBED', 'Unsubscribes: each email and each phone becomes UNSUBSCRIBED, through the consent state machines.'));
+registerImportKind(forget);
 
 export type { EmailStatus };

@@ -65,6 +65,7 @@ export class ImportService {
     requirePermission(this.scope, 'imports:run', 'start imports');
     const kind = importKind(kindName);
     if (!kind) throw AppError.invalid(['kind'], `${JSON.stringify(kindName)} is not a kind of import; use one of ${importKindNames().join(', ')}`);
+    if (kind.permission) requirePermission(this.scope, kind.permission, `start ${kind.name} imports`);
     const delimiter = options.delimiter ?? ',';
     if (!DELIMITERS.includes(delimiter)) {
       throw AppError.invalid(['options', 'delimiter'], `${JSON.stringify(delimiter)} is not accepted; use one of ${DELIMITERS.map((d) => JSON.stringify(d)).join(', ')} (tab is "\\t")`);
