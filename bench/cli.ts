@@ -32,7 +32,7 @@ export interface BenchArgs {
   readonly addIndexes: readonly string[];
 }
 
-export const SUITES = ['segments', 'http', 'ingest', 'plan-cache', 'import', 'snapshots'] as const;
+export const SUITES = ['segments', 'http', 'ingest', 'plan-cache', 'import', 'snapshots', 'exports'] as const;
 export type Suite = (typeof SUITES)[number];
 
 export const USAGE = `npm run bench -- [flags]
@@ -52,8 +52,8 @@ Targets:
   --pglite-dir DIR        where PGlite data sets live                  default bench/.data
 
 Suites:
-  --suites LIST           segments,http,ingest,plan-cache,import,snapshots   default all of them
-                          (http, plan-cache and import run on PostgreSQL only)
+  --suites LIST           segments,http,ingest,plan-cache,import,snapshots,exports   default all of them
+                          (http, plan-cache, import and exports run on PostgreSQL only)
   --segments LIST         only these reference segments (keys, see bench/reference-segments.ts)
   --runs N                timed runs per statement (after one warm-up)  default 7
   --http-seconds N        seconds per load level                        default 10

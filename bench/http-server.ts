@@ -6,12 +6,14 @@ import { ApiKeyService } from '../src/services/api-key.service';
 /**
  * The API server for the HTTP suite, in its own process so that the load generator does not
  * share its event loop: the real app (`createApp`) on the bench database with
- * `exposeQueryStats: true`. It reports its URL and a VIEWER key for the namespace to the parent.
+ * `exposeQueryStats: true`. It reports its URL and a key for the namespace (VIEWER, or the role asked) to the parent.
  */
 interface ServerConfig {
   readonly url: string;
   readonly poolSize: number;
   readonly namespaceId: string;
+  /** The role of the key it reports (default VIEWER; the export suite needs MARKETER). */
+  readonly role?: 'VIEWER' | 'MARKETER';
 }
 
 async function main(): Promise<void> {
@@ -31,7 +33,7 @@ async function main(): Promise<void> {
     compression: true,
     introspection: true,
   }, quiet);
-  const key = await new ApiKeyService(app.db.orm.em.fork()).issue(config.namespaceId, 'bench http', 'VIEWER', 'bench');
+  const key = await new ApiKeyService(app.db.orm.em.fork()).issue(config.namespaceId, 'bench http', config.role ?? 'VIEWER', 'bench');
   process.on('message', (message) => {
     if (message === 'stop') void app.close().then(() => process.exit(0));
   });

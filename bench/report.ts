@@ -1,6 +1,7 @@
 import { customIndexName } from '../src/db/custom-index.sql';
 import type { BenchArgs } from './cli';
 import { BENCH_CUSTOM_FIELDS } from './dataset';
+import { EXPORT_RSS_LIMIT_MB, EXPORT_TARGET_RATIO, type ExportSuiteResult } from './export-suite';
 import type { HttpResult } from './http-suite';
 import { IMPORT_TARGET_RATIO, IMPORT_TARGET_RSS_MIB, type ImportSuiteResult } from './import-suite';
 import type { IngestResult } from './ingest-suite';
@@ -30,6 +31,7 @@ export interface TargetResults {
   readonly tableSizes: readonly { readonly table: string; readonly bytes: number }[];
   segments?: SegmentSuiteResult;
   http?: HttpResult;
+  exports?: ExportSuiteResult;
   ingest?: IngestResult;
   planCache?: PlanCacheResult;
   jit?: readonly JitRow[];
@@ -127,6 +129,26 @@ function httpSection(http: HttpResult): string[] {
   }
   lines.push('');
   return lines;
+}
+
+function exportSection(e: ExportSuiteResult): string[] {
+  const secs = (runs: readonly { seconds: number }[]) => runs.map((r) => r.seconds.toFixed(2)).join(', ');
+  return [
+    '## Export on PostgreSQL',
+    '',
+    `A saved segment of every profile of the main namespace (\`${e.segment}\`), ${int(e.rows)} rows, all columns, as CSV: ` +
+      `\`GET /exports/segments/{id}.csv\` against the real server (a child process), read to the end, against the same statement run by hand as ` +
+      `\`COPY (…) TO STDOUT\` on a plain connection. Medians of ${e.service.length} runs after a warm-up.`,
+    '',
+    '| path | runs (s) | median | size |',
+    '|---|---|---:|---:|',
+    `| COPY by hand | ${secs(e.byHand)} | ${e.byHandMedianSeconds.toFixed(2)} s | ${mb(e.byHand[0]?.bytes ?? 0)} |`,
+    `| the service (HTTP) | ${secs(e.service)} | ${e.serviceMedianSeconds.toFixed(2)} s | ${mb(e.service[0]?.bytes ?? 0)} |`,
+    '',
+    `Ratio **${e.ratio.toFixed(2)}×** (target ≤ ${EXPORT_TARGET_RATIO}×); server RSS ${e.serverRssMb.idle.toFixed(0)} MB idle, peak ${e.serverRssMb.peak.toFixed(0)} MB while exporting (limit ${EXPORT_RSS_LIMIT_MB} MB): ` +
+      `**${e.meetsTarget ? 'meets the target' : 'misses the target'}**.`,
+    '',
+  ];
 }
 
 function ingestSection(title: string, ingest: IngestResult): string[] {
@@ -270,6 +292,7 @@ export function renderMarkdown(results: BenchResults): string {
   const pg = results.postgres;
   if (pg?.segments) lines.push(...segmentsSection('Segments on PostgreSQL', pg.segments));
   if (pg?.http) lines.push(...httpSection(pg.http));
+  if (pg?.exports) lines.push(...exportSection(pg.exports));
   if (pg?.ingest) lines.push(...ingestSection('Ingest on PostgreSQL', pg.ingest));
   if (pg?.planCache) lines.push(...planCacheSection(pg.planCache, pg.jit));
   if (pg?.importer) lines.push(...importSection(pg.importer));

@@ -3,6 +3,7 @@ import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, platform, release, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs, USAGE, type BenchArgs } from './cli';
+import { runExportSuite } from './export-suite';
 import { packageRoot, runHttpSuite } from './http-suite';
 import { NEW_INDEXES } from './indexes';
 import { runImportSuite } from './import-suite';
@@ -114,6 +115,9 @@ async function runSuites(target: BenchTarget, args: BenchArgs, openSeconds: numb
   if (wants('plan-cache') && target.kind === 'postgres') {
     results.planCache = await suite(results, 'plan-cache', () => runPlanCacheSuite(target, { namespace: MAIN, warmupNamespace: 'bench-tiny', runs: args.runs, log }));
     results.jit = await suite(results, 'jit', () => runJitComparison(target, { namespace: MAIN, runs: Math.min(args.runs, 5), log }));
+  }
+  if (wants('exports') && target.kind === 'postgres') {
+    results.exports = await suite(results, 'exports', () => runExportSuite(target, { namespace: MAIN, runs: Math.min(args.runs, 3), log }));
   }
   if (wants('ingest')) {
     results.ingest = await suite(results, 'ingest', () =>
