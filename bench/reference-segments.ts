@@ -42,14 +42,15 @@ const daysAgo = (days: number) => at(asOf - days * DAY_MS);
 const NOW = at(asOf);
 
 const num = (key: string) => `case when jsonb_typeof(p.custom -> '${key}') = 'number' then (p.custom ->> '${key}')::numeric end`;
-const bool = (key: string) => `case when jsonb_typeof(p.custom -> '${key}') = 'boolean' then (p.custom ->> '${key}')::boolean end`;
+/** A custom boolean is true: jsonb equality, on the expression of the field's index (src/db/custom-index.sql.ts). */
+const isTrue = (key: string) => `p.custom -> '${key}' = 'true'::jsonb`;
 const events = (type: string, window: string, extra = '') =>
   `select 1 from event e where e.namespace_id = p.namespace_id and e.type = '${type}' and e.profile_id = p.id and e.occurred_at between ${window}${extra}`;
 
 /** mix-20 without its event count, which comes in two forms (grouped for counts, EXISTS … OFFSET 1 for pages). */
 const MIX_BASE = [
   `p.email_status in ('KNOWN', 'SUBSCRIBED') and p.email_hash_number >= 10 and p.first_name is not null`,
-  `and (p.custom ->> 'loyalty_tier' in ('silver', 'gold', 'platinum') or ${num('lifetime_value')} > 500 or ${bool('vip')} = true)`,
+  `and (p.custom ->> 'loyalty_tier' in ('silver', 'gold', 'platinum') or ${num('lifetime_value')} > 500 or ${isTrue('vip')})`,
   `and (p.custom ->> 'city') is distinct from 'Oslo' and (p.custom ->> 'city') is distinct from 'Helsinki'`,
   `and (p.custom ->> 'visits')::numeric >= 1 and (p.custom -> 'app_installed') is distinct from 'false'::jsonb`,
   `and (p.last_purchase_date between $2 and $6 or p.last_email_sent between $3 and $6)`,
@@ -106,7 +107,7 @@ export const REFERENCE_SEGMENTS: readonly ReferenceSegment[] = [
     key: 'custom-boolean',
     covers: 'a custom boolean',
     text: 'custom.vip = true and custom.app_installed = true',
-    hand: { where: `${bool('vip')} = true and p.custom -> 'app_installed' = 'true'::jsonb`, params: [] },
+    hand: { where: `${isTrue('vip')} and ${isTrue('app_installed')}`, params: [] },
   },
   {
     key: 'holdout',

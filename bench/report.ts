@@ -88,12 +88,12 @@ function segmentsSection(title: string, result: SegmentSuiteResult): string[] {
     const flag = (v: 'meets' | 'noise' | 'miss' | undefined, ok: boolean) => (v === 'noise' ? ' ≈' : v === 'miss' || (!v && !ok) ? ' ✗' : '');
     lines.push(
       `| \`${s.key}\` | ${s.covers} | ${ms(s.compiled.countMs)} | ${ms(s.hand.countMs)} | ${ratio(s.ratio.count)}${flag(s.verdict?.count, s.meetsTarget.count)} | ` +
-        `${ms(s.compiled.pageMs)} | ${ms(s.hand.pageMs)} | ${ratio(s.ratio.page)}${flag(s.verdict?.page, s.meetsTarget.page)} | ${int(s.counts.compiled)} | ` +
+        `${ms(s.compiled.pageMs)}${s.pageForm === 'fenced' ? ' (fenced)' : ''} | ${ms(s.hand.pageMs)} | ${ratio(s.ratio.page)}${flag(s.verdict?.page, s.meetsTarget.page)} | ${int(s.counts.compiled)} | ` +
         `${s.sameCount ? 'yes' : `**no** (${s.counts.hand})`} / ${s.samePage ? 'yes' : '**no**'} | ${ms(s.serviceCountMs)} | ${planCell(s.plans.compiledCount)} |`,
     );
   }
   lines.push('', `Times in ms. ✗ = misses the target (docs/performance.md gives the reasons); ≈ = over ${TARGET_RATIO}× by the medians but within noise ` +
-    `(medians less than ${NOISE_FLOOR_MS} ms apart, or the fastest runs within the target). "service count" is \`SegmentService.count\` end to end (validation, catalog, compile, statement).`);
+    `(medians less than ${NOISE_FLOOR_MS} ms apart, or the fastest runs within the target). "service count" is \`SegmentService.count\` end to end (validation, catalog, compile, statement). "(fenced)": the compiled page took the fenced form, chosen from the count as \`SegmentService.members\` does beside a count (src/services/segment-page-form.ts).`);
   const naive = result.segments.filter((s) => s.counts.naive !== undefined);
   for (const s of naive) lines.push('', `Naive SQL for \`${s.key}\` counts ${int(s.counts.naive!)} instead of ${int(s.counts.compiled)}: ${s.counts.naiveNote}.`);
   if (result.errors.length) lines.push('', ...result.errors.map((e) => `- **${e.key} failed**: ${e.error}`));

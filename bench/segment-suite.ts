@@ -1,5 +1,6 @@
 import { PROFILE_SELECT } from '../src/db/profile.repository';
 import type { Statement } from '../src/db/sql';
+import { fenceFromCount } from '../src/services/segment-page-form';
 import { DATASET_AS_OF } from './dataset';
 import { explainAnalyze, type PlanSummary } from './plans';
 import { handPredicates, REFERENCE_SEGMENTS, SAVED_SEGMENTS, type ReferenceSegment } from './reference-segments';
@@ -36,6 +37,8 @@ export interface SegmentResult {
   readonly covers: string;
   readonly text: string;
   readonly compiledSql: { readonly count: Statement; readonly page: Statement };
+  /** The compiled page's form, chosen from the count as `SegmentService.members` does beside a count. */
+  readonly pageForm: 'fenced' | 'keyset';
   readonly handSql: { readonly count: Statement; readonly page: Statement };
   readonly compiled: Timing;
   readonly hand: Timing;
@@ -171,17 +174,20 @@ async function measureSegment(
   const text = segmentText(segment, saved);
   const services = servicesFor(target.db, namespace);
   const query = await compileLikeService(services, text, DATASET_AS_OF);
-  const compiled = { count: query.count(), page: query.page({ afterId: 0, limit: PAGE_LIMIT, select: PROFILE_SELECT }) };
+  const compiledCountStatement = query.count();
   const explained = await services.segments.explain({ expression: text }, DATASET_AS_OF, false);
-  if (explained.sql !== compiled.count.sql || JSON.stringify(explained.params) !== JSON.stringify(compiled.count.params)) {
+  if (explained.sql !== compiledCountStatement.sql || JSON.stringify(explained.params) !== JSON.stringify(compiledCountStatement.params)) {
     throw new Error('the bench compiles differently from SegmentService.explain');
   }
   const hand = handStatements(segment, namespace.id);
 
-  const count = await alternate(session, compiled.count, hand.count, runs);
+  const count = await alternate(session, compiledCountStatement, hand.count, runs);
+  const compiledCount = num((await session.rows<{ count: unknown }>(compiledCountStatement.sql, compiledCountStatement.params))[0]?.count);
+  // The page a `members` request beside a `count` gets (SegmentService.members).
+  const fenced = fenceFromCount({ members: compiledCount, ms: median(count.a) });
+  const compiled = { count: compiledCountStatement, page: query.page({ afterId: 0, limit: PAGE_LIMIT, select: PROFILE_SELECT, fenced }) };
   const page = await alternate(session, compiled.page, hand.page, runs);
 
-  const compiledCount = num((await session.rows<{ count: unknown }>(compiled.count.sql, compiled.count.params))[0]?.count);
   const handCount = num((await session.rows<{ count: unknown }>(hand.count.sql, hand.count.params))[0]?.count);
   const compiledIds = (await session.rows<{ id: unknown }>(compiled.page.sql, compiled.page.params)).map((r) => num(r.id));
   const handIds = (await session.rows<{ id: unknown }>(hand.page.sql, hand.page.params)).map((r) => num(r.id));
@@ -209,7 +215,7 @@ async function measureSegment(
   const handTiming = timing(count.b, page.b);
   return {
     key: segment.key, covers: segment.covers, text,
-    compiledSql: compiled, handSql: hand,
+    compiledSql: compiled, pageForm: fenced ? 'fenced' : 'keyset', handSql: hand,
     compiled: compiledTiming, hand: handTiming,
     ratio: { count: compiledTiming.countMs / handTiming.countMs, page: compiledTiming.pageMs / handTiming.pageMs },
     meetsTarget: { count: verdict(count.a, count.b) !== 'miss', page: verdict(page.a, page.b) !== 'miss' },

@@ -11,6 +11,7 @@ import { Migration20261202160100_membership_changes } from './Migration202612021
 import { Migration20261202160200_webhooks } from './Migration20261202160200_webhooks';
 import { Migration20261203100000_custom_index_state } from './Migration20261203100000_custom_index_state';
 import { Migration20261203110000_export_jobs } from './Migration20261203110000_export_jobs';
+import { Migration20261203120000_boolean_custom_indexes } from './Migration20261203120000_boolean_custom_indexes';
 import { Migration20261203130000_event_catalog } from './Migration20261203130000_event_catalog';
 
 /**
@@ -31,5 +32,6 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261202160200_webhooks', class: Migration20261202160200_webhooks },
   { name: 'Migration20261203100000_custom_index_state', class: Migration20261203100000_custom_index_state },
   { name: 'Migration20261203110000_export_jobs', class: Migration20261203110000_export_jobs },
+  { name: 'Migration20261203120000_boolean_custom_indexes', class: Migration20261203120000_boolean_custom_indexes },
   { name: 'Migration20261203130000_event_catalog', class: Migration20261203130000_event_catalog },
 ];

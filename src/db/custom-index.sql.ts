@@ -16,7 +16,8 @@ import type { Sql } from './sql';
 const EXPRESSIONS: Readonly<Record<CustomFieldType, string>> = {
   STRING: '(custom ->> %2$L)',
   NUMBER: "(case when jsonb_typeof(custom -> %2$L) = 'number' then (custom ->> %2$L)::numeric end)",
-  BOOLEAN: "(case when jsonb_typeof(custom -> %2$L) = 'boolean' then (custom ->> %2$L)::boolean end)",
+  // The compiler compares booleans as jsonb (`p.custom -> $k = 'true'::jsonb`).
+  BOOLEAN: '(custom -> %2$L)',
   DATETIME: '((custom ->> %2$L) collate "C")',
 };
 

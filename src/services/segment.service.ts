@@ -16,6 +16,7 @@ import { EventCatalogService } from './event-catalog.service';
 import type { Sql } from '../db/sql';
 import { inTransaction, requirePermission, type Scope } from './scope';
 import { SegmentDefinitions, toProblems, type CheckedDefinition, type SegmentDefinitionInput } from './segment-definition';
+import { estimateMembers, fenceFromCount, fenceFromEstimate } from './segment-page-form';
 
 export const MAX_SEGMENT_PAGE = 500;
 export const MAX_PREVIEW_SAMPLE = 100;
@@ -60,6 +61,8 @@ export class SegmentService {
   /** This request's segment rows and compiled queries (keys carry the cache generation, so a write in the request starts over). */
   private readonly rows = new Map<string, Promise<SegmentRow>>();
   private readonly queries = new Map<unknown, Map<string, Promise<{ query: AudienceQuery; text: string }>>>();
+  /** This request's counts by compiled query: a page beside a count takes its form from it. */
+  private readonly counts = new Map<AudienceQuery, Promise<{ members: number; ms: number }>>();
 
   constructor(
     private readonly scope: Scope,
@@ -230,19 +233,48 @@ export class SegmentService {
 
   // ---- evaluation -------------------------------------------------------------------------
 
+  /** How many profiles are members at `asOf` (once per request, target and `asOf`). */
   async count(target: EvaluationTarget, asOf: Date): Promise<number> {
     requirePermission(this.scope, 'read', 'evaluate segments');
-    const statement = (await this.compiled(target, asOf)).count();
-    const row = await this.scope.sql.one<{ count: number }>(statement.sql, statement.params, { label: 'segment.count' });
-    return Number(row?.count ?? 0);
+    const query = await this.compiled(target, asOf);
+    let counted = this.counts.get(query);
+    if (!counted) {
+      counted = this.runCount(query);
+      this.counts.set(query, counted);
+    }
+    return (await counted).members;
   }
 
+  private async runCount(query: AudienceQuery): Promise<{ members: number; ms: number }> {
+    const statement = query.count();
+    const started = performance.now();
+    const row = await this.scope.sql.one<{ count: number }>(statement.sql, statement.params, { label: 'segment.count' });
+    return { members: Number(row?.count ?? 0), ms: performance.now() - started };
+  }
+
+  /**
+   * A page of members by profile ID. Its form (`segment-page-form.ts`) comes from the count when
+   * the same request counts the segment (GraphQL resolves `count` and `members` side by side),
+   * otherwise from the planner's estimate (one `explain`).
+   */
   async members(target: EvaluationTarget, asOf: Date, first: number, afterId: number): Promise<{ profiles: ProfileRecord[]; hasMore: boolean }> {
     requirePermission(this.scope, 'read', 'evaluate segments');
     if (!Number.isInteger(first) || first < 1 || first > MAX_SEGMENT_PAGE) throw AppError.invalid(['first'], `must be a whole number from 1 to ${MAX_SEGMENT_PAGE} (got ${first})`);
-    const statement = (await this.compiled(target, asOf)).page({ afterId, limit: first + 1, select: PROFILE_SELECT });
+    const query = await this.compiled(target, asOf);
+    const statement = query.page({ afterId, limit: first + 1, select: PROFILE_SELECT, fenced: await this.fencePage(query) });
     const rows = await this.scope.sql.rows<ProfileRecord>(statement.sql, statement.params, { label: 'segment.members' });
     return { profiles: rows.slice(0, first), hasMore: rows.length > first };
+  }
+
+  private async fencePage(query: AudienceQuery): Promise<boolean> {
+    // A sibling `count` field compiles the same query; let it start before deciding without it.
+    if (!this.counts.has(query)) await new Promise((resolve) => setImmediate(resolve));
+    const counted = this.counts.get(query);
+    if (counted) {
+      // A failed count reports its own error; the page then takes the keyset form.
+      return counted.then(fenceFromCount, () => false);
+    }
+    return fenceFromEstimate(await estimateMembers(this.scope.sql, query));
   }
 
   async isMember(target: SegmentRow, profileId: number, asOf: Date): Promise<boolean> {

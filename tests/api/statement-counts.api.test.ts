@@ -1,3 +1,5 @@
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { parse } from 'graphql';
 import {
   CreateSegmentDocument, DefineCustomFieldDocument, ProfilePageDocument, SegmentCountDocument, SegmentMembersDocument, TrackEventsDocument,
   UpdateSegmentDocument, UpsertProfilesDocument,
@@ -6,6 +8,12 @@ import { describeEachApp } from '../support/app';
 import { newNamespace, type GraphQLClient } from '../support/client';
 
 const AS_OF = '2026-11-28T12:00:00.000Z';
+
+/** A page of members without a count beside it: its form comes from the planner's estimate (one `explain`). */
+const MembersOnly = parse(`query MembersOnly($id: ID!, $asOf: DateTime) { segment(id: $id) { members(first: 10, asOf: $asOf) { nodes { id } } } }`) as TypedDocumentNode<
+  { segment: { members: { nodes: { id: string }[] } } },
+  { id: string; asOf: string }
+>;
 
 async function seed(client: GraphQLClient): Promise<void> {
   await client.data(DefineCustomFieldDocument, { input: { key: 'tier', type: 'STRING' } });
@@ -36,6 +44,10 @@ describeEachApp('SQL statements per request', (getApp) => {
     expect(warm.data!.segment.count).toBe(2);
     expect(warm.statements).toBe(2);
     expect((await client.request(SegmentCountDocument, { id: createSegment.id, asOf: AS_OF })).statements).toBe(1);
+    // Without the count: the planner's estimate, then the page.
+    const membersOnly = await client.request(MembersOnly, { id: createSegment.id, asOf: AS_OF });
+    expect(membersOnly.data!.segment.members.nodes).toEqual(warm.data!.segment.members.nodes.map((n) => ({ id: n.id })));
+    expect(membersOnly.statements).toBe(2);
   });
 
   test('a reference is read once per process too; a change to a segment or a custom field is seen at once', async () => {

@@ -59,16 +59,15 @@ const GOLDENS: readonly Golden[] = [
   { text: 'email = " ANN@example.COM "', sql: 'p.email_normalized = $2', params: ['ann@example.com'], members: [1] },
   {
     text: 'custom.vip = false or custom.score > 50',
-    sql:
-      "(case when jsonb_typeof(p.custom -> $2) = 'boolean' then (p.custom ->> $2)::boolean end) = $3" +
-      " or (case when jsonb_typeof(p.custom -> $4) = 'number' then (p.custom ->> $4)::numeric end) > $5::numeric",
-    params: ['vip', false, 'score', 50],
+    // A custom boolean is compared as jsonb: one comparison, on the expression its index is built on.
+    sql: "p.custom -> $2 = $3::jsonb or (case when jsonb_typeof(p.custom -> $4) = 'number' then (p.custom ->> $4)::numeric end) > $5::numeric",
+    params: ['vip', 'false', 'score', 50],
     members: [1, 3, 4],
   },
   {
     text: 'custom.vip != true and custom.tier = "gold"',
-    sql: "(case when jsonb_typeof(p.custom -> $2) = 'boolean' then (p.custom ->> $2)::boolean end) is distinct from $3 and (p.custom ->> $4) = $5",
-    params: ['vip', true, 'tier', 'gold'],
+    sql: 'p.custom -> $2 is distinct from $3::jsonb and (p.custom ->> $4) = $5',
+    params: ['vip', 'true', 'tier', 'gold'],
     members: [],
   },
   // Custom DATETIME values are canonical ISO text: compared byte-wise against ISO bounds.
@@ -162,11 +161,21 @@ const GOLDENS: readonly Golden[] = [
     text: 'did open exactly 2 times where (note != "x")',
     sql:
       'p.id in (select e.profile_id from event e where e.namespace_id = $1 and e.type = $2' +
-      " and (case when jsonb_typeof(e.properties -> $3) = 'string' then e.properties ->> $3 end) is distinct from $4" +
+      ' and e.properties -> $3 is distinct from $4::jsonb' +
       ' group by e.profile_id having count(*) = $5)',
-    params: ['open', 'note', 'x', 2],
+    params: ['open', 'note', '"x"', 2],
     members: [4],
   },
+  // String equality on a property is jsonb equality: a JSON string equals only the same JSON string
+  // (case-sensitive; the number 75 is not the string "75").
+  { text: 'did purchase where (category = "shoes")', sql: `${purchaseExists} and e.properties -> $3 = $4::jsonb)`, params: ['purchase', 'category', '"shoes"'], members: [1] },
+  {
+    text: 'did purchase where (category in ("shoes", "SHOES"))',
+    sql: `${purchaseExists} and e.properties -> $3 = any($4::jsonb[]))`,
+    params: ['purchase', 'category', ['"shoes"', '"SHOES"']],
+    members: [1, 5],
+  },
+  { text: 'did purchase where (total = "75")', sql: `${purchaseExists} and e.properties -> $3 = $4::jsonb)`, params: ['purchase', 'total', '"75"'], members: [2] },
   // Nesting: `not` is pushed to the leaves (toCompileForm); `not did X` becomes NOT EXISTS.
   {
     text: 'not (first_name = "Ann" or (custom.score > 1 and did open))',
@@ -256,6 +265,43 @@ describeEachDatabase('compiled audience SQL (golden)', (getDb) => {
     expect(await runMember(sql, query, 3)).toBe(true);
     expect(await runMember(sql, query, 1)).toBe(false);
     expect(await runMembers(sql, query, 2)).toEqual([2, 3, 4, 5, 6]);
+  });
+
+  test('an event count: grouped in count(), exists (… offset n-1) in page() and member(); the fenced page keeps the grouped form', async () => {
+    const { sql } = scopeFor(getDb(), tenant);
+    const query = compileText('did purchase at least 2 times within last 30 days where (total > 50)', tenant.id, GOLDEN_AS_OF);
+    const window = 'e.occurred_at between $3 and $4';
+    const total = "(case when jsonb_typeof(e.properties -> $5) = 'number' then (e.properties ->> $5)::numeric end) > $6::numeric";
+    const grouped = `p.id in (select e.profile_id from event e where e.namespace_id = $1 and e.type = $2 and ${window} and ${total} group by e.profile_id having count(*) >= $7)`;
+    const atLeast2 = `exists (select 1 from event e where e.namespace_id = p.namespace_id and e.type = $2 and e.profile_id = p.id and ${window} and ${total} offset $7)`;
+    const params = [tenant.id, 'purchase', '2026-10-29T12:00:00.000Z', '2026-11-28T12:00:00.000Z', 'total', 50];
+    expect(query.count().sql).toBe(`select count(*)::bigint as count from profile p where p.namespace_id = $1 and (${grouped})`);
+    expect(query.page({ afterId: 0, limit: 10, select: 'p.id' })).toEqual({
+      sql: `select p.id from profile p where p.namespace_id = $1 and (${atLeast2}) and p.id > $8 order by p.id limit $9`,
+      params: [...params, 1, 0, 10],
+    });
+    expect(query.member(5)).toEqual({ sql: `select exists (select 1 from profile p where p.namespace_id = $1 and (${atLeast2}) and p.id = $8) as member`, params: [...params, 1, 5] });
+    const fenced = query.page({ afterId: 0, limit: 10, select: 'p.id', fenced: true });
+    expect(fenced).toEqual({
+      sql: `select * from (select p.id from profile p where p.namespace_id = $1 and (${grouped}) and p.id > $8 offset 0) p order by p.id limit $9`,
+      params: [...params, 2, 0, 10],
+    });
+    expect(await sql.rows(fenced.sql, fenced.params)).toEqual([{ id: 5 }]);
+    expect(await runMembers(sql, query)).toEqual([5]);
+    expect(await runMember(sql, query, 5)).toBe(true);
+    expect(await runMember(sql, query, 1)).toBe(false);
+    expect(() => query.page({ afterId: 0, limit: 10, select: 'p.first_name', fenced: true })).toThrow('A fenced page needs `p.id` in its column list.');
+
+    const exactly = compileText('did open exactly 2 times', tenant.id, GOLDEN_AS_OF);
+    const opens = (n: number) => `exists (select 1 from event e where e.namespace_id = p.namespace_id and e.type = $2 and e.profile_id = p.id offset $${n})`;
+    expect(exactly.page({ afterId: 0, limit: 10, select: 'p.id' })).toEqual({
+      sql: `select p.id from profile p where p.namespace_id = $1 and ((${opens(3)} and not ${opens(4)})) and p.id > $5 order by p.id limit $6`,
+      params: [tenant.id, 'open', 1, 2, 0, 10],
+    });
+    expect(await runMembers(sql, exactly)).toEqual([4]);
+    const fewer = compileText('did purchase fewer than 2 times', tenant.id, GOLDEN_AS_OF);
+    expect(fewer.member(1).sql).toBe(`select exists (select 1 from profile p where p.namespace_id = $1 and (not ${opens(3)}) and p.id = $4) as member`);
+    expect(await runMembers(sql, fewer)).toEqual([2, 3, 4, 6]);
   });
 
   test('statements and their parameter lists are frozen', () => {

@@ -33,10 +33,10 @@ describeEachDatabase('segment indexes', (getDb) => {
   });
 
   /** The plan of a compiled statement with sequential scans off. */
-  async function planOf(expression: string, statement: 'count' | 'page') {
+  async function planOf(expression: string, statement: 'count' | 'page' | 'fenced page') {
     const services = servicesFor(getDb(), { id: namespaceId, slug: MAIN });
     const query = await compileLikeService(services, expression, DATASET_AS_OF);
-    const compiled = statement === 'count' ? query.count() : query.page({ afterId: 0, limit: 101, select: 'p.id' });
+    const compiled = statement === 'count' ? query.count() : query.page({ afterId: 0, limit: 101, select: 'p.id', fenced: statement === 'fenced page' });
     await session.rows('set enable_seqscan = off');
     try {
       return await explainPlan(session, compiled.sql, compiled.params);
@@ -77,6 +77,20 @@ describeEachDatabase('segment indexes', (getDb) => {
   test('a first page of an EXISTS event condition probes (namespace_id, type, profile_id, occurred_at) and no other event index', async () => {
     const plan = await planOf('did purchase within last 30 days', 'page');
     expect(plan.indexes.filter((i) => i.startsWith('event_'))).toEqual(['event_type_profile_time_idx']);
+  });
+
+  test('a fenced first page of a small dimension segment finds its members through their index, then sorts: no walk of profile_pkey', async () => {
+    const plan = await planOf('email_status = "SUBSCRIBED" and first_identified_date within last 30 days', 'fenced page');
+    expect(plan.indexes).toEqual(['profile_status_identified_idx']);
+    expect(plan.outline).toMatch(/^Limit > Sort > /);
+  });
+
+  test('a first page of "at least 2 purchases" probes the event index per profile and stops at the second event: no aggregate', async () => {
+    const plan = await planOf('did purchase at least 2 times within last 90 days', 'page');
+    expect(plan.outline).toMatch(/\[SubPlan[^\]]*\] Limit > Index (Only )?Scan \(event_type_profile_time_idx\)/);
+    expect(plan.nodes.filter((n) => n.endsWith('Aggregate'))).toEqual([]);
+    // The count keeps the grouped semi-join.
+    expect((await planOf('did purchase at least 2 times within last 90 days', 'count')).outline).not.toContain('SubPlan');
   });
 
   test('a generic plan cannot use a custom-field index (why the service sends unnamed statements)', async () => {

@@ -1,3 +1,4 @@
+import { rebuildBooleanCustomIndexes } from '../../migrations/Migration20261203120000_boolean_custom_indexes';
 import { customIndexName } from '../../src/db/custom-index.sql';
 import { createRequestServices } from '../../src/services';
 import { describeEachDatabase } from '../support/databases';
@@ -27,6 +28,22 @@ describeEachDatabase('custom field expression indexes', (getDb) => {
       const statement = await tx.rows<Record<string, string>>(`explain ${explained.sql}`, explained.params);
       expect(statement.map((r) => Object.values(r)[0]).join('\n')).toContain(customIndexName(tenant.id, key));
     });
+  });
+
+  test('the migration rebuilds an indexed BOOLEAN field\'s index on (custom -> key), under the same name, and back', async () => {
+    const db = getDb();
+    const tenant = await createTenant(db);
+    const services = createRequestServices(scopeFor(db, tenant));
+    await services.customFields.define({ key: 'vip', type: 'BOOLEAN', indexed: true });
+    const definition = async () =>
+      (await services.scope.sql.one<{ def: string }>(`select indexdef as def from pg_indexes where indexname = $1`, [customIndexName(tenant.id, 'vip')]))?.def;
+    const built = await definition();
+    expect(built).toContain("(custom -> 'vip'::text)");
+    await services.scope.sql.execute(rebuildBooleanCustomIndexes(`(case when jsonb_typeof(custom -> %2$L) = 'boolean' then (custom ->> %2$L)::boolean end)`));
+    expect(await definition()).toContain('jsonb_typeof');
+    // Up: the same index the custom-field service builds today.
+    await services.scope.sql.execute(rebuildBooleanCustomIndexes('(custom -> %2$L)'));
+    expect(await definition()).toBe(built);
   });
 
   test('turning indexing off drops the index', async () => {

@@ -45,6 +45,15 @@ export interface PageArgs {
   readonly limit: number;
   /** The column list, e.g. `p.id, p.email`: trusted SQL from the caller's code, never user input. */
   readonly select: string;
+  /**
+   * Evaluate the predicate over the whole namespace first, then sort and limit:
+   * `select * from (select … where … and p.id > $n offset 0) p order by p.id limit $m` (the
+   * `offset 0` keeps the planner from flattening it). For segments known to be small and cheap to
+   * count, whose members may sit anywhere in the id range: the planner otherwise walks the primary
+   * key in id order and may read the whole namespace for a hundred recent signups. The column list
+   * must include `p.id`. Default: the keyset page, which stops after `limit` members.
+   */
+  readonly fenced?: boolean;
 }
 
 /** A compiled audience: its predicate and the statements built on it. Frozen. */
@@ -62,7 +71,10 @@ export interface AudienceQuery {
 /** The parts of a compiled query that statements are built from (see `membershipStatement`). */
 export interface CompiledParts {
   readonly namespace: Param;
+  /** Evaluated over the whole namespace (counts, impact, exports): event counts grouped. */
   readonly predicate: Fragment;
+  /** Tested row by row (pages, memberships of listed profiles): event counts as `exists (… offset n-1)`. */
+  readonly rows: Fragment;
 }
 
 const COMPILED = new WeakMap<AudienceQuery, CompiledParts>();
@@ -166,20 +178,28 @@ function checkId(value: number, what: string): Param {
   return new Param(value);
 }
 
-function makeQuery(namespace: Param, predicate: Fragment): AudienceQuery {
-  const scoped = (extra?: Fragment): Fragment => (extra ? sql`p.namespace_id = ${namespace} and (${predicate}) and ${extra}` : sql`p.namespace_id = ${namespace} and (${predicate})`);
+const SELECTS_ID = /(^|,)\s*p\.id\s*(,|$)/;
+
+function makeQuery(namespace: Param, predicate: Fragment, rows: Fragment): AudienceQuery {
+  const scoped = (where: Fragment, extra?: Fragment): Fragment => (extra ? sql`p.namespace_id = ${namespace} and (${where}) and ${extra}` : sql`p.namespace_id = ${namespace} and (${where})`);
   const query: AudienceQuery = Object.freeze({
     predicate: statement(namespace, predicate),
-    count: () => statement(namespace, sql`select count(*)::bigint as count from profile p where ${scoped()}`),
-    page: ({ afterId, limit, select }: PageArgs) => {
+    count: () => statement(namespace, sql`select count(*)::bigint as count from profile p where ${scoped(predicate)}`),
+    page: ({ afterId, limit, select, fenced }: PageArgs) => {
       const after = checkId(afterId, 'afterId');
       if (!Number.isSafeInteger(limit) || limit < 1) throw AudienceCompileError.invalidOptions('limit must be a whole number of at least 1.');
-      return statement(namespace, sql`select ${trusted(select)} from profile p where ${scoped(sql`p.id > ${after}`)} order by p.id limit ${new Param(limit)}`);
+      const columns = trusted(select);
+      if (fenced) {
+        if (!SELECTS_ID.test(select)) throw AudienceCompileError.invalidOptions('A fenced page needs `p.id` in its column list.');
+        // Every member is found first, so the set form (grouped event counts) serves it best.
+        return statement(namespace, sql`select * from (select ${columns} from profile p where ${scoped(predicate, sql`p.id > ${after}`)} offset 0) p order by p.id limit ${new Param(limit)}`);
+      }
+      return statement(namespace, sql`select ${columns} from profile p where ${scoped(rows, sql`p.id > ${after}`)} order by p.id limit ${new Param(limit)}`);
     },
     member: (profileId: number) =>
-      statement(namespace, sql`select exists (select 1 from profile p where ${scoped(sql`p.id = ${checkId(profileId, 'profileId')}`)}) as member`),
+      statement(namespace, sql`select exists (select 1 from profile p where ${scoped(rows, sql`p.id = ${checkId(profileId, 'profileId')}`)}) as member`),
   });
-  COMPILED.set(query, { namespace, predicate });
+  COMPILED.set(query, { namespace, predicate, rows });
   return query;
 }
 
@@ -201,6 +221,29 @@ export function compileAudience(filter: FilterNode, options: CompileOptions): Au
     asOfMs: options.asOf.getTime(),
     namespace,
     normalizeEmail: options.normalizeEmail ?? defaultNormalizeEmail,
+    purpose: 'set',
   };
-  return makeQuery(namespace, compileNode(toCompileForm(filter), context).sql);
+  const normal = toCompileForm(filter);
+  const predicate = compileNode(normal, context).sql;
+  // Only event counts other than "at least one" / "none" differ between the two forms.
+  const rows = hasGroupedCount(normal) ? compileNode(normal, { ...context, purpose: 'rows' }).sql : predicate;
+  return makeQuery(namespace, predicate, rows);
+}
+
+/** Whether an event condition counts to another threshold than 1 (the forms differ only then). */
+function hasGroupedCount(node: CompileNode): boolean {
+  switch (node.kind) {
+    case 'and':
+    case 'or':
+      return node.children.some(hasGroupedCount);
+    case 'not':
+      return hasGroupedCount(node.child);
+    case 'event': {
+      const count = node.count;
+      return count !== undefined && !(count.op === 'gte' && count.value <= 1) && !(count.op === 'gt' && count.value === 0) && !(count.op === 'lt' && count.value <= 1) &&
+        !(count.op === 'lte' && count.value === 0) && !(count.op === 'eq' && count.value === 0);
+    }
+    default:
+      return false;
+  }
 }

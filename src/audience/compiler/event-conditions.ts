@@ -10,6 +10,11 @@
  * - other counts that zero events fail: `p.id in (select e.profile_id ... group by e.profile_id
  *   having count(*) <op> $n)`; counts that zero events satisfy (`lt`, `lte`): the complement
  *   `not (p.id in (... having count(*) >= threshold))`.
+ * - In a predicate tested row by row (`purpose: 'rows'`: keyset pages, membership of listed
+ *   profiles), "at least n" is `exists (... offset n-1)` instead: it stops at the n-th matching
+ *   event of each profile, and a page stops after its last member, where the grouped form
+ *   aggregates every event before the first row (docs/performance.md, "the misses"). `gt n` is
+ *   at least n+1, `eq n` at least n and not at least n+1, `lt`/`lte` the complements.
  *
  * @example
  *   // did purchase at least 2 times
@@ -21,7 +26,7 @@ import { OPERATORS, type OperatorName } from '../operators';
 import { AudienceCompileError } from './compile-error';
 import { COMPARISONS, rangePredicate, textParam, type Predicate, type ValueSource } from './comparisons';
 import type { CompileContext } from './context';
-import { jsonSource } from './field-conditions';
+import { jsonEquality, jsonSource } from './field-conditions';
 import { betweenRange, checkDuration, parseLiteral, relativeRange } from './instants';
 import { concat, Param, sql, type Fragment } from './sql-fragment';
 
@@ -67,9 +72,13 @@ function propertyCondition(condition: PropertyCondition, context: CompileContext
   if (!spec || !spec.appliesTo.includes('event_property')) throw AudienceCompileError.operatorNotAllowed(String(op), label, condition.origin);
   if (typeof condition.property !== 'string') throw AudienceCompileError.invalidValue('An event property name is a string.', condition.origin);
   const key = textParam(condition.property, 'An event property name', condition.origin);
-  const source = jsonSource(label, sql`e.properties`, key, literalKind(condition), true);
-  return COMPARISONS[op](source, condition.value, { asOfMs: context.asOfMs, at: condition.origin }).sql;
+  const kind = literalKind(condition);
+  const source = jsonSource(label, sql`e.properties`, key, kind, true);
+  // The guarded comparison checks the value (the same errors either way) and serves the other operators.
+  const guarded = COMPARISONS[op](source, condition.value, { asOfMs: context.asOfMs, at: condition.origin }).sql;
+  return kind === 'number' ? guarded : (jsonEquality(sql`e.properties`, key, op, condition.value)?.sql ?? guarded);
 }
+
 
 /** The window and `where` conditions, each as ` and <condition>`. */
 function eventFilters(node: EventNode, context: CompileContext): Fragment {
@@ -108,6 +117,8 @@ export function compileEvent(node: EventNode, context: CompileContext, negated: 
   const grouped = (countOp: CountOp, value: number): Fragment =>
     sql`p.id in (select e.profile_id from event e where e.namespace_id = ${context.namespace} and e.type = ${type}${filters} group by e.profile_id having count(*) ${COUNT_SQL[countOp]} ${new Param(value)})`;
 
+  if (context.purpose === 'rows') return rowsForm(op, n, exists, (k) => sql`exists (select 1 from event e where e.namespace_id = p.namespace_id and e.type = ${type} and e.profile_id = p.id${filters} offset ${new Param(k - 1)})`, negated);
+
   let positive: Fragment;
   let negative: Fragment;
   if (!holds(0, op, n)) {
@@ -120,6 +131,27 @@ export function compileEvent(node: EventNode, context: CompileContext, negated: 
     if (threshold === undefined) [positive, negative] = [sql`true`, sql`false`];
     else if (threshold === 1) [positive, negative] = [sql`not ${exists}`, exists];
     else [positive, negative] = [sql`not (${grouped('gte', threshold)})`, grouped('gte', threshold)];
+  }
+  return { sql: negated ? negative : positive, nullable: false };
+}
+
+/**
+ * The row-by-row form of an event count: `atLeast(k)` for k >= 2 is `exists (... offset k-1)`,
+ * "at least 1" is the plain `exists`.
+ */
+function rowsForm(op: CountOp, n: number, exists: Fragment, offsetExists: (k: number) => Fragment, negated: boolean): Predicate {
+  const atLeast = (k: number): Fragment => (k === 1 ? exists : offsetExists(k));
+  let positive: Fragment;
+  let negative: Fragment;
+  if (!holds(0, op, n)) {
+    // Zero events fail the count: gte n (n >= 1), gt n, eq n (n >= 1).
+    positive = op === 'gte' ? atLeast(n) : op === 'gt' ? atLeast(n + 1) : sql`(${atLeast(n)} and not ${atLeast(n + 1)})`;
+    negative = sql`not ${positive}`;
+  } else {
+    // Zero events pass: the complement of "at least `threshold`".
+    const threshold = op === 'lt' ? n : op === 'lte' ? n + 1 : op === 'eq' ? 1 : undefined;
+    if (threshold === undefined) [positive, negative] = [sql`true`, sql`false`];
+    else [positive, negative] = [sql`not ${atLeast(threshold)}`, atLeast(threshold)];
   }
   return { sql: negated ? negative : positive, nullable: false };
 }

@@ -5,7 +5,8 @@
  * - `column`: a column of `profile p` (`first_identified_date` is `p.first_identified_at`).
  * - `email`: `p.email_normalized`, with `eq`/`neq`/`in`/`not_in` values normalized.
  * - `custom`: `p.custom ->> $key` (the key is a parameter); numbers and booleans are read
- *   through a CASE on `jsonb_typeof`, so a value of another JSON type is missing, never a failed cast.
+ *   through a CASE on `jsonb_typeof`, so a value of another JSON type is missing, never a failed cast;
+ *   boolean (in)equality is jsonb equality, `p.custom -> $key = 'true'::jsonb` (`jsonEquality`).
  *   These expressions are a contract: `src/db/custom-index.sql.ts` builds per-field expression
  *   indexes on exactly them (and the golden tests pin them), so change both together.
  * - `sms_status`: EXISTS / NOT EXISTS over the profile's phones.
@@ -107,6 +108,32 @@ export function jsonSource(
   }
 }
 
+/**
+ * (In)equality with JSON strings or booleans as jsonb equality: `p.custom -> $k = $v::jsonb`,
+ * with `$v` the JSON text of the value (`"shoes"`, `true`). A JSON string or boolean equals only
+ * the same JSON value, which is exactly what the guarded `(case when jsonb_typeof(…) = … then …
+ * end) = $v` means, for one comparison per row instead of a type check, an extraction and a cast
+ * (docs/performance.md, "the misses"); and `(custom -> 'key')` is what a BOOLEAN field's index
+ * is built on. A missing key is NULL, as before. Call it after the guarded comparison has checked
+ * the value; other operators get `undefined`.
+ */
+export function jsonEquality(object: Fragment, key: Param, op: OperatorName, value: unknown): Predicate | undefined {
+  const json = sql`${object} -> ${key}`;
+  const list = () => new Param((value as readonly unknown[]).map((item) => JSON.stringify(item)));
+  switch (op) {
+    case 'eq':
+      return { sql: sql`${json} = ${new Param(JSON.stringify(value))}::jsonb`, nullable: true };
+    case 'neq':
+      return { sql: sql`${json} is distinct from ${new Param(JSON.stringify(value))}::jsonb`, nullable: false };
+    case 'in':
+      return { sql: sql`${json} = any(${list()}::jsonb[])`, nullable: true };
+    case 'not_in':
+      return { sql: sql`not coalesce(${json} = any(${list()}::jsonb[]), false)`, nullable: false };
+    default:
+      return undefined;
+  }
+}
+
 function customSource(def: FieldDef, key: string, node: ConditionNode): ValueSource {
   const keyParam = textParam(key, 'A custom field key', node.origin);
   switch (def.type) {
@@ -198,6 +225,8 @@ export function compileCondition(node: ConditionNode, context: CompileContext): 
     default:
       throw AudienceCompileError.unsupportedField(def.name, 'unknown storage', node.origin);
   }
-  return COMPARISONS[node.op](source, node.value, { asOfMs: context.asOfMs, at: node.origin });
+  const guarded = COMPARISONS[node.op](source, node.value, { asOfMs: context.asOfMs, at: node.origin });
+  if (storage.kind === 'custom' && def.type === 'boolean') return jsonEquality(sql`p.custom`, textParam(storage.key, 'A custom field key', node.origin), node.op, node.value) ?? guarded;
+  return guarded;
 }
 

@@ -1,7 +1,8 @@
 /**
  * "Which of these saved segments does each profile of this page belong to?" in one statement:
  * a UNION ALL of one select per segment, each returning `(key, profile_id)` for the listed
- * profiles that match. Every entry's parameters are renumbered into the one statement; the
+ * profiles that match (each predicate in its row-by-row form: event counts as `exists (… offset n-1)`,
+ * which stop at the n-th event of each listed profile). Every entry's parameters are renumbered into the one statement; the
  * namespace (`$1`) and the profile ids (`$2`) are shared.
  *
  * @example
@@ -38,7 +39,7 @@ export function membershipStatement(entries: readonly MembershipEntry[], profile
   for (const part of parts) numbering.alias(part.namespace, namespace);
   const selects = entries.map((entry, i) => {
     const key = new Param(checkText(String(entry.key), 'A membership key', { path: `/${i}` }));
-    return sql`select ${key}::text as key, p.id as profile_id from profile p where p.namespace_id = ${namespace} and p.id = any(${ids}::bigint[]) and (${parts[i].predicate})`;
+    return sql`select ${key}::text as key, p.id as profile_id from profile p where p.namespace_id = ${namespace} and p.id = any(${ids}::bigint[]) and (${parts[i].rows})`;
   });
   return statement(namespace, join(selects, ' union all '), numbering);
 }
