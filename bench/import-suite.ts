@@ -116,7 +116,7 @@ async function copyRun(target: BenchTarget, files: ImportFiles): Promise<CopyRun
 async function dropNamespace(target: BenchTarget, id: string): Promise<void> {
   await target.session.rows('delete from namespace where id = $1', [id]);
   const sql = new Sql(target.db.orm.em.fork());
-  for (const field of IMPORT_CUSTOM_FIELDS) await syncCustomIndex(sql, id, field.key, field.type, false);
+  for (const field of IMPORT_CUSTOM_FIELDS) await syncCustomIndex(sql, id, field.key, false);
 }
 
 async function createNamespace(target: BenchTarget, id: string): Promise<void> {
@@ -126,7 +126,7 @@ async function createNamespace(target: BenchTarget, id: string): Promise<void> {
   }
   // The expression indexes the custom-field service creates for indexed fields, as in the other namespaces.
   const sql = new Sql(target.db.orm.em.fork());
-  for (const field of IMPORT_CUSTOM_FIELDS) await syncCustomIndex(sql, id, field.key, field.type, field.indexed);
+  for (const field of IMPORT_CUSTOM_FIELDS) await syncCustomIndex(sql, id, field.key, field.indexed);
 }
 
 interface ChildRun {
