@@ -89,11 +89,11 @@ export class PGliteThread {
 
   async query(sql: string, params: unknown[] = [], options: { parsers?: unknown; rowMode?: 'array' | 'object' } = {}): Promise<Results> {
     const value = (await this.call({ op: 'query', sql, params, serviceParsers: options.parsers === PGLITE_PARSERS, rowMode: options.rowMode })) as Results & { blob?: ArrayBuffer };
-    return { ...value, blob: value.blob ? new Blob([value.blob]) : undefined };
+    return { ...value, rows: value.rows.map(ownDates), blob: value.blob ? new Blob([value.blob]) : undefined };
   }
 
   async exec(sql: string): Promise<Results[]> {
-    return (await this.call({ op: 'exec', sql })) as Results[];
+    return ((await this.call({ op: 'exec', sql })) as Results[]).map((r) => ({ ...r, rows: r.rows.map(ownDates) }));
   }
 
   async close(): Promise<void> {
@@ -140,6 +140,24 @@ export class PGliteThread {
     for (const waiter of this.pending.values()) waiter.reject(error);
     this.pending.clear();
   }
+}
+
+/**
+ * The row with its dates made in this context's `Date`. Structured clone makes them in the main
+ * realm's, and code running in another realm (jest's test context, a `vm` sandbox) tests values
+ * with `instanceof Date`: MikroORM's hydration took such a date for a string and failed.
+ */
+function ownDates(row: Record<string, unknown>): Record<string, unknown> {
+  for (const [key, value] of Object.entries(row)) {
+    if (isForeignDate(value)) row[key] = new Date(value.getTime());
+    else if (Array.isArray(value) && value.some(isForeignDate)) row[key] = value.map((v: unknown) => (isForeignDate(v) ? new Date(v.getTime()) : v));
+  }
+  return row;
+}
+
+/** A `Date` of another realm. */
+function isForeignDate(value: unknown): value is { getTime(): number } {
+  return Object.prototype.toString.call(value) === '[object Date]' && !(value instanceof Date);
 }
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;

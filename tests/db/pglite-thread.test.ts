@@ -5,6 +5,7 @@ import { PassThrough } from 'node:stream';
 import { Database } from '../../src/db/database';
 import { DatabaseFailedError } from '../../src/db/pglite-abort';
 import { Sql } from '../../src/db/sql';
+import { NamespaceService } from '../../src/services/namespace.service';
 import { startTestApp, type TestApp } from '../support/app';
 
 // Issue 9 §2: PGlite ran on the main thread, so a long statement blocked the event loop: /healthz,
@@ -34,7 +35,14 @@ describe('PGlite in its own thread', () => {
       ['värde; drop table x'],
     );
     expect(row).toEqual({ big: 9007199254740991, amount: 12.5, at: new Date('2026-12-02T06:00:00Z'), day: '2026-12-02', doc: { a: [1, 'x'] }, tags: ['a', 'b'], ids: [1, 2], param: 'värde; drop table x', nothing: null });
+    expect(row!.at).toBeInstanceOf(Date);
     expect(db!.embeddedThread).toBe('worker');
+  });
+
+  test('the ORM hydrates entities from the thread (dates are made in the caller\'s realm)', async () => {
+    await new Sql(db!.orm.em.fork()).execute(`insert into namespace (id, slug, name, default_region) values (gen_random_uuid(), 'thread', 'Thread', 'US')`);
+    const namespace = await new NamespaceService(db!.orm.em.fork()).bySlug('thread');
+    expect(namespace?.createdAt).toBeInstanceOf(Date);
   });
 
   test('a PostgreSQL error keeps its code, constraint and detail', async () => {
