@@ -1,7 +1,5 @@
-import { fork, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Client } from 'pg';
@@ -12,6 +10,7 @@ import { DATASET_AS_OF } from './dataset';
 import { servicesFor } from './services';
 import { median } from './stats';
 import type { BenchTarget } from './targets';
+import { startBenchServer } from './http-suite';
 
 /** The issue's speed target: the service's export takes at most this many times the same COPY by hand… */
 export const EXPORT_TARGET_RATIO = 1.5;
@@ -71,20 +70,6 @@ function rssMb(pid: number): number {
   return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
 }
 
-async function startServer(target: BenchTarget, namespaceId: string): Promise<{ url: string; key: string; child: ChildProcess }> {
-  const typescript = __filename.endsWith('.ts');
-  const child = fork(join(__dirname, typescript ? 'http-server.ts' : 'http-server.js'), [], {
-    env: { ...process.env, BENCH_SERVER_CONFIG: JSON.stringify({ url: target.url, poolSize: 10, namespaceId, role: 'MARKETER' }) },
-    execArgv: typescript ? ['-r', 'ts-node/register/transpile-only'] : [],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const ready = await new Promise<{ url: string; key: string }>((resolve, reject) => {
-    child.once('message', (message) => resolve(message as { url: string; key: string }));
-    child.once('exit', (code) => reject(new Error(`the API server exited with code ${code}`)));
-  });
-  return { ...ready, child };
-}
-
 function get(url: string, key: string, sink: Writable): Promise<number> {
   return new Promise((resolve, reject) => {
     request(url, { headers: { authorization: `Bearer ${key}` } }, (res) => {
@@ -127,7 +112,7 @@ export async function runExportSuite(target: BenchTarget, options: ExportOptions
     await client.end();
   }
 
-  const server = await startServer(target, namespace.id);
+  const server = await startBenchServer({ url: target.url, poolSize: 10, namespaceId: namespace.id, role: 'MARKETER' });
   const service: ExportRun[] = [];
   let peak = 0;
   const idle = rssMb(server.child.pid!);

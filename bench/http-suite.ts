@@ -61,11 +61,12 @@ export function operationText(file: string, name: string): string {
   return print(separated);
 }
 
-async function startServer(target: BenchTarget, options: HttpOptions): Promise<{ url: string; key: string; child: ChildProcess }> {
+/** Starts the bench's API server (`http-server.ts`) as a child process with `config`; resolves once it listens. */
+export async function startBenchServer(config: { url: string; poolSize: number; namespaceId: string | undefined; role?: string }): Promise<{ url: string; key: string; child: ChildProcess }> {
   const typescript = __filename.endsWith('.ts');
   const script = join(__dirname, typescript ? 'http-server.ts' : 'http-server.js');
   const child = fork(script, [], {
-    env: { ...process.env, BENCH_SERVER_CONFIG: JSON.stringify({ url: target.url, poolSize: options.poolSize, namespaceId: target.namespaces[options.namespace] }) },
+    env: { ...process.env, BENCH_SERVER_CONFIG: JSON.stringify(config) },
     execArgv: typescript ? ['-r', 'ts-node/register/transpile-only'] : [],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
@@ -125,7 +126,7 @@ export async function runHttpSuite(target: BenchTarget, options: HttpOptions): P
   const existing = await target.session.rows<{ id: string }>(`select id from segment where namespace_id = $1 and name = $2`, [namespace.id, segmentName]);
   const segmentId = existing[0]?.id ?? (await services.segments.create({ name: segmentName, definition: { expression: 'last_purchase_date within last 1 day' } })).id;
 
-  const server = await startServer(target, options);
+  const server = await startBenchServer({ url: target.url, poolSize: options.poolSize, namespaceId: target.namespaces[options.namespace] });
   try {
     options.log(`http: server at ${server.url}; walking ${options.pages} pages…`);
     const cursors: (string | null)[] = [null];

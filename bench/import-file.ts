@@ -4,6 +4,7 @@ import { csvRecord } from '../src/domain/csv';
 import { checkEmail, emailHashNumber } from '../src/domain/email';
 import { checkPhone } from '../src/domain/phone';
 import { CITIES, FIRST_NAMES, LAST_NAMES, TIERS } from './dataset';
+import { seededRandom } from '../src/services/demo-seed';
 
 /**
  * The `customers` file of the import suite, and the same rows in the shape of the `profile` and
@@ -44,18 +45,6 @@ export interface ImportFiles {
   readonly csvBytes: number;
 }
 
-/** mulberry32: a small seeded generator, enough for test data. */
-function generator(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 async function write(stream: WriteStream, text: string): Promise<void> {
   if (!stream.write(text)) await once(stream, 'drain');
 }
@@ -70,7 +59,7 @@ async function close(stream: WriteStream): Promise<void> {
  * rows (the COPY target is a copy of `profile`, so ids need not be free in `profile` itself).
  */
 export async function writeImportFiles(paths: { csv: string; profiles: string; phones: string }, options: { rows: number; seed: number; namespaceId: string }): Promise<ImportFiles> {
-  const random = generator(options.seed);
+  const random = seededRandom(options.seed);
   const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)]!;
   const domains = ['gmail.com', 'yahoo.com', 'outlook.com', 'icloud.com', 'proton.me', 'web.de', 'example.co.uk'];
   const csv = createWriteStream(paths.csv);

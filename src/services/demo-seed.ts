@@ -13,8 +13,8 @@ const LAST = ['Lopez', "O'Brien", 'Smith-Jones', 'Nguyen', 'van der Berg', 'Kowa
 const TIERS = ['bronze', 'silver', 'gold', 'platinum'];
 const CATEGORIES = ['shoes', 'bags', 'outerwear', 'accessories', 'kids'];
 
-/** A small seeded generator (mulberry32), so the demo data is the same on every machine. */
-function random(seed: number): () => number {
+/** A small seeded generator (mulberry32), so the demo data (and the bench's files) are the same on every machine. */
+export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -49,7 +49,7 @@ export async function seedDemoIfEmpty(em: EntityManager, logger: { info(m: strin
   ];
   for (const [fieldKey, type, description] of fields) await services.customFields.define({ key: fieldKey, type, description, indexed: fieldKey === 'loyalty_tier' });
 
-  const rnd = random(20261128);
+  const rnd = seededRandom(20261128);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rnd() * list.length)]!;
   const writes: ProfileWrite[] = [];
   const events: EventInput[] = [];
