@@ -14,7 +14,7 @@ const zone = (target, forbidden, why) => ({
 const roots = ['app.ts', 'main.ts', 'config.ts'];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'tests/generated/**', 'coverage/**', 'src/http/static/**', 'bench/results/**'] },
+  { ignores: ['dist/**', '.test-build/**', 'node_modules/**', 'tests/generated/**', 'coverage/**', 'src/http/static/**', 'bench/results/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

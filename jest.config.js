@@ -1,16 +1,6 @@
 /** @type {import('jest').Config} */
-const swc = [
-  '@swc/jest',
-  {
-    jsc: {
-      parser: { syntax: 'typescript', decorators: true },
-      transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
-      target: 'es2022',
-    },
-    module: { type: 'commonjs' },
-    sourceMaps: 'inline',
-  },
-];
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- jest.config.js is CommonJS
+const swc = ['@swc/jest', require('./tests/setup/swc-options')];
 
 module.exports = {
   testEnvironment: 'node',
@@ -18,6 +8,8 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.tsx?$': swc },
   setupFiles: ['<rootDir>/tests/setup/reflect.ts'],
+  // Builds src/ and migrations/ once per run for the tests that start the service as a process.
+  globalSetup: '<rootDir>/tests/setup/process-build.ts',
   testTimeout: 60_000,
   maxWorkers: 2,
   reporters: ['default', '<rootDir>/tests/support/skipped-reporter.js'],
