@@ -43,23 +43,30 @@ export type RangeValue = readonly [string | number, string | number];
 
 export type Value = ScalarValue | ListValue | Duration;
 
-export interface AndNode {
+/** `a and b`: every child holds. The same shape serves filters and the items of `where`. */
+export interface AndOf<T> {
   readonly kind: 'and';
-  readonly children: readonly FilterNode[];
+  readonly children: readonly T[];
   readonly origin: Origin;
 }
 
-export interface OrNode {
+/** `a or b`: some child holds. */
+export interface OrOf<T> {
   readonly kind: 'or';
-  readonly children: readonly FilterNode[];
+  readonly children: readonly T[];
   readonly origin: Origin;
 }
 
-export interface NotNode {
+/** `not a`: the exact complement of the child. */
+export interface NotOf<T> {
   readonly kind: 'not';
-  readonly child: FilterNode;
+  readonly child: T;
   readonly origin: Origin;
 }
+
+export type AndNode = AndOf<FilterNode>;
+export type OrNode = OrOf<FilterNode>;
+export type NotNode = NotOf<FilterNode>;
 
 /** A condition on a profile field. `value` is absent exactly for `is_set` / `is_not_set`. */
 export interface ConditionNode {
@@ -92,13 +99,24 @@ export interface PropertyCondition {
   readonly origin: Origin;
 }
 
-/** "The profile did `event` (count) times (in the window), counting only events matching `where`." */
+/** and/or/not inside `where`, over the conditions of one event; `not` counts a missing property as not matching. */
+export type WhereAnd = AndOf<WhereNode>;
+export type WhereOr = OrOf<WhereNode>;
+export type WhereNot = NotOf<WhereNode>;
+
+/** One item of an event's `where`: a property condition or and/or/not of them. */
+export type WhereNode = PropertyCondition | WhereAnd | WhereOr | WhereNot;
+
+/**
+ * "The profile did `event` (count) times (in the window), counting only events matching `where`."
+ * The items of `where` are joined by `and`.
+ */
 export interface EventNode {
   readonly kind: 'event';
   readonly event: string;
   readonly count?: EventCount;
   readonly window?: EventWindow;
-  readonly where?: readonly PropertyCondition[];
+  readonly where?: readonly WhereNode[];
   readonly origin: Origin;
 }
 
@@ -128,14 +146,14 @@ export function isDuration(value: Value | undefined): value is Duration {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** The children of a node, in document order (empty for leaves). */
-export function childrenOf(node: FilterNode): readonly FilterNode[] {
+/** The children of a node (of a filter or of a `where`), in document order (empty for leaves). */
+export function childrenOf<T extends FilterNode | WhereNode>(node: T): readonly T[] {
   switch (node.kind) {
     case 'and':
     case 'or':
-      return node.children;
+      return (node as AndOf<T> | OrOf<T>).children;
     case 'not':
-      return [node.child];
+      return [(node as NotOf<T>).child];
     default:
       return [];
   }
@@ -163,8 +181,54 @@ export function walk(root: FilterNode, visit: (node: FilterNode, depth: number) 
 }
 
 /**
+ * Every node of an event's `where`, in document order (pre-order), without recursion; `depth`
+ * counts the and/or/not nodes from the item down to and including the node itself.
+ *
+ * @example
+ *   walkWhere(event.where ?? [], (node) => { if (node.kind === 'property') names.push(node.property); });
+ */
+export function walkWhere(items: readonly WhereNode[], visit: (node: WhereNode, depth: number) => void): void {
+  const stack: { node: WhereNode; depth: number }[] = [];
+  const push = (node: WhereNode, depth: number): void => {
+    stack.push({ node, depth: node.kind === 'property' ? depth : depth + 1 });
+  };
+  for (let i = items.length - 1; i >= 0; i--) push(items[i], 0);
+  while (stack.length > 0) {
+    const { node, depth } = stack.pop()!;
+    visit(node, depth);
+    const children = childrenOf(node);
+    for (let i = children.length - 1; i >= 0; i--) push(children[i], depth);
+  }
+}
+
+/**
+ * The property conditions of an event's `where`, in document order.
+ *
+ * @example
+ *   propertyConditions(event.where)  // [total > 50, category = "shoes", category = "bags"] for
+ *                                    // `where (total > 50 and (category = "shoes" or category = "bags"))`
+ */
+export function propertyConditions(items: readonly WhereNode[] | undefined): PropertyCondition[] {
+  const found: PropertyCondition[] = [];
+  walkWhere(items ?? [], (node) => {
+    if (node.kind === 'property') found.push(node);
+  });
+  return found;
+}
+
+/** The most and/or/not nodes on any path through an event's `where` (0 for plain conditions). */
+export function whereDepthOf(items: readonly WhereNode[] | undefined): number {
+  let max = 0;
+  walkWhere(items ?? [], (_node, depth) => {
+    if (depth > max) max = depth;
+  });
+  return max;
+}
+
+/**
  * The number of conditions a filter holds, as counted by `MAX_CONDITIONS`: field conditions,
- * event conditions, segment references and event property conditions.
+ * event conditions, segment and snapshot references and event property conditions (and/or/not
+ * inside `where` count as nothing, like and/or/not outside).
  *
  * @example
  *   countConditions(parsed) // 3 for `a = 1 and did purchase where (total > 5)`
@@ -172,7 +236,7 @@ export function walk(root: FilterNode, visit: (node: FilterNode, depth: number) 
 export function countConditions(root: FilterNode): number {
   let count = 0;
   walk(root, (node) => {
-    if (isLeaf(node)) count += 1 + (node.kind === 'event' ? (node.where?.length ?? 0) : 0);
+    if (isLeaf(node)) count += 1 + (node.kind === 'event' ? propertyConditions(node.where).length : 0);
   });
   return count;
 }

@@ -12,6 +12,7 @@
  */
 export type {
   AndNode,
+  AndOf,
   ConditionNode,
   CountOp,
   Duration,
@@ -24,16 +25,35 @@ export type {
   LeafNode,
   ListValue,
   NotNode,
+  NotOf,
   Origin,
   OrNode,
+  OrOf,
   PropertyCondition,
   RangeValue,
   ScalarValue,
   SegmentNode,
   TextOrigin,
   Value,
+  WhereAnd,
+  WhereNode,
+  WhereNot,
+  WhereOr,
 } from './ast';
-export { COUNT_OPS, DURATION_UNITS, countConditions, depthOf, isDuration, isLeaf, segmentReferences, snapshotReferences, walk } from './ast';
+export {
+  COUNT_OPS,
+  DURATION_UNITS,
+  countConditions,
+  depthOf,
+  isDuration,
+  isLeaf,
+  propertyConditions,
+  segmentReferences,
+  snapshotReferences,
+  walk,
+  walkWhere,
+  whereDepthOf,
+} from './ast';
 export type { EventCatalog, FieldCatalog, FieldDef, FieldKind, FieldStorage, FieldType, JsonType, ProfileColumn } from './catalog';
 export { parseDateLiteral, type DateLiteral } from './date-literal';
 export { AudienceError, ERROR_CODES, type AudienceErrorCode, type AudienceErrorData, type Result } from './errors';
@@ -48,6 +68,7 @@ export {
   type FilterEnvelopeJson,
   type FilterJson,
   type PropertyConditionJson,
+  type WhereJson,
   type ValueJson,
   type WindowJson,
 } from './json-format';

@@ -9,7 +9,7 @@
  *   // ast = `in segment "seg_vip" and x = 1`, vip = `y = 2`
  *   inlineSegments(ast, new Map([['seg_vip', vip]]));  // { ok: true, value: <y = 2 and x = 1> }
  */
-import type { ConditionNode, EventNode, FilterNode, Origin, SegmentNode } from './ast';
+import { propertyConditions, type ConditionNode, type EventNode, type FilterNode, type Origin, type SegmentNode } from './ast';
 import { AudienceError, failure, originOf, success, type Result } from './errors';
 import { MAX_INLINED_CONDITIONS, MAX_SEGMENT_NESTING } from './limits';
 import { FilterTransformer } from './transformer';
@@ -42,7 +42,7 @@ class InlineSegmentsTransformer extends FilterTransformer {
   }
 
   protected override transformEvent(node: EventNode): FilterNode {
-    this.count(1 + (node.where?.length ?? 0));
+    this.count(1 + propertyConditions(node.where).length);
     return node;
   }
 

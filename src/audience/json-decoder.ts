@@ -20,6 +20,7 @@ import {
   type FilterNode,
   type PropertyCondition,
   type Value,
+  type WhereNode,
 } from './ast';
 import { AudienceError, ErrorCollector, failure, success, type Result } from './errors';
 import { FILTER_FORMAT_VERSION } from './json-format';
@@ -267,21 +268,47 @@ class Decoder {
     return from !== undefined && to !== undefined ? { kind, from, to } : undefined;
   }
 
-  /** Where := [PropertyCondition, ...] (one or more); PropertyCondition := {"property", "op", "value"?} */
-  private where(value: unknown, path: string): PropertyCondition[] | undefined {
+  /**
+   * Where := [WhereItem, ...] (one or more, joined by `and`)
+   * WhereItem := PropertyCondition | {"and": [WhereItem, ...]} | {"or": [WhereItem, ...]} | {"not": WhereItem}
+   * PropertyCondition := {"property", "op", "value"?}
+   */
+  private where(value: unknown, path: string): WhereNode[] | undefined {
     const items = this.list(value, path, 'a list of property conditions', '`where` needs at least one property condition.');
-    const conditions = items?.map((item, i): PropertyCondition | undefined => {
-      const itemPath = pointer(path, i);
-      this.countCondition(itemPath);
-      const object = this.object(item, itemPath, 'a property condition {"property", "op", "value"}');
-      if (!object) return undefined;
-      this.checkKeys(object, itemPath, 'a property condition', ['property', 'op', 'value']);
-      if (!has(object, 'property')) this.report(AudienceError.missingKey('property', 'a property condition', { path: itemPath }));
-      const property = has(object, 'property') ? this.name(object.property, pointer(itemPath, 'property'), 'property name') : undefined;
-      const operation = this.operation(object, itemPath, 'a property condition');
-      return property !== undefined && operation ? { kind: 'property', property, ...operation, origin: { path: itemPath } } : undefined;
-    });
-    return conditions && conditions.every((c) => c !== undefined) ? (conditions as PropertyCondition[]) : undefined;
+    const nodes = items?.map((item, i) => this.whereItem(item, pointer(path, i), 0));
+    return nodes && nodes.every((n) => n !== undefined) ? (nodes as WhereNode[]) : undefined;
+  }
+
+  /** One item of `where`; `ancestors` counts the enclosing and/or/not inside `where`. */
+  private whereItem(value: unknown, path: string, ancestors: number): WhereNode | undefined {
+    if (this.conditions > MAX_CONDITIONS) return undefined;
+    const object = this.object(value, path, 'a property condition {"property", "op", "value"} or an `and`, `or` or `not` of them');
+    if (!object) return undefined;
+    const kind = (['and', 'or', 'not'] as const).find((key) => has(object, key));
+    if (kind === undefined) return this.propertyCondition(object, path);
+    this.checkKeys(object, path, SHAPES[kind].name, [kind]);
+    const origin = { path };
+    if (ancestors + 1 > MAX_DEPTH) {
+      this.report(AudienceError.tooDeep(MAX_DEPTH, origin));
+      return undefined;
+    }
+    if (kind === 'not') {
+      const child = this.whereItem(object.not, pointer(path, 'not'), ancestors + 1);
+      return child && { kind, child, origin };
+    }
+    const inner = pointer(path, kind);
+    const items = this.list(object[kind], inner, 'a list of property conditions', `\`${kind}\` needs at least one property condition.`);
+    const children = items?.map((item, i) => this.whereItem(item, pointer(inner, i), ancestors + 1));
+    return children && children.every((c) => c !== undefined) ? { kind, children: children as WhereNode[], origin } : undefined;
+  }
+
+  private propertyCondition(object: JsonObject, path: string): PropertyCondition | undefined {
+    this.countCondition(path);
+    this.checkKeys(object, path, 'a property condition', ['property', 'op', 'value']);
+    if (!has(object, 'property')) this.report(AudienceError.missingKey('property', 'a property condition', { path }));
+    const property = has(object, 'property') ? this.name(object.property, pointer(path, 'property'), 'property name') : undefined;
+    const operation = this.operation(object, path, 'a property condition');
+    return property !== undefined && operation ? { kind: 'property', property, ...operation, origin: { path } } : undefined;
   }
 
   private list(value: unknown, path: string, expected: string, emptyMessage: string): unknown[] | undefined {

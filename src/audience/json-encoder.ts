@@ -6,8 +6,8 @@
  *   const parsed = parseText('in segment "seg_vip"');
  *   if (parsed.ok) encodeJson(parsed.value);  // { segment: 'seg_vip' }
  */
-import { isDuration, type Duration, type EventWindow, type FilterNode, type PropertyCondition, type Value } from './ast';
-import { FILTER_FORMAT_VERSION, type DurationJson, type FilterEnvelopeJson, type FilterJson, type ValueJson, type WindowJson } from './json-format';
+import { isDuration, type Duration, type EventWindow, type FilterNode, type Value, type WhereNode } from './ast';
+import { FILTER_FORMAT_VERSION, type DurationJson, type FilterEnvelopeJson, type FilterJson, type ValueJson, type WhereJson, type WindowJson } from './json-format';
 
 /**
  * Encodes a filter as its JSON form (a bare Filter, without the version envelope).
@@ -31,7 +31,7 @@ export function encodeJson(node: FilterNode): FilterJson {
         event: node.event,
         ...(node.count && { count: { op: node.count.op, value: node.count.value } }),
         ...(node.window && { window: encodeWindow(node.window) }),
-        ...(node.where && { where: node.where.map(encodeProperty) }),
+        ...(node.where && { where: node.where.map(encodeWhere) }),
       };
     case 'segment':
       return { segment: node.id };
@@ -50,8 +50,17 @@ export function encodeEnvelope(node: FilterNode): FilterEnvelopeJson {
   return { version: FILTER_FORMAT_VERSION, filter: encodeJson(node) };
 }
 
-function encodeProperty(condition: PropertyCondition) {
-  return { property: condition.property, op: condition.op, ...encodeValue(condition.value) };
+function encodeWhere(node: WhereNode): WhereJson {
+  switch (node.kind) {
+    case 'and':
+      return { and: node.children.map(encodeWhere) };
+    case 'or':
+      return { or: node.children.map(encodeWhere) };
+    case 'not':
+      return { not: encodeWhere(node.child) };
+    case 'property':
+      return { property: node.property, op: node.op, ...encodeValue(node.value) };
+  }
 }
 
 function encodeValue(value: Value | undefined): { value?: ValueJson } {

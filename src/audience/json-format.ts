@@ -34,13 +34,17 @@ export interface PropertyConditionJson {
   value?: ValueJson;
 }
 
+/** One item of `where`: a property condition, or and/or/not of items. */
+export type WhereJson = PropertyConditionJson | { and: WhereJson[] } | { or: WhereJson[] } | { not: WhereJson };
+
 export type WindowJson = { within_last: DurationJson } | { between: [string, string] };
 
 export interface EventJson {
   event: string;
   count?: { op: CountOp; value: number };
   window?: WindowJson;
-  where?: PropertyConditionJson[];
+  /** Joined by `and`. */
+  where?: WhereJson[];
 }
 
 export type FilterJson =

@@ -144,7 +144,8 @@ export class Lexer {
 
   private readPunctuator(c: string, start: TextOrigin): void {
     const two = c + this.char(1);
-    if (PUNCTUATORS.has(two)) {
+    // At the end of input `two` is `c` alone: it must not be read as a two-character punctuator.
+    if (two.length === 2 && PUNCTUATORS.has(two)) {
       this.advance();
       this.advance();
     } else if (PUNCTUATORS.has(c)) {

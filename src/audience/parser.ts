@@ -20,6 +20,7 @@ import type {
   SnapshotNode,
   TextOrigin,
   Value,
+  WhereNode,
 } from './ast';
 import { AudienceError, failure, success, type Result } from './errors';
 import { describeToken, Lexer, type Token } from './lexer';
@@ -51,12 +52,16 @@ export function parseText(text: string): Result<FilterNode> {
   }
 }
 
+/** The inside of `where ( … )` or of a group in it: an and-chain's items, or one `or` node. */
+type WhereBody = { kind: 'list'; items: WhereNode[]; start: TextOrigin } | { kind: 'node'; node: WhereNode };
+
 class Parser {
   private readonly lexer: Lexer;
   private last: Token | undefined;
   private parenDepth = 0;
   private conditions = 0;
   private readonly depths = new Map<FilterNode, number>();
+  private readonly whereDepths = new Map<WhereNode, number>();
 
   constructor(source: string) {
     this.lexer = new Lexer(source);
@@ -261,31 +266,96 @@ class Parser {
   }
 
   /**
-   * Where := "where" "(" PropertyCondition ("and" PropertyCondition)* ")"
+   * Where := "where" "(" WhereBody ")"
+   * WhereBody := WhereAnd ("or" WhereAnd)*
+   * WhereAnd := WhereNot ("and" WhereNot)*
+   * WhereNot := "not"* WherePrimary
+   * WherePrimary := "(" WhereBody ")" | PropertyCondition
    *
-   * Property conditions are always parenthesized and joined by `and` only.
+   * `where` holds a list joined by `and`: `where (a and b)` is `[a, b]`, `where (a or b)` is
+   * `[{or: [a, b]}]`, and a group is a node of its own, as outside (`where ((a and b))` is
+   * `[{and: [a, b]}]`). `not` binds tighter than `and`, `and` tighter than `or`.
+   *
+   * @example did purchase where (total > 50 and not (category = "shoes" or category = "bags"))
    */
-  private parseWhere(): PropertyCondition[] {
+  private parseWhere(): WhereNode[] {
     this.advance();
     if (!this.isPunct(this.peek(), '(')) {
       throw this.unexpected('`(` after `where`', 'Property conditions are written in parentheses, as in `where (total > 50)`.');
     }
-    this.advance();
-    const conditions = [this.parsePropertyCondition()];
-    while (this.isKeyword(this.peek(), 'and')) {
-      this.advance();
-      conditions.push(this.parsePropertyCondition());
+    const open = this.advance().start;
+    const body = this.parseWhereBody(open);
+    return body.kind === 'list' ? body.items : [body.node];
+  }
+
+  /** WhereBody, up to and including its closing `)`. */
+  private parseWhereBody(open: TextOrigin): WhereBody {
+    const start = this.peek().start;
+    const first = this.parseWhereAnd();
+    let result: WhereBody;
+    if (!this.isKeyword(this.peek(), 'or')) result = { kind: 'list', items: first, start };
+    else {
+      const children = [this.andOf(first, start)];
+      while (this.isKeyword(this.peek(), 'or')) {
+        this.advance();
+        const at = this.peek().start;
+        children.push(this.andOf(this.parseWhereAnd(), at));
+      }
+      result = { kind: 'node', node: this.whereCompound({ kind: 'or', children, origin: start }) };
     }
     if (!this.isPunct(this.peek(), ')')) {
-      throw this.unexpected('`and` or `)`', 'Property conditions can only be joined with `and`.');
+      throw this.unexpected(`\`and\`, \`or\` or \`)\` to close the \`(\` at line ${open.line}, column ${open.column}`);
     }
     this.advance();
-    return conditions;
+    return result;
+  }
+
+  /** WhereAnd, as the list of its items. */
+  private parseWhereAnd(): WhereNode[] {
+    const items = [this.parseWhereNot()];
+    while (this.isKeyword(this.peek(), 'and')) {
+      this.advance();
+      items.push(this.parseWhereNot());
+    }
+    return items;
+  }
+
+  private parseWhereNot(): WhereNode {
+    const nots: TextOrigin[] = [];
+    while (this.isKeyword(this.peek(), 'not')) nots.push(this.advance().start);
+    let node = this.parseWherePrimary();
+    for (let i = nots.length - 1; i >= 0; i--) node = this.whereCompound({ kind: 'not', child: node, origin: nots[i] });
+    return node;
+  }
+
+  private parseWherePrimary(): WhereNode {
+    if (!this.isPunct(this.peek(), '(')) return this.parsePropertyCondition();
+    const open = this.advance().start;
+    if (++this.parenDepth > MAX_DEPTH) throw AudienceError.parenthesesTooDeep(MAX_DEPTH, open);
+    const body = this.parseWhereBody(open);
+    this.parenDepth -= 1;
+    return body.kind === 'node' ? body.node : this.andOf(body.items, body.start);
+  }
+
+  /** One item as itself, two or more as an `and` node. */
+  private andOf(items: WhereNode[], origin: TextOrigin): WhereNode {
+    return items.length === 1 ? items[0] : this.whereCompound({ kind: 'and', children: items, origin });
+  }
+
+  private whereCompound(node: WhereNode): WhereNode {
+    const children = node.kind === 'not' ? [node.child] : node.kind === 'and' || node.kind === 'or' ? node.children : [];
+    const depth = 1 + Math.max(...children.map((child) => this.whereDepths.get(child) ?? 0));
+    if (depth > MAX_DEPTH) throw AudienceError.tooDeep(MAX_DEPTH, node.origin as TextOrigin);
+    this.whereDepths.set(node, depth);
+    return node;
   }
 
   /** PropertyCondition := PropertyName Operation ; PropertyName := Name | String */
   private parsePropertyCondition(): PropertyCondition {
     const name = this.peek();
+    if (this.isKeyword(name, 'and') || this.isKeyword(name, 'or')) {
+      throw this.unexpected('an event property name', 'A property named `and`, `or` or `not` is written in double quotes.');
+    }
     if (name.kind !== 'name' && name.kind !== 'string') throw this.unexpected('an event property name');
     this.advance();
     this.countCondition(name.start);

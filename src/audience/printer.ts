@@ -8,7 +8,7 @@
  *   const decoded = decodeJson({ not: { or: [{ segment: 'a' }, { field: 'x', op: 'is_set' }] } });
  *   if (decoded.ok) print(decoded.value);  // 'not (in segment "a" or x is set)'
  */
-import { isDuration, type EventNode, type FilterNode, type Value } from './ast';
+import { isDuration, type EventNode, type FilterNode, type Value, type WhereNode } from './ast';
 import { DATE_LITERAL_SHAPE } from './date-literal';
 import { OPERATORS, type OperatorName } from './operators';
 import { COUNT_PHRASES, pluralize, printEventType, printFieldName, printPropertyName } from './text-syntax';
@@ -58,10 +58,38 @@ function printEvent(node: EventNode): string {
   if (node.window?.kind === 'within_last') parts.push('within last', printValue(node.window.duration));
   if (node.window?.kind === 'between') parts.push('between', printDate(node.window.from), 'and', printDate(node.window.to));
   if (node.where) {
-    const conditions = node.where.map((c) => `${printPropertyName(c.property)} ${printOperation(c.op, c.value)}`);
-    parts.push(`where (${conditions.join(' and ')})`);
+    // The items are joined by `and`; a lone `or` needs no parentheses of its own.
+    const only = node.where.length === 1 ? unwrapWhere(node.where[0]) : undefined;
+    const body = only?.kind === 'or' ? printWhere(only) : node.where.map(printWhereOperand).join(' and ');
+    parts.push(`where (${body})`);
   }
   return parts.join(' ');
+}
+
+function printWhere(node: WhereNode): string {
+  switch (node.kind) {
+    case 'and':
+    case 'or':
+      if (node.children.length === 1) return printWhere(node.children[0]);
+      return node.children.map(printWhereOperand).join(` ${node.kind} `);
+    case 'not':
+      return `not ${printWhereOperand(node.child)}`;
+    case 'property':
+      return `${printPropertyName(node.property)} ${printOperation(node.op, node.value)}`;
+  }
+}
+
+function unwrapWhere(node: WhereNode): WhereNode {
+  let inner = node;
+  while ((inner.kind === 'and' || inner.kind === 'or') && inner.children.length === 1) inner = inner.children[0];
+  return inner;
+}
+
+/** An operand inside `where`: parenthesized when it is an and/or of two or more. */
+function printWhereOperand(node: WhereNode): string {
+  const inner = unwrapWhere(node);
+  const text = printWhere(inner);
+  return inner.kind === 'and' || inner.kind === 'or' ? `(${text})` : text;
 }
 
 /** `= "x"`, `in ("a", "b")`, `between 1 and 2`, `is set`, `more than 2 weeks ago`. */

@@ -73,8 +73,11 @@ export function printEventType(name: string): string {
   return printName(name, EVENT_RESERVED);
 }
 
+/** Inside `where`, `not` starts a negation and `and` / `or` join conditions. */
+const PROPERTY_RESERVED = new Set(['not', 'and', 'or']);
+
 export function printPropertyName(name: string): string {
-  return printName(name, new Set());
+  return printName(name, PROPERTY_RESERVED);
 }
 
 /** Every operator spelling, for "expected an operator" messages. */

@@ -176,6 +176,33 @@ const GOLDENS: readonly Golden[] = [
     members: [1, 5],
   },
   { text: 'did purchase where (total = "75")', sql: `${purchaseExists} and e.properties -> $3 = $4::jsonb)`, params: ['purchase', 'total', '"75"'], members: [2] },
+  // or/not inside `where`: in the same subquery, parenthesized; `not` is pushed down to the
+  // operators (`not (a = x)` is `a != x`) or wraps a leaf without a complement as not coalesce(…).
+  {
+    text: 'did purchase where (category = "shoes" or total = "75")',
+    sql: `${purchaseExists} and (e.properties -> $3 = $4::jsonb or e.properties -> $5 = $6::jsonb))`,
+    params: ['purchase', 'category', '"shoes"', 'total', '"75"'],
+    members: [1, 2],
+  },
+  {
+    text: 'did purchase where (not (category = "shoes") and total > 50)',
+    sql:
+      `${purchaseExists} and e.properties -> $3 is distinct from $4::jsonb` +
+      " and (case when jsonb_typeof(e.properties -> $5) = 'number' then (e.properties ->> $5)::numeric end) > $6::numeric)",
+    params: ['purchase', 'category', '"shoes"', 'total', 50],
+    members: [1, 5],
+  },
+  // ... and inside the grouped semi-join alike.
+  {
+    text: 'did purchase at least 2 times where (not (total < 50 or category = "shoes"))',
+    sql:
+      'p.id in (select e.profile_id from event e where e.namespace_id = $1 and e.type = $2' +
+      " and (not coalesce((case when jsonb_typeof(e.properties -> $3) = 'number' then (e.properties ->> $3)::numeric end) < $4::numeric, false)" +
+      ' and e.properties -> $5 is distinct from $6::jsonb)' +
+      ' group by e.profile_id having count(*) >= $7)',
+    params: ['purchase', 'total', 50, 'category', '"shoes"', 2],
+    members: [5],
+  },
   // Nesting: `not` is pushed to the leaves (toCompileForm); `not did X` becomes NOT EXISTS.
   {
     text: 'not (first_name = "Ann" or (custom.score > 1 and did open))',

@@ -71,6 +71,17 @@ describe('event warnings', () => {
     ]);
   });
 
+  test('property conditions inside or/not warn where they are', () => {
+    expect(warn(text('did purchase where (category = "shoes" or not (categroy = "bags"))'))).toEqual([
+      {
+        code: 'UNSEEN_EVENT_PROPERTY',
+        message: 'No `purchase` event has had a property `categroy`, so this condition treats it as missing on every event. Did you mean `category`?',
+        line: 1,
+        column: 48,
+      },
+    ]);
+  });
+
   test('what the data has had gives no warning', () => {
     expect(warn(text('did purchase at least 2 times where (total > 50 and category = "shoes" and coupon = "X") or did open'))).toEqual([]);
   });

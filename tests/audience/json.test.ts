@@ -46,6 +46,29 @@ describe('decoding', () => {
     });
   });
 
+  test('and/or/not inside where remember their JSON pointers', () => {
+    expect(decode({ event: 'x', where: [{ property: 'a', op: 'is_set' }, { not: { or: [{ property: 'b', op: 'eq', value: 1 }, { property: 'c', op: 'is_not_set' }] } }] })).toEqual({
+      kind: 'event',
+      event: 'x',
+      where: [
+        { kind: 'property', property: 'a', op: 'is_set', origin: { path: '/where/0' } },
+        {
+          kind: 'not',
+          origin: { path: '/where/1' },
+          child: {
+            kind: 'or',
+            origin: { path: '/where/1/not' },
+            children: [
+              { kind: 'property', property: 'b', op: 'eq', value: 1, origin: { path: '/where/1/not/or/0' } },
+              { kind: 'property', property: 'c', op: 'is_not_set', origin: { path: '/where/1/not/or/1' } },
+            ],
+          },
+        },
+      ],
+      origin: { path: '' },
+    });
+  });
+
   test('decoding the JSON of a parsed text gives the same AST, origins aside', () => {
     const ast = parse('did purchase at least 2 times within last 90 days where (total > 50) and not custom.tier in ("a", 2)');
     expect(withoutOrigins(decode(encodeJson(ast)))).toEqual(withoutOrigins(ast));
@@ -190,7 +213,17 @@ describe('filter errors, every one collected, each with its JSON pointer', () =>
         { code: 'WRONG_TYPE', message: 'Expected a date (a string), found the number 20260102.', path: '/or/2/window/between/1' },
         { code: 'MISSING_KEY', message: 'Missing key `value` in a property condition with operator `gt`.', path: '/or/3/where/0' },
         { code: 'MISSING_KEY', message: 'Missing key `property` in a property condition.', path: '/or/3/where/1' },
-        { code: 'WRONG_TYPE', message: 'Expected a property condition {"property", "op", "value"}, found the string "x".', path: '/or/3/where/2' },
+        { code: 'WRONG_TYPE', message: 'Expected a property condition {"property", "op", "value"} or an `and`, `or` or `not` of them, found the string "x".', path: '/or/3/where/2' },
+      ],
+    ],
+    [
+      'and/or/not inside where',
+      { event: 'd', where: [{ or: [] }, { not: { property: 'p', op: 'gt' } }, { and: [{ property: 'p', op: 'is_set' }], property: 'q' }, { or: [{ not: 5 }] }] },
+      [
+        { code: 'EMPTY_LIST', message: '`or` needs at least one property condition.', path: '/where/0/or' },
+        { code: 'MISSING_KEY', message: 'Missing key `value` in a property condition with operator `gt`.', path: '/where/1/not' },
+        { code: 'UNKNOWN_KEY', message: 'Unknown key `property` in an `and` filter; allowed keys are `and`.', path: '/where/2/property' },
+        { code: 'WRONG_TYPE', message: 'Expected a property condition {"property", "op", "value"} or an `and`, `or` or `not` of them, found the number 5.', path: '/where/3/or/0/not' },
       ],
     ],
     ['a segment id that is not a string', { segment: 7 }, [{ code: 'WRONG_TYPE', message: 'Expected a segment id (a string), found the number 7.', path: '/segment' }]],
@@ -217,6 +250,18 @@ describe('limits', () => {
     const expected = [{ code: 'LIMIT_EXCEEDED', message: 'The filter nests and/or/not deeper than 16 levels.', path: '/not'.repeat(MAX_DEPTH) }];
     expect(errorsOf(decodeJson(nest(MAX_DEPTH + 1)))).toEqual(expected);
     expect(errorsOf(decodeJson(nest(100_000)))).toEqual(expected);
+  });
+
+  test(`and/or/not inside where nest at most ${MAX_DEPTH} levels too`, () => {
+    const nestWhere = (levels: number): unknown => {
+      let json: unknown = { property: 'p', op: 'is_set' };
+      for (let i = 0; i < levels; i++) json = { not: json };
+      return { event: 'x', where: [json] };
+    };
+    expect(decodeJson(nestWhere(MAX_DEPTH)).ok).toBe(true);
+    expect(errorsOf(decodeJson(nestWhere(MAX_DEPTH + 1)))).toEqual([
+      { code: 'LIMIT_EXCEEDED', message: 'The filter nests and/or/not deeper than 16 levels.', path: `/where/0${'/not'.repeat(MAX_DEPTH)}` },
+    ]);
   });
 
   test(`more than ${MAX_CONDITIONS} conditions`, () => {

@@ -68,6 +68,70 @@ describe('exact ASTs', () => {
     });
   });
 
+  test('or inside where: one item, an `or` of the two conditions', () => {
+    expect(parse('did purchase where (category = "shoes" or category = "bags")')).toEqual({
+      kind: 'event',
+      event: 'purchase',
+      where: [
+        {
+          kind: 'or',
+          origin: { line: 1, column: 21 },
+          children: [
+            { kind: 'property', property: 'category', op: 'eq', value: 'shoes', origin: { line: 1, column: 21 } },
+            { kind: 'property', property: 'category', op: 'eq', value: 'bags', origin: { line: 1, column: 43 } },
+          ],
+        },
+      ],
+      origin: { line: 1, column: 1 },
+    });
+  });
+
+  test('not inside where binds tighter than and, and than or; a group is a node of its own', () => {
+    expect(parse('did x where (not (a = 1 or b = 2) and c = 3)')).toEqual({
+      kind: 'event',
+      event: 'x',
+      where: [
+        {
+          kind: 'not',
+          origin: { line: 1, column: 14 },
+          child: {
+            kind: 'or',
+            origin: { line: 1, column: 19 },
+            children: [
+              { kind: 'property', property: 'a', op: 'eq', value: 1, origin: { line: 1, column: 19 } },
+              { kind: 'property', property: 'b', op: 'eq', value: 2, origin: { line: 1, column: 28 } },
+            ],
+          },
+        },
+        { kind: 'property', property: 'c', op: 'eq', value: 3, origin: { line: 1, column: 39 } },
+      ],
+      origin: { line: 1, column: 1 },
+    });
+    expect(json('did x where (a = 1 and b = 2 or not c is set)')).toEqual({
+      event: 'x',
+      where: [{ or: [{ and: [{ property: 'a', op: 'eq', value: 1 }, { property: 'b', op: 'eq', value: 2 }] }, { not: { property: 'c', op: 'is_set' } }] }],
+    });
+    expect(parse('did x where ((a = 1 and b = 2))')).toEqual({
+      kind: 'event',
+      event: 'x',
+      where: [
+        {
+          kind: 'and',
+          origin: { line: 1, column: 15 },
+          children: [
+            { kind: 'property', property: 'a', op: 'eq', value: 1, origin: { line: 1, column: 15 } },
+            { kind: 'property', property: 'b', op: 'eq', value: 2, origin: { line: 1, column: 25 } },
+          ],
+        },
+      ],
+      origin: { line: 1, column: 1 },
+    });
+    expect(json('did x where ("not" = 1 and "or" is set)')).toEqual({
+      event: 'x',
+      where: [{ property: 'not', op: 'eq', value: 1 }, { property: 'or', op: 'is_set' }],
+    });
+  });
+
   test('columns count code points, so an emoji is one column', () => {
     expect(parse('first_name = "😀" and x = 1')).toEqual({
       kind: 'and',
@@ -265,7 +329,14 @@ describe('syntax errors are located exactly', () => {
     ['did not x 2 times', '`did not x` already means zero times and takes no count; write `did x fewer than N times` or `not did x at least N times`.', 1, 11],
     ['did x within next 2 days', 'Expected `last` after `within`, found `next`.', 1, 14],
     ['did x between 1 and 2', 'Expected a date after `between`, found `1`. Dates are written as 2026-01-31 or 2026-01-31T12:00:00Z.', 1, 15],
-    ['did x where (a = 1 or b = 2)', 'Expected `and` or `)`, found `or`. Property conditions can only be joined with `and`.', 1, 20],
+    ['did x where (a = 1 b = 2)', 'Expected `and`, `or` or `)` to close the `(` at line 1, column 13, found `b`.', 1, 20],
+    ['did x where (a = 1 or (b = 2 and c = 3)', 'Expected `and`, `or` or `)` to close the `(` at line 1, column 13, found end of input.', 1, 40],
+    // A `)` last in the input ended one column late (read as a two-character punctuator).
+    ['did x where ((b = 2)', 'Expected `and`, `or` or `)` to close the `(` at line 1, column 13, found end of input.', 1, 21],
+    ['did x where (a = 1 or)', 'Expected an event property name, found `)`.', 1, 22],
+    ['did x where (not)', 'Expected an event property name, found `)`.', 1, 17],
+    ['did x where (and = 1)', 'Expected an event property name, found `and`. A property named `and`, `or` or `not` is written in double quotes.', 1, 14],
+    ['did x where (a = 1 and or b = 2)', 'Expected an event property name, found `or`. A property named `and`, `or` or `not` is written in double quotes.', 1, 24],
     ['did x where ()', 'Expected an event property name, found `)`.', 1, 14],
     ['in segment seg_vip', 'Expected a segment id in double quotes after `segment`, as in "seg_vip", found `seg_vip`.', 1, 12],
     ['a = 1 and\n  (b = 2\n', 'Expected `and`, `or` or `)` to close the `(` at line 2, column 3, found end of input.', 2, 9],

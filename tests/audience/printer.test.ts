@@ -29,6 +29,9 @@ describe('canonical text', () => {
     ['-- a comment\na within last 1 YEARS -- dropped\nand a more than 3 year ago', 'a within last 1 year and a more than 3 years ago'],
     ['did x at least 1 times within last 1 weeks where ("a b" = 1)', 'did x at least 1 time within last 1 week where ("a b" = 1)'],
     ['not did not x', 'not did not x'],
+    ['did x where (A = 1 OR NOT (b = 2 AND c = 3))', 'did x where (A = 1 or not (b = 2 and c = 3))'],
+    ['did x where ((a = 1 or b = 2) and not not c is set)', 'did x where ((a = 1 or b = 2) and not not c is set)'],
+    ['did x where ((a = 1 and b = 2)) and did y where (a = 1 and b = 2 or c = 3)', 'did x where ((a = 1 and b = 2)) and did y where ((a = 1 and b = 2) or c = 3)'],
     ['"not" = 1 and "in" is set and did "not" and did "Not"', '"not" = 1 and "in" is set and did "not" and did "Not"'],
   ])('%s', (text, canonical) => {
     expect(print(parse(text))).toBe(canonical);
@@ -46,8 +49,13 @@ describe('canonical text', () => {
       ],
     });
     expect(print(ast)).toBe(
-      '"custom.loyalty-tier" is set and "did" is set and "OR" is set and where is set and did "not" where (and is set and a.b is set and "" is set) and in segment "seg \\"x\\""',
+      '"custom.loyalty-tier" is set and "did" is set and "OR" is set and where is set and did "not" where ("and" is set and a.b is set and "" is set) and in segment "seg \\"x\\""',
     );
+  });
+
+  test('a where item that is an and/or with one child prints as the child', () => {
+    expect(print(decode({ event: 'x', where: [{ or: [{ and: [{ property: 'a', op: 'is_set' }] }, { property: 'b', op: 'is_set' }] }] }))).toBe('did x where (a is set or b is set)');
+    expect(print(decode({ event: 'x', where: [{ and: [{ or: [{ property: 'a', op: 'is_set' }, { property: 'b', op: 'is_set' }] }] }] }))).toBe('did x where (a is set or b is set)');
   });
 
   test('an and/or with one child prints as the child (the text form has no such node)', () => {

@@ -1,7 +1,7 @@
 /**
  * The validator: exact error arrays (code, message, location), every error collected at once.
  */
-import { validate, type FilterNode, type SegmentLookup } from '../../src/audience';
+import { validate, type FilterNode, type SegmentLookup, type WhereNode } from '../../src/audience';
 import { decode, errorsOf, parse } from './support/helpers';
 import { testCatalog } from './support/test-catalog';
 
@@ -243,6 +243,30 @@ describe('events', () => {
       { code: 'INVALID_VALUE', message: 'Operator `gt` on event property `total` needs a string or a number, got true.', path: '/and/5/where/4/value' },
       { code: 'INVALID_VALUE', message: 'Operator `between` on event property `name` needs the lower bound first, got ["b","a"].', path: '/and/5/where/5/value' },
       { code: 'INVALID_VALUE', message: 'Operator `between` on event property `total` needs two numbers or two strings, got [1,"a"].', path: '/and/5/where/6/value' },
+    ]);
+  });
+
+  test('property conditions inside or/not are checked where they are, by line and column or by pointer', () => {
+    expect(check(parse('did purchase where (total > 5 or not (name contains 5 or total before 2026-01-01))'))).toEqual([
+      { code: 'INVALID_VALUE', message: 'Operator `contains` on event property `name` needs a string, got 5.', line: 1, column: 39 },
+      { code: 'OPERATOR_NOT_ALLOWED', message: `Operator \`before\` cannot be used on event property \`total\`; it accepts ${PROPERTY_OPS}.`, line: 1, column: 58 },
+    ]);
+    const ast = decode({ event: 'purchase', where: [{ property: 'total', op: 'gt', value: 5 }, { or: [{ not: { property: 'bad-name', op: 'is_set' } }, { property: 'sku', op: 'in', value: ['a', 1] }] }] });
+    expect(check(ast)).toEqual([
+      {
+        code: 'INVALID_PROPERTY',
+        message: 'Invalid event property "bad-name"; a property name is a letter or underscore followed by up to 63 letters, digits or underscores.',
+        path: '/where/1/or/0/not/property',
+      },
+      { code: 'INVALID_VALUE', message: 'Operator `in` on event property `sku` needs a list of only strings or only numbers, got ["a",1].', path: '/where/1/or/1/value' },
+    ]);
+  });
+
+  test('a hand-built where nested deeper than the limit is LIMIT_EXCEEDED', () => {
+    let item: WhereNode = { kind: 'property', property: 'p', op: 'is_set', origin: { path: '/leaf' } };
+    for (let i = 0; i < 17; i++) item = { kind: 'not', child: item, origin: { path: `/not${i}` } };
+    expect(check({ kind: 'event', event: 'purchase', where: [item], origin: { path: '' } })).toEqual([
+      { code: 'LIMIT_EXCEEDED', message: 'The filter nests and/or/not deeper than 16 levels.', path: '/not0' },
     ]);
   });
 

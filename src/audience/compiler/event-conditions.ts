@@ -21,14 +21,15 @@
  *   // p.id in (select e.profile_id from event e where e.namespace_id = $1 and e.type = $2
  *   //   group by e.profile_id having count(*) >= $3)
  */
-import { COUNT_OPS, type CountOp, type EventNode, type PropertyCondition } from '../ast';
+import { COUNT_OPS, type CountOp, type EventNode, type Origin, type PropertyCondition, type WhereNode } from '../ast';
+import { MAX_DEPTH } from '../limits';
 import { OPERATORS, type OperatorName } from '../operators';
 import { AudienceCompileError } from './compile-error';
-import { COMPARISONS, rangePredicate, textParam, type Predicate, type ValueSource } from './comparisons';
+import { COMPARISONS, negate, rangePredicate, textParam, type Predicate, type ValueSource } from './comparisons';
 import type { CompileContext } from './context';
 import { jsonEquality, jsonSource } from './field-conditions';
 import { betweenRange, checkDuration, parseLiteral, relativeRange } from './instants';
-import { concat, Param, sql, type Fragment } from './sql-fragment';
+import { concat, join, Param, sql, type Fragment } from './sql-fragment';
 
 const OCCURRED_AT: ValueSource = {
   label: 'event time',
@@ -65,8 +66,11 @@ function literalKind(condition: PropertyCondition): 'string' | 'number' | 'boole
 }
 
 /** A `where` condition: a property of another JSON type than the literal is treated as missing. */
-function propertyCondition(condition: PropertyCondition, context: CompileContext): Fragment {
-  const op = condition.op;
+function propertyCondition(condition: PropertyCondition, context: CompileContext, negated: boolean): Predicate {
+  const written = condition.op;
+  const writtenSpec = Object.hasOwn(OPERATORS, written) ? OPERATORS[written as OperatorName] : undefined;
+  // `not` pushed down onto an operator with an exact complement (`not (a = 1)` is `a != 1`).
+  const op = negated && writtenSpec?.negation ? writtenSpec.negation : written;
   const spec = Object.hasOwn(OPERATORS, op) ? OPERATORS[op as OperatorName] : undefined;
   const label = `event property ${JSON.stringify(condition.property)}`;
   if (!spec || !spec.appliesTo.includes('event_property')) throw AudienceCompileError.operatorNotAllowed(String(op), label, condition.origin);
@@ -75,8 +79,38 @@ function propertyCondition(condition: PropertyCondition, context: CompileContext
   const kind = literalKind(condition);
   const source = jsonSource(label, sql`e.properties`, key, kind, true);
   // The guarded comparison checks the value (the same errors either way) and serves the other operators.
-  const guarded = COMPARISONS[op](source, condition.value, { asOfMs: context.asOfMs, at: condition.origin }).sql;
-  return kind === 'number' ? guarded : (jsonEquality(sql`e.properties`, key, op, condition.value)?.sql ?? guarded);
+  const guarded = COMPARISONS[op](source, condition.value, { asOfMs: context.asOfMs, at: condition.origin });
+  const predicate = kind === 'number' ? guarded : (jsonEquality(sql`e.properties`, key, op, condition.value) ?? guarded);
+  return negated && op === written ? negate(predicate) : predicate;
+}
+
+/**
+ * An item of `where` (or its exact complement when `negated`): `not` is pushed down with De
+ * Morgan and each operator's negation, as `toCompileForm` does outside; an and/or of two or more
+ * is parenthesized. Depth is bounded by validation; a hand-built tree deeper than MAX_DEPTH
+ * fails closed.
+ */
+function whereNode(node: WhereNode, context: CompileContext, negated: boolean, ancestors: number): Predicate {
+  if (node?.kind !== 'property' && ancestors + 1 > MAX_DEPTH) throw AudienceCompileError.tooDeep(MAX_DEPTH, node.origin);
+  const depth = ancestors + 1;
+  switch (node?.kind) {
+    case 'property':
+      return propertyCondition(node, context, negated);
+    case 'not':
+      return whereNode(node.child, context, !negated, depth);
+    case 'and':
+    case 'or': {
+      if (!Array.isArray(node.children) || node.children.length === 0) {
+        throw AudienceCompileError.invalidValue(`An \`${node.kind}\` inside \`where\` needs at least one condition.`, node.origin);
+      }
+      const kind = (node.kind === 'and') !== negated ? 'and' : 'or';
+      const children = node.children.map((child) => whereNode(child, context, negated, depth));
+      if (children.length === 1) return children[0];
+      return { sql: sql`(${join(children.map((child) => child.sql), ` ${kind} `)})`, nullable: children.some((c) => c.nullable) };
+    }
+    default:
+      throw AudienceCompileError.invalidValue('A `where` item is a property condition or an and/or/not of them.', (node as { origin?: Origin })?.origin ?? { path: '' });
+  }
 }
 
 
@@ -95,7 +129,7 @@ function eventFilters(node: EventNode, context: CompileContext): Fragment {
     parts.push(rangePredicate(OCCURRED_AT, range).sql);
   }
   if (node.where !== undefined && !Array.isArray(node.where)) throw AudienceCompileError.invalidValue('`where` is a list.', node.origin);
-  for (const condition of node.where ?? []) parts.push(propertyCondition(condition, context));
+  for (const item of node.where ?? []) parts.push(whereNode(item, context, false, 0).sql);
   return concat(parts.map((part) => sql` and ${part}`));
 }
 

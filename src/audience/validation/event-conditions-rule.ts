@@ -1,12 +1,13 @@
 /**
  * Event conditions: the event type is an identifier, the count a whole number, the window a
- * valid duration or date range, and each `where` property condition valid on free JSON.
+ * valid duration or date range, and each `where` property condition (at any depth of and/or/not)
+ * valid on free JSON.
  *
  * @example
  *   // did Purchase
  *   // INVALID_EVENT_TYPE: 'Invalid event type "Purchase"; an event type is a lower-case letter ...'
  */
-import { COUNT_OPS, type EventNode } from '../ast';
+import { COUNT_OPS, propertyConditions, type EventNode } from '../ast';
 import { AudienceError, describeValue, originOf } from '../errors';
 import { OPERATOR_NAMES, OPERATORS, operatorsFor } from '../operators';
 import type { ValidationContext, ValidationRule } from './validation-context';
@@ -25,7 +26,7 @@ export const eventConditionsRule: ValidationRule = (context) => ({
     }
     checkCount(context, node);
     checkWindow(context, node);
-    for (const condition of node.where ?? []) {
+    for (const condition of propertyConditions(node.where)) {
       if (!PROPERTY_NAME_PATTERN.test(condition.property)) {
         context.report(AudienceError.invalidProperty(condition.property, originOf(condition.origin, '/property')));
       }

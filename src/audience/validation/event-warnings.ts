@@ -8,7 +8,7 @@
  *   eventWarnings(parseText('did purchase where (totl > 50)').value, catalog).map((w) => w.toJSON())
  *   // [{ code: 'UNSEEN_EVENT_PROPERTY', message: 'No `purchase` event has had a property `totl`, … Did you mean `total`?', line: 1, column: 21 }]
  */
-import { walk, type FilterNode, type PropertyCondition, type Value } from '../ast';
+import { propertyConditions, walk, type FilterNode, type PropertyCondition, type Value } from '../ast';
 import type { EventCatalog, JsonType } from '../catalog';
 import { originOf } from '../errors';
 import { OPERATORS } from '../operators';
@@ -36,7 +36,7 @@ export function eventWarnings(filter: FilterNode, catalog: EventCatalog, budget:
     }
     let seenNames = names.get(node.event);
     if (!seenNames) names.set(node.event, (seenNames = [...properties.keys()]));
-    (node.where ?? []).forEach((condition: PropertyCondition) => {
+    propertyConditions(node.where).forEach((condition: PropertyCondition) => {
       const seen = properties.get(condition.property);
       if (!seen) {
         const suggestions = suggestionList(condition.property, seenNames, budget);

@@ -14,6 +14,7 @@ import {
   type OperatorName,
   type PropertyCondition,
   type Value,
+  type WhereNode,
 } from '../../../src/audience';
 import { EMAIL_STATUSES, SMS_STATUSES, SQL_TEST_FIELDS } from './catalog';
 import type { ColumnValue, TestEvent, TestProfile } from './profiles';
@@ -362,6 +363,19 @@ function propertyCondition(pools: DataPools): fc.Arbitrary<PropertyCondition> {
   .chain(([property, op]) => propertyValue(op, pools.properties.get(property) ?? []).map((value): PropertyCondition => ({ kind: 'property', property, op, ...(value !== undefined && { value }), origin })));
 }
 
+/** Items of `where`: property conditions, and and/or of two and `not`, a couple of levels deep. */
+function whereItem(pools: DataPools): fc.Arbitrary<WhereNode> {
+  return fc.letrec<{ node: WhereNode }>((tie) => ({
+    node: fc.oneof(
+      { maxDepth: 2, depthSize: 'small' },
+      { weight: 4, arbitrary: propertyCondition(pools) },
+      { weight: 1, arbitrary: fc.array(tie('node'), { minLength: 2, maxLength: 3 }).map((children): WhereNode => ({ kind: 'or', children, origin })) },
+      { weight: 1, arbitrary: fc.array(tie('node'), { minLength: 2, maxLength: 2 }).map((children): WhereNode => ({ kind: 'and', children, origin })) },
+      { weight: 1, arbitrary: tie('node').map((child): WhereNode => ({ kind: 'not', child, origin })) },
+    ),
+  })).node;
+}
+
 function eventCondition(asOf: Date, pools: DataPools): fc.Arbitrary<FilterNode> {
   const count = fc
     .tuple(fc.constantFrom(...COUNT_OPS), fc.integer({ min: 0, max: 3 }))
@@ -376,7 +390,7 @@ function eventCondition(asOf: Date, pools: DataPools): fc.Arbitrary<FilterNode> 
         event: fc.constantFrom('purchase', 'open', 'click'),
         count,
         window,
-        where: fc.array(propertyCondition(pools), { minLength: 1, maxLength: 2 }),
+        where: fc.array(whereItem(pools), { minLength: 1, maxLength: 2 }),
       },
       { requiredKeys: ['event'] },
     )

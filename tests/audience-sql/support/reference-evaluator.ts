@@ -15,6 +15,7 @@ import {
   type FilterNode,
   type PropertyCondition,
   type Value,
+  type WhereNode,
 } from '../../../src/audience';
 import { foldCase } from '../../../src/text/case-fold';
 import { normalizedEmail, type TestEvent, type TestProfile } from './profiles';
@@ -251,6 +252,20 @@ function property(event: TestEvent, condition: PropertyCondition): boolean {
   return compareValue(typed, condition.op, value);
 }
 
+/** An item of `where`: and/or/not in two-valued logic over the property conditions. */
+function whereHolds(event: TestEvent, node: WhereNode): boolean {
+  switch (node.kind) {
+    case 'and':
+      return node.children.every((child) => whereHolds(event, child));
+    case 'or':
+      return node.children.some((child) => whereHolds(event, child));
+    case 'not':
+      return !whereHolds(event, node.child);
+    case 'property':
+      return property(event, node);
+  }
+}
+
 function countHolds(count: number, op: CountOp, n: number): boolean {
   return { eq: count === n, gt: count > n, gte: count >= n, lt: count < n, lte: count <= n }[op];
 }
@@ -265,7 +280,7 @@ function event(node: EventNode, profile: TestProfile, context: EvaluationContext
     } else if (window?.kind === 'between') {
       if (!inBetween(t, literal(window.from), literal(window.to))) return false;
     }
-    return (node.where ?? []).every((condition) => property(e, condition));
+    return (node.where ?? []).every((item) => whereHolds(e, item));
   }).length;
   const { op, value } = node.count ?? { op: 'gte', value: 1 };
   return countHolds(counted, op, value);

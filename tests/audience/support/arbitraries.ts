@@ -14,6 +14,7 @@ import {
   type OperatorSpec,
   type PropertyCondition,
   type Value,
+  type WhereNode,
 } from '../../../src/audience';
 
 const origin = { path: '' };
@@ -83,6 +84,17 @@ const property: fc.Arbitrary<PropertyCondition> = fc
   .tuple(anyName, operation)
   .map(([name, op]) => ({ kind: 'property', property: name, ...op, origin }));
 
+/** Items of `where` the text form can express: and/or of two or more, `not`, nested. */
+const whereItem: fc.Arbitrary<WhereNode> = fc.letrec<{ node: WhereNode }>((tie) => ({
+  node: fc.oneof(
+    { maxDepth: 3, depthSize: 'small', withCrossShrink: true },
+    property,
+    fc.array(tie('node'), { minLength: 2, maxLength: 3 }).map((children): WhereNode => ({ kind: 'and', children, origin })),
+    fc.array(tie('node'), { minLength: 2, maxLength: 3 }).map((children): WhereNode => ({ kind: 'or', children, origin })),
+    tie('node').map((child): WhereNode => ({ kind: 'not', child, origin })),
+  ),
+})).node;
+
 const event: fc.Arbitrary<FilterNode> = fc
   .record(
     {
@@ -92,7 +104,7 @@ const event: fc.Arbitrary<FilterNode> = fc
         duration.map((d) => ({ kind: 'within_last' as const, duration: d })),
         fc.tuple(fc.oneof(dateString, anyString), fc.oneof(dateString, anyString)).map(([from, to]) => ({ kind: 'between' as const, from, to })),
       ),
-      where: fc.array(property, { minLength: 1, maxLength: 3 }),
+      where: fc.array(whereItem, { minLength: 1, maxLength: 3 }),
     },
     { requiredKeys: ['event'] },
   )
