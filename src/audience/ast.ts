@@ -10,6 +10,7 @@
  *   };
  */
 import type { OperatorName } from './operators';
+import type { PeriodName } from './periods';
 
 /** Where a node came from in the JSON form: a JSON pointer such as `/filter/and/0`. */
 export interface JsonOrigin {
@@ -88,7 +89,8 @@ export interface EventCount {
 
 export type EventWindow =
   | { readonly kind: 'within_last'; readonly duration: Duration }
-  | { readonly kind: 'between'; readonly from: string; readonly to: string };
+  | { readonly kind: 'between'; readonly from: string; readonly to: string }
+  | { readonly kind: 'period'; readonly period: PeriodName };
 
 /** A condition on one property of an event's free-form JSON `properties`. */
 export interface PropertyCondition {

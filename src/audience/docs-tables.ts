@@ -1,6 +1,6 @@
 /**
- * Renders the tables of `docs/audience-dsl.md` from the data the code reads (operators, limits,
- * error codes), so the docs cannot drift: a test compares them with the file.
+ * Renders the tables of `docs/audience-dsl.md` from the data the code reads (operators, periods,
+ * limits, error codes), so the docs cannot drift: a test compares them with the file.
  *
  * @example
  *   renderOperatorTable().split('\n')[2]
@@ -9,6 +9,7 @@
 import { ERROR_CODES } from './errors';
 import * as limits from './limits';
 import { OPERATOR_TABLE, operatorsFor, type OperandType } from './operators';
+import { PERIOD_TABLE } from './periods';
 
 const OPERAND_NAMES: Readonly<Record<OperandType, string>> = {
   string: 'string',
@@ -37,6 +38,15 @@ export function renderOperatorTable(): string {
     '| Operator | Text | Applies to | Value | Negation | Missing value | Description |',
     '|---|---|---|---|---|---|---|',
     ...rows.map((row) => `| ${row} |`),
+  ].join('\n');
+}
+
+/** One row per calendar period: text, JSON name, meaning. */
+export function renderPeriodTable(): string {
+  return [
+    '| Text | JSON | Meaning |',
+    '|---|---|---|',
+    ...PERIOD_TABLE.map((spec) => `| \`${spec.words.join(' ')}\` | \`"${spec.name}"\` | ${spec.description} |`),
   ].join('\n');
 }
 

@@ -95,7 +95,7 @@ export {
   type CompileNot,
   type CompileOr,
 } from './normalize';
-export { renderErrorCodeTable, renderLimitsTable, renderOperatorsByType, renderOperatorTable } from './docs-tables';
+export { renderErrorCodeTable, renderLimitsTable, renderOperatorsByType, renderOperatorTable, renderPeriodTable } from './docs-tables';
 export {
   OPERATOR_NAMES,
   OPERATOR_TABLE,
@@ -106,6 +106,7 @@ export {
   type OperatorSpec,
   type ValueShape,
 } from './operators';
+export { isPeriodName, PERIOD_NAMES, PERIOD_TABLE, PERIODS, type PeriodName, type PeriodSpec } from './periods';
 export { parseText } from './parser';
 export { print } from './printer';
 export { FilterTransformer } from './transformer';

@@ -22,7 +22,8 @@ import {
   type Value,
   type WhereNode,
 } from './ast';
-import { AudienceError, ErrorCollector, failure, success, type Result } from './errors';
+import { AudienceError, ErrorCollector, failure, quoteList, success, type Result } from './errors';
+import { isPeriodName, PERIOD_NAMES } from './periods';
 import { FILTER_FORMAT_VERSION } from './json-format';
 import { MAX_CONDITIONS, MAX_DEPTH, MAX_LIST_ITEMS, MAX_NAME_LENGTH } from './limits';
 import { isOperatorName, OPERATOR_NAMES, OPERATORS, type OperatorName } from './operators';
@@ -243,16 +244,25 @@ class Decoder {
 
   /** Window := {"within_last": Duration} | {"between": [string, string]} */
   private window(value: unknown, path: string): EventWindow | undefined {
-    const object = this.object(value, path, 'a window {"within_last": ...} or {"between": [...]}');
+    const object = this.object(value, path, 'a window {"within_last": ...}, {"between": [...]} or {"period": ...}');
     if (!object) return undefined;
-    const kind = has(object, 'within_last') ? 'within_last' : has(object, 'between') ? 'between' : undefined;
+    const kind = has(object, 'within_last') ? 'within_last' : has(object, 'between') ? 'between' : has(object, 'period') ? 'period' : undefined;
     if (kind === undefined) {
-      this.checkKeys(object, path, 'a window', ['within_last', 'between']);
-      this.report(AudienceError.missingKey('within_last` or `between', 'a window', { path }));
+      this.checkKeys(object, path, 'a window', ['within_last', 'between', 'period']);
+      this.report(AudienceError.missingKey('within_last`, `between` or `period', 'a window', { path }));
       return undefined;
     }
     this.checkKeys(object, path, `a \`${kind}\` window`, [kind]);
     const inner = pointer(path, kind);
+    if (kind === 'period') {
+      const period = this.string(object.period, inner, 'a period (a string)');
+      if (period === undefined) return undefined;
+      if (!isPeriodName(period)) {
+        this.report(AudienceError.invalidValue(`Unknown period ${JSON.stringify(period)}; periods are ${quoteList(PERIOD_NAMES, 'and')}.`, { path: inner }));
+        return undefined;
+      }
+      return { kind, period };
+    }
     if (kind === 'within_last') {
       const durationObject = this.object(object.within_last, inner, 'a duration {"amount", "unit"}');
       const duration = durationObject && this.duration(durationObject, inner);

@@ -74,7 +74,12 @@ function encodeDuration(duration: Duration): DurationJson {
 }
 
 function encodeWindow(window: EventWindow): WindowJson {
-  return window.kind === 'within_last'
-    ? { within_last: encodeDuration(window.duration) }
-    : { between: [window.from, window.to] };
+  switch (window.kind) {
+    case 'within_last':
+      return { within_last: encodeDuration(window.duration) };
+    case 'between':
+      return { between: [window.from, window.to] };
+    case 'period':
+      return { period: window.period };
+  }
 }

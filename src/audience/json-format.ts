@@ -10,6 +10,7 @@
  */
 import type { CountOp, DurationUnit } from './ast';
 import type { OperatorName } from './operators';
+import type { PeriodName } from './periods';
 
 /** The only version of the JSON form so far. */
 export const FILTER_FORMAT_VERSION = 1;
@@ -37,7 +38,8 @@ export interface PropertyConditionJson {
 /** One item of `where`: a property condition, or and/or/not of items. */
 export type WhereJson = PropertyConditionJson | { and: WhereJson[] } | { or: WhereJson[] } | { not: WhereJson };
 
-export type WindowJson = { within_last: DurationJson } | { between: [string, string] };
+/** `period` is `"today"`, `"yesterday"` or `"this_month"` (`PERIOD_TABLE`). */
+export type WindowJson = { within_last: DurationJson } | { between: [string, string] } | { period: PeriodName };
 
 export interface EventJson {
   event: string;

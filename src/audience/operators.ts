@@ -29,6 +29,7 @@ export type OperatorName =
   | 'before'
   | 'after'
   | 'on'
+  | 'in_period'
   | 'within_last'
   | 'before_last'
   | 'within_next';
@@ -39,9 +40,9 @@ export type OperandType = FieldType | 'event_property';
 /**
  * The shape of an operator's value: `none` (no value), `scalar` (one literal), `list` (one or
  * more literals), `range` (`[low, high]`), `duration` (`{amount, unit}`), `date` (a date or
- * date-time literal).
+ * date-time literal), `period` (a period name of `PERIOD_TABLE`: `"today"`, `"this_month"`).
  */
-export type ValueShape = 'none' | 'scalar' | 'list' | 'range' | 'duration' | 'date';
+export type ValueShape = 'none' | 'scalar' | 'list' | 'range' | 'duration' | 'date' | 'period';
 
 export interface OperatorSpec {
   readonly name: OperatorName;
@@ -187,6 +188,14 @@ export const OPERATOR_TABLE: readonly OperatorSpec[] = [
     valueShape: 'date',
     matchesMissing: false,
     description: 'On the same UTC calendar date as the literal.',
+  },
+  {
+    name: 'in_period',
+    text: 'is',
+    appliesTo: ['datetime'],
+    valueShape: 'period',
+    matchesMissing: false,
+    description: 'In the calendar period holding asOf: `today`, `yesterday` or `this month` (`"this_month"`), whole UTC days and months.',
   },
   {
     name: 'within_last',

@@ -26,7 +26,14 @@ import { AudienceError, failure, success, type Result } from './errors';
 import { describeToken, Lexer, type Token } from './lexer';
 import { MAX_CONDITIONS, MAX_DEPTH, MAX_LIST_ITEMS, MAX_TEXT_LENGTH } from './limits';
 import { OPERATORS, type OperatorName } from './operators';
-import { COUNT_PHRASES, OPERATOR_PHRASES, OPERATOR_SPELLINGS, printEventType, UNIT_WORDS, type Phrase } from './text-syntax';
+import { PERIOD_SPELLINGS, type PeriodName } from './periods';
+import { COUNT_PHRASES, OPERATOR_PHRASES, OPERATOR_SPELLINGS, PERIOD_PHRASES, printEventType, UNIT_WORDS, type Phrase } from './text-syntax';
+
+/** What may follow `is`: the `is …` operators' words, then the periods. */
+const IS_CONTINUATIONS = [
+  ...OPERATOR_PHRASES.filter((phrase) => phrase.words[0] === 'is' && phrase.words.length > 1).map((phrase) => `\`${phrase.words.slice(1).join(' ')}\``),
+  PERIOD_SPELLINGS,
+].join(', ');
 
 const VALUE_HINT = 'Values are "double-quoted strings", numbers, dates such as 2026-01-31, true or false.';
 
@@ -239,8 +246,10 @@ class Parser {
     return { op, value };
   }
 
-  /** Window := "within" "last" Duration | "between" DateValue "and" DateValue */
+  /** Window := "within" "last" Duration | "between" DateValue "and" DateValue | Period */
   private parseWindow(): EventWindow | undefined {
+    const period = this.matchPhrase(PERIOD_PHRASES);
+    if (period !== undefined) return { kind: 'period', period };
     if (this.isKeyword(this.peek(), 'within')) {
       this.advance();
       this.expectKeyword('last');
@@ -374,9 +383,9 @@ class Parser {
    * Operation := OperatorPhrase OperatorValue
    * OperatorPhrase := "=" | "!=" | "<" | "<=" | ">" | ">=" | "between" | "in" | "not" "in" | "contains"
    *   | "not" "contains" | "starts" "with" | "ends" "with" | "is" "set" | "is" "not" "set" | "before"
-   *   | "after" | "on" | "within" "last" | "more" "than" | "within" "next"
+   *   | "after" | "on" | "is" | "within" "last" | "more" "than" | "within" "next"
    * OperatorValue, by the operator's value shape:
-   *   none: (nothing)   scalar, date: Scalar   list: List   range: ListItem "and" ListItem
+   *   none: (nothing)   scalar, date: Scalar   list: List   range: ListItem "and" ListItem   period: Period
    *   duration: Duration, then "ago" after "more than"
    */
   private parseOperation(subject: Token): { op: OperatorName; value?: Value } {
@@ -388,8 +397,14 @@ class Parser {
       case 'none':
         return { op };
       case 'scalar':
-      case 'date':
         return { op, value: this.parseScalar(after) };
+      case 'date':
+        if (this.startsPeriod(this.peek())) {
+          throw this.unexpected(`a date ${after}`, `For the period holding asOf, write \`is ${this.peek().text.toLowerCase() === 'this' ? 'this month' : this.peek().text.toLowerCase()}\`.`);
+        }
+        return { op, value: this.parseScalar(after) };
+      case 'period':
+        return { op, value: this.parsePeriod(after) };
       case 'list':
         return { op, value: this.parseList(after) };
       case 'range': {
@@ -403,6 +418,19 @@ class Parser {
         return { op, value };
       }
     }
+  }
+
+  /** Period := "today" | "yesterday" | "this" "month" */
+  private parsePeriod(context: string): PeriodName {
+    const period = this.matchPhrase(PERIOD_PHRASES);
+    if (period === undefined) {
+      throw this.unexpected(`${PERIOD_SPELLINGS} ${context}`, `After \`is\` come ${IS_CONTINUATIONS}.`);
+    }
+    return period;
+  }
+
+  private startsPeriod(token: Token): boolean {
+    return PERIOD_PHRASES.some((phrase) => this.isKeyword(token, phrase.words[0]));
   }
 
   /** Scalar := String | Number | Date | "true" | "false" */

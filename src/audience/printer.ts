@@ -11,6 +11,7 @@
 import { isDuration, type EventNode, type FilterNode, type Value, type WhereNode } from './ast';
 import { DATE_LITERAL_SHAPE } from './date-literal';
 import { OPERATORS, type OperatorName } from './operators';
+import { isPeriodName, PERIODS } from './periods';
 import { COUNT_PHRASES, pluralize, printEventType, printFieldName, printPropertyName } from './text-syntax';
 
 /**
@@ -57,6 +58,7 @@ function printEvent(node: EventNode): string {
   }
   if (node.window?.kind === 'within_last') parts.push('within last', printValue(node.window.duration));
   if (node.window?.kind === 'between') parts.push('between', printDate(node.window.from), 'and', printDate(node.window.to));
+  if (node.window?.kind === 'period') parts.push(printPeriod(node.window.period));
   if (node.where) {
     // The items are joined by `and`; a lone `or` needs no parentheses of its own.
     const only = node.where.length === 1 ? unwrapWhere(node.where[0]) : undefined;
@@ -101,6 +103,8 @@ function printOperation(op: OperatorName, value: Value | undefined): string {
       parts.push(printDate(value[0]), 'and', printDate(value[1]));
     } else if (spec.valueShape === 'date') {
       parts.push(printDate(value));
+    } else if (spec.valueShape === 'period') {
+      parts.push(printPeriod(value));
     } else {
       parts.push(printValue(value));
     }
@@ -120,6 +124,11 @@ function printValue(value: Value): string {
 /** Date-shaped strings print bare (`2026-01-31`); anything else as an ordinary value. */
 function printDate(value: Value): string {
   return typeof value === 'string' && DATE_LITERAL_SHAPE.test(value) ? value : printValue(value);
+}
+
+/** `today`, `this month`; anything else (only a hand-built AST) as an ordinary value. */
+function printPeriod(value: Value): string {
+  return isPeriodName(value) ? PERIODS[value].words.join(' ') : printValue(value);
 }
 
 function printNumber(value: number): string {

@@ -9,6 +9,7 @@
  */
 import type { CountOp, DurationUnit } from './ast';
 import { OPERATOR_TABLE, type OperatorName } from './operators';
+import { PERIOD_TABLE, type PeriodName } from './periods';
 
 /** A bare name: `first_name`, `custom.loyalty_tier`, `custom.2fa`. */
 export const NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)*$/;
@@ -24,6 +25,11 @@ export const OPERATOR_PHRASES: readonly Phrase<OperatorName>[] = OPERATOR_TABLE.
   value: spec.name,
   words: spec.text.split(' '),
 })).sort((a, b) => b.words.length - a.words.length);
+
+/** Period phrases: `today`, `yesterday`, `this month` (longest first). */
+export const PERIOD_PHRASES: readonly Phrase<PeriodName>[] = PERIOD_TABLE.map((spec) => ({ value: spec.name, words: spec.words })).sort(
+  (a, b) => b.words.length - a.words.length,
+);
 
 /** Event count phrases: `did purchase at least 2 times`. */
 export const COUNT_PHRASES: readonly Phrase<CountOp>[] = [
@@ -80,7 +86,9 @@ export function printPropertyName(name: string): string {
   return printName(name, PROPERTY_RESERVED);
 }
 
-/** Every operator spelling, for "expected an operator" messages. */
-export const OPERATOR_SPELLINGS: string = OPERATOR_TABLE.map(
-  (spec) => `\`${spec.text}${spec.textAfter ? ` … ${spec.textAfter}` : ''}\``,
+/** Every operator spelling, for "expected an operator" messages (`is` once per period). */
+export const OPERATOR_SPELLINGS: string = OPERATOR_TABLE.flatMap((spec) =>
+  spec.valueShape === 'period'
+    ? PERIOD_TABLE.map((period) => `\`${spec.text} ${period.words.join(' ')}\``)
+    : [`\`${spec.text}${spec.textAfter ? ` … ${spec.textAfter}` : ''}\``],
 ).join(', ');

@@ -176,6 +176,28 @@ const GOLDENS: readonly Golden[] = [
     members: [1, 5],
   },
   { text: 'did purchase where (total = "75")', sql: `${purchaseExists} and e.properties -> $3 = $4::jsonb)`, params: ['purchase', 'total', '"75"'], members: [2] },
+  // Calendar periods: the UTC day or month holding asOf, half-open like `on`.
+  {
+    text: 'last_email_sent is today or last_email_sent is yesterday',
+    sql: '(p.last_email_sent >= $2 and p.last_email_sent < $3) or (p.last_email_sent >= $4 and p.last_email_sent < $5)',
+    params: ['2026-11-28T00:00:00.000Z', '2026-11-29T00:00:00.000Z', '2026-11-27T00:00:00.000Z', '2026-11-28T00:00:00.000Z'],
+    members: [1, 3, 4],
+  },
+  {
+    text: 'custom.signup_date is this month',
+    sql: '((p.custom ->> $2) collate "C" >= $3 and (p.custom ->> $2) collate "C" < $4)',
+    params: ['signup_date', '2026-11-01T00:00:00.000Z', '2026-12-01T00:00:00.000Z'],
+    members: [4],
+  },
+  {
+    text: 'did purchase at least 2 times this month',
+    sql:
+      'p.id in (select e.profile_id from event e where e.namespace_id = $1 and e.type = $2 and (e.occurred_at >= $3 and e.occurred_at < $4)' +
+      ' group by e.profile_id having count(*) >= $5)',
+    params: ['purchase', '2026-11-01T00:00:00.000Z', '2026-12-01T00:00:00.000Z', 2],
+    members: [1, 5],
+  },
+  { text: 'did open yesterday', asOf: '2026-11-28T23:59:59.999Z', sql: `exists (select 1 from event e where e.namespace_id = p.namespace_id and e.type = $2 and e.profile_id = p.id and (e.occurred_at >= $3 and e.occurred_at < $4))`, params: ['open', '2026-11-27T00:00:00.000Z', '2026-11-28T00:00:00.000Z'], members: [1, 4] },
   // or/not inside `where`: in the same subquery, parenthesized; `not` is pushed down to the
   // operators (`not (a = x)` is `a != x`) or wraps a leaf without a complement as not coalesce(…).
   {

@@ -135,6 +135,8 @@ describe('the compiler fails closed', () => {
           return '2026-01-01';
         case 'duration':
           return { amount: def.type === 'birthday' ? 0 : 1, unit: 'day' };
+        case 'period':
+          return 'this_month';
       }
     };
     let compiled = 0;
@@ -146,7 +148,7 @@ describe('the compiler fails closed', () => {
         compiled++;
       }
     }
-    // string 10 × 5 fields, number 11 × 4, boolean 4 × 3, datetime 9 × 6, enum 6 × 2, birthday 1.
-    expect(compiled).toBe(173);
+    // string 10 × 5 fields, number 11 × 4, boolean 4 × 3, datetime 10 × 6, enum 6 × 2, birthday 1.
+    expect(compiled).toBe(179);
   });
 });

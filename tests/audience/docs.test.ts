@@ -13,6 +13,7 @@ import {
   renderLimitsTable,
   renderOperatorsByType,
   renderOperatorTable,
+  renderPeriodTable,
 } from '../../src/audience';
 
 const docs = readFileSync(join(__dirname, '../../docs/audience-dsl.md'), 'utf8');
@@ -30,6 +31,7 @@ describe('docs/audience-dsl.md', () => {
   test.each([
     ['operators', renderOperatorTable],
     ['operators-by-type', renderOperatorsByType],
+    ['periods', renderPeriodTable],
     ['limits', renderLimitsTable],
     ['error-codes', renderErrorCodeTable],
   ])('the %s table matches the code', (name, render) => {

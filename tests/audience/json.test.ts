@@ -147,7 +147,7 @@ describe('filter errors, every one collected, each with its JSON pointer', () =>
         {
           code: 'UNKNOWN_OPERATOR',
           message:
-            'Unknown operator "equals"; expected one of `eq`, `neq`, `lt`, `lte`, `gt`, `gte`, `between`, `in`, `not_in`, `contains`, `not_contains`, `starts_with`, `ends_with`, `is_set`, `is_not_set`, `before`, `after`, `on`, `within_last`, `before_last` or `within_next`.',
+            'Unknown operator "equals"; expected one of `eq`, `neq`, `lt`, `lte`, `gt`, `gte`, `between`, `in`, `not_in`, `contains`, `not_contains`, `starts_with`, `ends_with`, `is_set`, `is_not_set`, `before`, `after`, `on`, `in_period`, `within_last`, `before_last` or `within_next`.',
           path: '/not/op',
         },
       ],
@@ -208,12 +208,22 @@ describe('filter errors, every one collected, each with its JSON pointer', () =>
         ],
       },
       [
-        { code: 'MISSING_KEY', message: 'Missing key `within_last` or `between` in a window.', path: '/or/0/window' },
+        { code: 'MISSING_KEY', message: 'Missing key `within_last`, `between` or `period` in a window.', path: '/or/0/window' },
         { code: 'WRONG_TYPE', message: 'Expected a list of two dates [from, to], found an array.', path: '/or/1/window/between' },
         { code: 'WRONG_TYPE', message: 'Expected a date (a string), found the number 20260102.', path: '/or/2/window/between/1' },
         { code: 'MISSING_KEY', message: 'Missing key `value` in a property condition with operator `gt`.', path: '/or/3/where/0' },
         { code: 'MISSING_KEY', message: 'Missing key `property` in a property condition.', path: '/or/3/where/1' },
         { code: 'WRONG_TYPE', message: 'Expected a property condition {"property", "op", "value"} or an `and`, `or` or `not` of them, found the string "x".', path: '/or/3/where/2' },
+      ],
+    ],
+    [
+      'period windows',
+      { or: [{ event: 'a', window: { period: 'tomorrow' } }, { event: 'b', window: { period: 5 } }, { event: 'c', window: { period: 'today', between: [] } }] },
+      [
+        { code: 'INVALID_VALUE', message: 'Unknown period "tomorrow"; periods are `today`, `yesterday` and `this_month`.', path: '/or/0/window/period' },
+        { code: 'WRONG_TYPE', message: 'Expected a period (a string), found the number 5.', path: '/or/1/window/period' },
+        { code: 'UNKNOWN_KEY', message: 'Unknown key `period` in a `between` window; allowed keys are `between`.', path: '/or/2/window/period' },
+        { code: 'WRONG_TYPE', message: 'Expected a list of two dates [from, to], found an array.', path: '/or/2/window/between' },
       ],
     ],
     [

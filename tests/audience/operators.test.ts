@@ -9,7 +9,7 @@ describe('operator table', () => {
     const all: Record<OperatorName, true> = {
       eq: true, neq: true, lt: true, lte: true, gt: true, gte: true, between: true, in: true, not_in: true,
       contains: true, not_contains: true, starts_with: true, ends_with: true, is_set: true, is_not_set: true,
-      before: true, after: true, on: true, within_last: true, before_last: true, within_next: true,
+      before: true, after: true, on: true, in_period: true, within_last: true, before_last: true, within_next: true,
     };
     expect(OPERATOR_NAMES).toEqual(Object.keys(all));
     expect(Object.keys(OPERATORS)).toEqual(Object.keys(all));
@@ -51,7 +51,7 @@ describe('operator table', () => {
       string: ['eq', 'neq', 'in', 'not_in', 'contains', 'not_contains', 'starts_with', 'ends_with', 'is_set', 'is_not_set'],
       number: ['eq', 'neq', 'lt', 'lte', 'gt', 'gte', 'between', 'in', 'not_in', 'is_set', 'is_not_set'],
       boolean: ['eq', 'neq', 'is_set', 'is_not_set'],
-      datetime: ['between', 'is_set', 'is_not_set', 'before', 'after', 'on', 'within_last', 'before_last', 'within_next'],
+      datetime: ['between', 'is_set', 'is_not_set', 'before', 'after', 'on', 'in_period', 'within_last', 'before_last', 'within_next'],
       enum: ['eq', 'neq', 'in', 'not_in', 'is_set', 'is_not_set'],
       birthday: ['within_next'],
       event_property: ['eq', 'neq', 'lt', 'lte', 'gt', 'gte', 'between', 'in', 'not_in', 'contains', 'not_contains', 'starts_with', 'ends_with', 'is_set', 'is_not_set'],
@@ -62,7 +62,7 @@ describe('operator table', () => {
     expect(Object.fromEntries(OPERATOR_TABLE.map((spec) => [spec.name, spec.valueShape]))).toEqual({
       eq: 'scalar', neq: 'scalar', lt: 'scalar', lte: 'scalar', gt: 'scalar', gte: 'scalar', between: 'range',
       in: 'list', not_in: 'list', contains: 'scalar', not_contains: 'scalar', starts_with: 'scalar', ends_with: 'scalar',
-      is_set: 'none', is_not_set: 'none', before: 'date', after: 'date', on: 'date',
+      is_set: 'none', is_not_set: 'none', before: 'date', after: 'date', on: 'date', in_period: 'period',
       within_last: 'duration', before_last: 'duration', within_next: 'duration',
     });
   });

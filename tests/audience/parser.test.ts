@@ -132,6 +132,24 @@ describe('exact ASTs', () => {
     });
   });
 
+  test('calendar periods: `is today` on a field, `this month` as an event window', () => {
+    expect(parse('last_purchase_date is this month and did open today')).toEqual({
+      kind: 'and',
+      origin: { line: 1, column: 1 },
+      children: [
+        { kind: 'condition', field: 'last_purchase_date', op: 'in_period', value: 'this_month', origin: { line: 1, column: 1 } },
+        { kind: 'event', event: 'open', window: { kind: 'period', period: 'today' }, origin: { line: 1, column: 38 } },
+      ],
+    });
+    expect(json('did not purchase Yesterday where (total > 5) or a IS TODAY')).toEqual({
+      or: [
+        { event: 'purchase', count: { op: 'eq', value: 0 }, window: { period: 'yesterday' }, where: [{ property: 'total', op: 'gt', value: 5 }] },
+        { field: 'a', op: 'in_period', value: 'today' },
+      ],
+    });
+    expect(json('a is set and a is not set')).toEqual({ and: [{ field: 'a', op: 'is_set' }, { field: 'a', op: 'is_not_set' }] });
+  });
+
   test('columns count code points, so an emoji is one column', () => {
     expect(parse('first_name = "😀" and x = 1')).toEqual({
       kind: 'and',
@@ -294,7 +312,7 @@ describe('literals', () => {
 describe('syntax errors are located exactly', () => {
   const cases: [string, string, number, number][] = [
     ['', 'Expected a condition, found end of input.', 1, 1],
-    ['first_name', 'Expected an operator after `first_name`, found end of input. Operators are `=`, `!=`, `<`, `<=`, `>`, `>=`, `between`, `in`, `not in`, `contains`, `not contains`, `starts with`, `ends with`, `is set`, `is not set`, `before`, `after`, `on`, `within last`, `more than … ago`, `within next`.', 1, 11],
+    ['first_name', 'Expected an operator after `first_name`, found end of input. Operators are `=`, `!=`, `<`, `<=`, `>`, `>=`, `between`, `in`, `not in`, `contains`, `not contains`, `starts with`, `ends with`, `is set`, `is not set`, `before`, `after`, `on`, `is today`, `is yesterday`, `is this month`, `within last`, `more than … ago`, `within next`.', 1, 11],
     ['a = 1 b = 2', 'Expected `and`, `or` or the end of the filter, found `b`.', 1, 7],
     ['a = 1 and or b = 2', 'Expected a condition, found `or`.', 1, 11],
     ['a = 1)', 'Expected `and`, `or` or the end of the filter, found `)`.', 1, 6],
@@ -333,6 +351,11 @@ describe('syntax errors are located exactly', () => {
     ['did x where (a = 1 or (b = 2 and c = 3)', 'Expected `and`, `or` or `)` to close the `(` at line 1, column 13, found end of input.', 1, 40],
     // A `)` last in the input ended one column late (read as a two-character punctuator).
     ['did x where ((b = 2)', 'Expected `and`, `or` or `)` to close the `(` at line 1, column 13, found end of input.', 1, 21],
+    ['a is tomorrow', 'Expected `today`, `yesterday` or `this month` after `is`, found `tomorrow`. After `is` come `not set`, `set`, `today`, `yesterday` or `this month`.', 1, 6],
+    ['a is this week', 'Expected `today`, `yesterday` or `this month` after `is`, found `this`. After `is` come `not set`, `set`, `today`, `yesterday` or `this month`.', 1, 6],
+    ['a on today', 'Expected a date after `on`, found `today`. For the period holding asOf, write `is today`.', 1, 6],
+    ['a before this month', 'Expected a date after `before`, found `this`. For the period holding asOf, write `is this month`.', 1, 10],
+    ['did x this week', 'Expected `and`, `or` or the end of the filter, found `this`.', 1, 7],
     ['did x where (a = 1 or)', 'Expected an event property name, found `)`.', 1, 22],
     ['did x where (not)', 'Expected an event property name, found `)`.', 1, 17],
     ['did x where (and = 1)', 'Expected an event property name, found `and`. A property named `and`, `or` or `not` is written in double quotes.', 1, 14],

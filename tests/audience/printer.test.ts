@@ -29,6 +29,7 @@ describe('canonical text', () => {
     ['-- a comment\na within last 1 YEARS -- dropped\nand a more than 3 year ago', 'a within last 1 year and a more than 3 years ago'],
     ['did x at least 1 times within last 1 weeks where ("a b" = 1)', 'did x at least 1 time within last 1 week where ("a b" = 1)'],
     ['not did not x', 'not did not x'],
+    ['A IS TODAY and b is Yesterday and did x THIS MONTH and did not y today', 'A is today and b is yesterday and did x this month and did not y today'],
     ['did x where (A = 1 OR NOT (b = 2 AND c = 3))', 'did x where (A = 1 or not (b = 2 and c = 3))'],
     ['did x where ((a = 1 or b = 2) and not not c is set)', 'did x where ((a = 1 or b = 2) and not not c is set)'],
     ['did x where ((a = 1 and b = 2)) and did y where (a = 1 and b = 2 or c = 3)', 'did x where ((a = 1 and b = 2)) and did y where ((a = 1 and b = 2) or c = 3)'],

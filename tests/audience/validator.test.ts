@@ -196,7 +196,7 @@ describe('fields and operators', () => {
       {
         code: 'UNKNOWN_OPERATOR',
         message:
-          'Unknown operator "like"; expected one of `eq`, `neq`, `lt`, `lte`, `gt`, `gte`, `between`, `in`, `not_in`, `contains`, `not_contains`, `starts_with`, `ends_with`, `is_set`, `is_not_set`, `before`, `after`, `on`, `within_last`, `before_last` or `within_next`.',
+          'Unknown operator "like"; expected one of `eq`, `neq`, `lt`, `lte`, `gt`, `gte`, `between`, `in`, `not_in`, `contains`, `not_contains`, `starts_with`, `ends_with`, `is_set`, `is_not_set`, `before`, `after`, `on`, `in_period`, `within_last`, `before_last` or `within_next`.',
         path: '/x/op',
       },
     ]);
@@ -244,6 +244,17 @@ describe('events', () => {
       { code: 'INVALID_VALUE', message: 'Operator `between` on event property `name` needs the lower bound first, got ["b","a"].', path: '/and/5/where/5/value' },
       { code: 'INVALID_VALUE', message: 'Operator `between` on event property `total` needs two numbers or two strings, got [1,"a"].', path: '/and/5/where/6/value' },
     ]);
+  });
+
+  test('a period is one of the table, on datetime fields only', () => {
+    expect(check(decode({ or: [{ field: 'last_purchase_date', op: 'in_period', value: 'tomorrow' }, { field: 'first_name', op: 'in_period', value: 'today' }] }))).toEqual([
+      { code: 'INVALID_VALUE', message: 'Operator `in_period` on field `last_purchase_date` (datetime) needs `today`, `yesterday` or `this_month`, got "tomorrow".', path: '/or/0/value' },
+      { code: 'OPERATOR_NOT_ALLOWED', message: `Operator \`in_period\` cannot be used on field \`first_name\` (string); it accepts ${STRING_OPS}.`, path: '/or/1/op' },
+    ]);
+    expect(check({ kind: 'event', event: 'purchase', window: { kind: 'period', period: 'someday' as 'today' }, origin: { path: '' } })).toEqual([
+      { code: 'INVALID_VALUE', message: 'Unknown period "someday"; periods are `today`, `yesterday` and `this_month`.', path: '/window/period' },
+    ]);
+    expect(valid(parse('last_purchase_date is today or custom.signup_date is this month or did purchase yesterday'))).toBe(true);
   });
 
   test('property conditions inside or/not are checked where they are, by line and column or by pointer', () => {

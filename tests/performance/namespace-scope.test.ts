@@ -50,6 +50,8 @@ function sampleValue(def: FieldDef, op: keyof typeof OPERATORS): Value | undefin
       return { amount: 7, unit: 'day' };
     case 'date':
       return '2026-01-15';
+    case 'period':
+      return 'today';
   }
 }
 
@@ -70,7 +72,12 @@ function fieldConditions(): FilterNode[] {
 /** Event conditions: every count shape, windows, property conditions of every operator. */
 function eventConditions(): FilterNode[] {
   const nodes: FilterNode[] = [];
-  const windows: EventNode['window'][] = [undefined, { kind: 'within_last', duration: { amount: 30, unit: 'day' } }, { kind: 'between', from: '2026-01-01', to: '2026-02-01' }];
+  const windows: EventNode['window'][] = [
+    undefined,
+    { kind: 'within_last', duration: { amount: 30, unit: 'day' } },
+    { kind: 'between', from: '2026-01-01', to: '2026-02-01' },
+    { kind: 'period', period: 'this_month' },
+  ];
   for (const op of ['eq', 'gt', 'gte', 'lt', 'lte'] as const) {
     for (const value of [0, 1, 3]) {
       for (const window of windows) {

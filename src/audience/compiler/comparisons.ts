@@ -11,6 +11,7 @@
  */
 import type { Origin, Value } from '../ast';
 import type { OperatorName } from '../operators';
+import { isPeriodName } from '../periods';
 import { AudienceCompileError } from './compile-error';
 import {
   betweenRange,
@@ -20,6 +21,7 @@ import {
   formatTimestamp,
   literalRange,
   parseLiteral,
+  periodRange,
   relativeRange,
   YEAR_10000_MS,
   type Bound,
@@ -190,6 +192,13 @@ function dateOperator(op: 'before' | 'after' | 'on'): Comparison {
   };
 }
 
+/** `is today`, `is this month`: the period holding asOf. */
+function inPeriod(source: ValueSource, value: unknown, context: ComparisonContext): Predicate {
+  requireDates(source, value, context);
+  if (!isPeriodName(value)) throw invalid(source, 'a period (today, yesterday or this_month)', value, context.at);
+  return rangePredicate(source, periodRange(value, context.asOfMs));
+}
+
 function relative(op: 'within_last' | 'before_last' | 'within_next'): Comparison {
   return (source, value, context) => {
     requireDates(source, value, context);
@@ -239,6 +248,7 @@ export const COMPARISONS: Readonly<Record<OperatorName, Comparison>> = {
   before: dateOperator('before'),
   after: dateOperator('after'),
   on: dateOperator('on'),
+  in_period: inPeriod,
   within_last: relative('within_last'),
   before_last: relative('before_last'),
   within_next: relative('within_next'),

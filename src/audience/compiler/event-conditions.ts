@@ -28,7 +28,8 @@ import { AudienceCompileError } from './compile-error';
 import { COMPARISONS, negate, rangePredicate, textParam, type Predicate, type ValueSource } from './comparisons';
 import type { CompileContext } from './context';
 import { jsonEquality, jsonSource } from './field-conditions';
-import { betweenRange, checkDuration, parseLiteral, relativeRange } from './instants';
+import { isPeriodName } from '../periods';
+import { betweenRange, checkDuration, parseLiteral, periodRange, relativeRange } from './instants';
 import { concat, join, Param, sql, type Fragment } from './sql-fragment';
 
 const OCCURRED_AT: ValueSource = {
@@ -124,8 +125,10 @@ function eventFilters(node: EventNode, context: CompileContext): Fragment {
         ? relativeRange('within_last', checkDuration(window.duration, node.origin, 1), context.asOfMs)
         : window.kind === 'between'
           ? betweenRange(parseLiteral(window.from, node.origin), parseLiteral(window.to, node.origin))
-          : undefined;
-    if (!range) throw AudienceCompileError.invalidValue('An event window is within_last or between.', node.origin);
+          : window.kind === 'period' && isPeriodName(window.period)
+            ? periodRange(window.period, context.asOfMs)
+            : undefined;
+    if (!range) throw AudienceCompileError.invalidValue('An event window is within_last, between or a period.', node.origin);
     parts.push(rangePredicate(OCCURRED_AT, range).sql);
   }
   if (node.where !== undefined && !Array.isArray(node.where)) throw AudienceCompileError.invalidValue('`where` is a list.', node.origin);

@@ -10,6 +10,7 @@
 import type { Duration, Origin } from '../ast';
 import { parseDateLiteral, type DateLiteral } from '../date-literal';
 import { MAX_DURATION } from '../limits';
+import type { PeriodName } from '../periods';
 import { YEAR_1_MS, YEAR_10000_MS } from '../storable';
 import { AudienceCompileError } from './compile-error';
 
@@ -112,6 +113,32 @@ export function literalRange(op: 'before' | 'after' | 'on', literal: DateLiteral
     case 'on': {
       const start = dayStart(literal.startMs);
       return { lower: { ms: start, inclusive: true }, upper: { ms: start + DAY_MS, inclusive: false } };
+    }
+  }
+}
+
+/**
+ * The instants of a calendar period holding `asOfMs` (`PERIOD_TABLE`): whole UTC days and
+ * months, the start included and the end excluded, as `on` does for a date.
+ *
+ * @example
+ *   periodRange('this_month', Date.parse('2026-02-14T09:00:00Z'))
+ *   // { lower: { ms: <2026-02-01T00:00Z>, inclusive: true }, upper: { ms: <2026-03-01T00:00Z>, inclusive: false } }
+ */
+export function periodRange(period: PeriodName, asOfMs: number): InstantRange {
+  const today = dayStart(asOfMs);
+  switch (period) {
+    case 'today':
+      return { lower: { ms: today, inclusive: true }, upper: { ms: today + DAY_MS, inclusive: false } };
+    case 'yesterday':
+      return { lower: { ms: today - DAY_MS, inclusive: true }, upper: { ms: today, inclusive: false } };
+    case 'this_month': {
+      const date = new Date(asOfMs);
+      const start = new Date(0);
+      start.setUTCFullYear(date.getUTCFullYear(), date.getUTCMonth(), 1);
+      const end = new Date(0);
+      end.setUTCFullYear(date.getUTCFullYear(), date.getUTCMonth() + 1, 1);
+      return { lower: { ms: start.getTime(), inclusive: true }, upper: { ms: end.getTime(), inclusive: false } };
     }
   }
 }

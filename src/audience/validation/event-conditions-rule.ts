@@ -8,7 +8,8 @@
  *   // INVALID_EVENT_TYPE: 'Invalid event type "Purchase"; an event type is a lower-case letter ...'
  */
 import { COUNT_OPS, propertyConditions, type EventNode } from '../ast';
-import { AudienceError, describeValue, originOf } from '../errors';
+import { AudienceError, describeValue, originOf, quoteList } from '../errors';
+import { isPeriodName, PERIOD_NAMES } from '../periods';
 import { OPERATOR_NAMES, OPERATORS, operatorsFor } from '../operators';
 import type { ValidationContext, ValidationRule } from './validation-context';
 import { checkDate, checkDuration, checkValue } from './value-checks';
@@ -64,6 +65,10 @@ function checkWindow(context: ValidationContext, node: EventNode): void {
   const window = node.window;
   if (window?.kind === 'within_last') {
     checkDuration(context.report, window.duration, originOf(node.origin, '/window/within_last'));
+  } else if (window?.kind === 'period') {
+    if (!isPeriodName(window.period)) {
+      context.report(AudienceError.invalidValue(`Unknown period ${describeValue(window.period)}; periods are ${quoteList(PERIOD_NAMES, 'and')}.`, originOf(node.origin, '/window/period')));
+    }
   } else if (window?.kind === 'between') {
     const from = checkDate(context.report, window.from, originOf(node.origin, '/window/between/0'));
     const to = checkDate(context.report, window.to, originOf(node.origin, '/window/between/1'));

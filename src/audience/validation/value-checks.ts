@@ -12,6 +12,7 @@ import { parseDateLiteral, type DateLiteral } from '../date-literal';
 import { AudienceError, describeValue, originOf, quoteList } from '../errors';
 import { MAX_BIRTHDAY_DAYS, MAX_DURATION, MAX_LIST_ITEMS } from '../limits';
 import type { OperandType, OperatorSpec } from '../operators';
+import { isPeriodName, PERIOD_NAMES } from '../periods';
 import { isStorableInstant, textProblem } from '../storable';
 
 export interface Operand {
@@ -65,6 +66,9 @@ export function checkValue(report: Report, operand: Operand, op: OperatorSpec, v
       } else {
         checkDuration(report, value, at, operand.type === 'birthday');
       }
+      return;
+    case 'period':
+      if (!isPeriodName(value)) report(AudienceError.invalidValue(`${subject} needs ${quoteList(PERIOD_NAMES)}, got ${describeValue(value)}.`, at));
       return;
     case 'list':
       checkList(report, operand, subject, types, value, at);

@@ -6,6 +6,7 @@
 import fc from 'fast-check';
 import {
   COUNT_OPS,
+  PERIOD_NAMES,
   operatorsFor,
   parseDateLiteral,
   type Duration,
@@ -58,6 +59,9 @@ function instantPool(asOf: Date): number[] {
     t + 3_600_000,
     t - 90 * 60_000,
     t - 400 * DAY,
+    // `this month`: the first instants of asOf's UTC month and of the next.
+    Date.UTC(asOf.getUTCFullYear(), asOf.getUTCMonth(), 1),
+    Date.UTC(asOf.getUTCFullYear(), asOf.getUTCMonth() + 1, 1),
   ];
   return anchors.flatMap((anchor) => [anchor, anchor - 1, anchor + 1]);
 }
@@ -281,6 +285,8 @@ function valueFor(kind: ValueKind, op: OperatorName, source: LiteralSource): fc.
     case 'before_last':
     case 'within_next':
       return duration;
+    case 'in_period':
+      return fc.constantFrom(...PERIOD_NAMES);
     case 'contains':
     case 'not_contains':
     case 'starts_with':
@@ -383,6 +389,7 @@ function eventCondition(asOf: Date, pools: DataPools): fc.Arbitrary<FilterNode> 
   const window = fc.oneof(
     duration.map((d) => ({ kind: 'within_last' as const, duration: d })),
     dateRange(asOf).map(([from, to]) => ({ kind: 'between' as const, from, to })),
+    fc.constantFrom(...PERIOD_NAMES).map((period) => ({ kind: 'period' as const, period })),
   );
   return fc
     .record(

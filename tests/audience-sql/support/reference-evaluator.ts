@@ -13,6 +13,7 @@ import {
   type EventNode,
   type FieldCatalog,
   type FilterNode,
+  type PeriodName,
   type PropertyCondition,
   type Value,
   type WhereNode,
@@ -139,6 +140,19 @@ function move(asOf: Date, duration: Duration, sign: 1 | -1): number {
   return Date.UTC(year, month, day) + timeOfDay;
 }
 
+/** `today`, `yesterday`, `this month`: asOf's UTC calendar date, the one before, its UTC year and month. */
+function inPeriod(t: number, period: PeriodName, asOf: Date): boolean {
+  const day = utcDate(t);
+  switch (period) {
+    case 'today':
+      return day === utcDate(asOf.getTime());
+    case 'yesterday':
+      return day === utcDate(Date.UTC(asOf.getUTCFullYear(), asOf.getUTCMonth(), asOf.getUTCDate() - 1));
+    case 'this_month':
+      return day.slice(0, 7) === utcDate(asOf.getTime()).slice(0, 7);
+  }
+}
+
 /** `low <= t <= high`, where a date-only `high` covers its whole UTC day. */
 function inBetween(t: number, low: DateLiteral, high: DateLiteral): boolean {
   return t >= low.startMs && (high.dateOnly ? utcDate(t) <= utcDate(high.startMs) : t <= high.startMs);
@@ -161,6 +175,8 @@ function compareInstant(t: number | undefined, op: string, value: Value | undefi
       const [low, high] = value as readonly [string, string];
       return inBetween(t, literal(low), literal(high));
     }
+    case 'in_period':
+      return inPeriod(t, value as PeriodName, asOf);
     case 'within_last':
       return move(asOf, value as Duration, -1) <= t && t <= asOf.getTime();
     case 'before_last':
@@ -279,6 +295,8 @@ function event(node: EventNode, profile: TestProfile, context: EvaluationContext
       if (!(move(context.asOf, window.duration, -1) <= t && t <= context.asOf.getTime())) return false;
     } else if (window?.kind === 'between') {
       if (!inBetween(t, literal(window.from), literal(window.to))) return false;
+    } else if (window?.kind === 'period') {
+      if (!inPeriod(t, window.period, context.asOf)) return false;
     }
     return (node.where ?? []).every((item) => whereHolds(e, item));
   }).length;

@@ -5,6 +5,7 @@
  */
 import fc from 'fast-check';
 import {
+  PERIOD_NAMES,
   COUNT_OPS,
   DURATION_UNITS,
   OPERATOR_TABLE,
@@ -68,6 +69,8 @@ function valueFor(spec: OperatorSpec): fc.Arbitrary<Value | undefined> {
       return fc.tuple(listItem, listItem);
     case 'duration':
       return duration;
+    case 'period':
+      return fc.constantFrom(...PERIOD_NAMES);
   }
 }
 
@@ -103,6 +106,7 @@ const event: fc.Arbitrary<FilterNode> = fc
       window: fc.oneof(
         duration.map((d) => ({ kind: 'within_last' as const, duration: d })),
         fc.tuple(fc.oneof(dateString, anyString), fc.oneof(dateString, anyString)).map(([from, to]) => ({ kind: 'between' as const, from, to })),
+        fc.constantFrom(...PERIOD_NAMES).map((period) => ({ kind: 'period' as const, period })),
       ),
       where: fc.array(whereItem, { minLength: 1, maxLength: 3 }),
     },
