@@ -31,6 +31,7 @@ export const ERROR_CODES = {
   INVALID_DURATION: 'A duration amount or unit is out of range.',
   INVALID_DATE: 'A date is not a real calendar date in an accepted format, or falls outside the years 0001-9999 (UTC).',
   UNKNOWN_SEGMENT: 'A referenced saved segment does not exist (directly or through another segment).',
+  AMBIGUOUS_SEGMENT: 'A segment reference of the text form is the id of one saved segment and the name of another.',
   SEGMENT_CYCLE: 'Segment references lead back to a segment already on the chain.',
   UNKNOWN_SNAPSHOT: 'A referenced segment snapshot does not exist in the namespace (directly or through a segment).',
   INVALID_EVENT_TYPE: 'An event type is not a lower-case identifier.',
@@ -307,6 +308,20 @@ export class AudienceError extends Error {
         ? `Segment \`${missing}\` does not exist.`
         : `Segment \`${missing}\` does not exist (referenced through ${chain.join(' → ')}).`;
     return new AudienceError('UNKNOWN_SEGMENT', message, at);
+  }
+
+  /** `in segment "X"` in the text form, where no segment of the namespace has the id or name X. */
+  static unknownSegmentName(ref: string, suggestions: readonly string[], at: Origin): AudienceError {
+    const hint = suggestions.length > 0 ? ` Did you mean ${suggestions.map((name) => JSON.stringify(name)).join(', ').replace(/, ([^,]*)$/, ' or $1')}?` : '';
+    return new AudienceError('UNKNOWN_SEGMENT', `No segment has the id or name ${JSON.stringify(ref)}.${hint}`, at);
+  }
+
+  static ambiguousSegment(ref: string, byId: string, byName: string, at: Origin): AudienceError {
+    return new AudienceError(
+      'AMBIGUOUS_SEGMENT',
+      `${JSON.stringify(ref)} is the id of segment \`${byId}\` and the name of segment \`${byName}\`; write the id of the one you mean, as in \`in segment "${byName}"\`.`,
+      at,
+    );
   }
 
   static segmentCycle(chain: readonly string[], at: Origin): AudienceError {

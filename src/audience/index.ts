@@ -108,6 +108,7 @@ export {
 } from './operators';
 export { isPeriodName, PERIOD_NAMES, PERIOD_TABLE, PERIODS, type PeriodName, type PeriodSpec } from './periods';
 export { parseText } from './parser';
+export { resolveSegmentNames, type SegmentDirectory } from './segment-names';
 export { print } from './printer';
 export { FilterTransformer } from './transformer';
 export type { FilterVisitor, SegmentLookup, ValidationContext, ValidationOptions, ValidationRule } from './validation/validation-context';

@@ -35,6 +35,27 @@ export class SegmentRepository {
     return this.sql.rows(`select id, definition from segment where namespace_id = $1 and id = any($2::text[])`, [this.namespaceId, ids]);
   }
 
+  /**
+   * For each reference of a text filter, the segment whose id it is and the one whose name it is
+   * (ignoring case, as the unique index on `lower(name)`); references matching neither are absent.
+   */
+  segmentsByIdOrName(refs: readonly string[]): Promise<{ ref: string; id: string; by_id: boolean }[]> {
+    if (refs.length === 0) return Promise.resolve([]);
+    return this.sql.rows(
+      `select r.ref, s.id, s.id = r.ref as by_id
+       from unnest($2::text[]) as r(ref)
+       join segment s on s.namespace_id = $1 and (s.id = r.ref or lower(s.name) = lower(r.ref))
+       order by r.ref, by_id desc`,
+      [this.namespaceId, refs],
+    );
+  }
+
+  /** Segment names of the namespace for "did you mean", at most `limit`, in name order. */
+  async names(limit: number): Promise<string[]> {
+    const rows = await this.sql.rows<{ name: string }>(`select name from segment where namespace_id = $1 order by name limit $2`, [this.namespaceId, limit]);
+    return rows.map((row) => row.name);
+  }
+
   /** Segments whose definitions reference the given one. */
   dependents(id: string): Promise<{ id: string; name: string }[]> {
     return this.sql.rows(

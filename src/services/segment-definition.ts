@@ -1,6 +1,6 @@
 import {
-  AudienceError, decodeEnvelope, decodeJson, encodeEnvelope, inlineSegments, normalize, parseText, print, segmentReferences, snapshotReferences, validate,
-  type FieldCatalog, type FilterEnvelopeJson, type FilterNode,
+  AudienceError, decodeEnvelope, decodeJson, encodeEnvelope, inlineSegments, normalize, parseText, print, resolveSegmentNames, segmentReferences, snapshotReferences,
+  validate, type FieldCatalog, type FilterEnvelopeJson, type FilterNode, type SegmentDirectory,
 } from '../audience';
 import { SegmentRepository } from '../db/segment.repository';
 import { SnapshotRepository } from '../db/snapshot.sql';
@@ -30,6 +30,9 @@ export interface CheckedDefinition {
   readonly form: 'filter' | 'expression';
 }
 
+/** How many segment names "did you mean" compares an unknown name with. */
+const MAX_SUGGESTED_NAMES = 1000;
+
 /** How deep references are followed when loading referenced definitions. */
 const MAX_REFERENCE_HOPS = 16;
 
@@ -56,7 +59,10 @@ export class SegmentDefinitions {
     const parsed = hasExpression ? parseText(input.expression!) : decodeFilter(input.filter);
     const form = hasExpression ? 'expression' : 'filter';
     if (!parsed.ok) return { form, references: [], errors: parsed.errors };
-    const ast = parsed.value;
+    // The text form may name segments; they are stored by id (a rename keeps the definition working).
+    const resolved = hasExpression ? resolveSegmentNames(parsed.value, await this.directory(parsed.value)) : parsed;
+    if (!resolved.ok) return { form, references: [], ast: parsed.value, errors: resolved.errors };
+    const ast = resolved.value;
     const references = [...new Set(segmentReferences(ast).map((s) => s.id))];
     const lookup = await this.lookup(references);
     const catalog = await this.catalog();
@@ -74,6 +80,19 @@ export class SegmentDefinitions {
     const inlined = inlineSegments(ast, lookup);
     if (!inlined.ok) return inlined;
     return validate(inlined.value, catalog, lookup, { snapshots });
+  }
+
+  /** What the namespace has for the segment references of a text filter: by id and by name (one statement, two when one is unknown). */
+  private async directory(ast: FilterNode): Promise<SegmentDirectory> {
+    const refs = [...new Set(segmentReferences(ast).map((ref) => ref.id))];
+    const repo = new SegmentRepository(this.scope.sql, this.scope.tenant.id);
+    const found = new Map<string, { byId?: string; byName?: string }>();
+    for (const row of await repo.segmentsByIdOrName(refs)) {
+      const entry = found.get(row.ref) ?? {};
+      found.set(row.ref, row.by_id ? { ...entry, byId: row.id } : { ...entry, byName: row.id });
+    }
+    const names = refs.every((ref) => found.has(ref)) ? [] : await repo.names(MAX_SUGGESTED_NAMES);
+    return { find: (ref) => found.get(ref) ?? {}, names: () => names };
   }
 
   /** Which snapshots referenced by these filters exist in the namespace (one statement, none when there are no references). */

@@ -219,6 +219,8 @@ export type FieldKind =
 
 /** What is wrong with a filter (see docs/audience-dsl.md). */
 export type FilterErrorCode =
+  /** A segment reference of the text form is the id of one saved segment and the name of another. */
+  | 'AMBIGUOUS_SEGMENT'
   /** An `and`, `or`, `where` or `in` list is empty. */
   | 'EMPTY_LIST'
   /** A date is not a real calendar date in an accepted format, or falls outside the years 0001-9999 (UTC). */
