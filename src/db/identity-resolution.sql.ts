@@ -196,12 +196,21 @@ export async function resolveAndApply(sql: Sql, namespaceId: string, rows: reado
   const failed = new Set((await sql.rows<{ ord: number }>(`select ord from upsert_stage where error_code is not null`)).map((r) => r.ord));
   const pairs = merges.filter((m) => !failed.has(m.ord)).map((m) => ({ loserId: m.loser_id, winnerId: m.winner_id }));
 
+  // New profiles are inserted with their fields: updating every row just inserted would write each
+  // one (and all its indexes) twice. Only a new profile that wins a merge takes the field update
+  // below as well, so that its own values land over what the merge brought.
   await sql.execute(
-    `insert into profile (namespace_id, id, email, email_normalized, email_hash_number, email_status, email_status_changed_at, first_identified_at)
+    `insert into profile (namespace_id, id, email, email_normalized, email_hash_number, email_status, email_status_changed_at, first_identified_at,
+       first_name, last_name, birthday_day, birthday_month, custom)
      select $1, target_id, email, email_normalized, email_hash,
             case when email_normalized is not null then 'KNOWN' end,
             case when email_normalized is not null then now() end,
-            case when email_normalized is not null then now() end
+            case when email_normalized is not null then now() end,
+            case when 'first_name' = any(set_fields) then first_name end,
+            case when 'last_name' = any(set_fields) then last_name end,
+            case when 'birthday_day' = any(set_fields) then birthday_day end,
+            case when 'birthday_month' = any(set_fields) then birthday_month end,
+            custom_set - custom_unset
      from upsert_stage where is_new and error_code is null`,
     ns,
   );
@@ -236,9 +245,9 @@ export async function resolveAndApply(sql: Sql, namespaceId: string, rows: reado
        custom = (p.custom || s.custom_set) - s.custom_unset,
        updated_at = now()
      from upsert_stage s
-     where p.namespace_id = $1 and p.id = s.target_id and s.error_code is null
+     where p.namespace_id = $1 and p.id = s.target_id and s.error_code is null and (not s.is_new or s.target_id = any($2::bigint[]))
        and (cardinality(s.set_fields) > 0 or s.custom_set <> '{}'::jsonb or cardinality(s.custom_unset) > 0)`,
-    ns,
+    [namespaceId, [...new Set(pairs.map((p) => p.winnerId))]],
   );
   if (anyPhones) {
     await sql.execute(

@@ -62,8 +62,22 @@ function checkLocalPart(local: string): string | undefined {
   return undefined;
 }
 
+/** Checked domains (a file of a million addresses names a few thousand): bounded, emptied when full. */
+const DOMAIN_CACHE = new Map<string, string | { reason: string }>();
+const DOMAIN_CACHE_LIMIT = 10_000;
+
 /** Returns the normalized (lower-case Unicode) domain, or the reason it is refused. */
 function checkDomain(domain: string): string | { reason: string } {
+  let result = DOMAIN_CACHE.get(domain);
+  if (result === undefined) {
+    if (DOMAIN_CACHE.size >= DOMAIN_CACHE_LIMIT) DOMAIN_CACHE.clear();
+    result = uncachedCheckDomain(domain);
+    DOMAIN_CACHE.set(domain, result);
+  }
+  return result;
+}
+
+function uncachedCheckDomain(domain: string): string | { reason: string } {
   if (domain === '') return { reason: 'it has nothing after the "@"' };
   if (domain.startsWith('[')) return { reason: 'it uses an address literal; send an address with a domain name' };
   if (/\s/u.test(domain)) return { reason: 'its domain contains a space' };

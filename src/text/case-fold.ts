@@ -16,6 +16,8 @@
 const SPECIAL: Readonly<Record<string, string>> = { 'İ': 'i' };
 
 export function foldCase(value: string): string {
+  // Printable ASCII (nearly every email): the simple lower-case mapping is toLowerCase, without the walk.
+  if (/^[\x20-\x7e]*$/.test(value)) return value.toLowerCase();
   let out = '';
   for (const ch of value) out += foldCodePoint(ch);
   return out;

@@ -130,7 +130,8 @@ async function identifyAndClassify(
   const before = await profileFingerprints(tx, ns, named);
   const outcomes = (await ctx.profiles.apply(tx, staged, 'IMPORT', () => [], { copy: true })) as UpsertOutcome[];
   const extra = (await also(tx, outcomes)) ?? [];
-  const ids = outcomes.flatMap((o) => (o.ok ? [o.profileId, ...o.mergedProfileIds] : []));
+  // A created profile counts as created whatever it holds: only the others need a second fingerprint.
+  const ids = outcomes.flatMap((o) => (o.ok && !o.created ? [o.profileId, ...o.mergedProfileIds] : []));
   const after = await profileFingerprints(tx, ns, ids);
   const counted = new Set<number>();
   return outcomes.map((o, i) => {

@@ -8,6 +8,9 @@ import { textProblem } from '../../domain/storable-text';
 import { JobFailure, type JobContext } from '../../jobs';
 import { importKind, type KindContext, type ParsedRow, type RowOutcome, type RowProblem } from './import-kinds';
 
+/** Rows checked between two turns of the event loop (see `yieldToIo`). */
+const YIELD_EVERY_ROWS = 64;
+
 /** What a run checkpoints after each batch: the data rows done, and the totals so far. */
 export interface ImportCheckpoint {
   readonly rowsDone: number;
@@ -88,10 +91,7 @@ export async function runImport(ctx: JobContext<{ importId: number }>, record: I
     }
   };
 
-  const flush = async () => {
-    const batch = pending;
-    pending = [];
-    if (batch.length === 0) return;
+  const apply = async (batch: readonly PendingRow[], bytesRead: number) => {
     ctx.throwIfAborted();
     const toApply = batch.filter((r) => r.parsed);
     const work = async (tx: Sql) => kind.apply(tx, toApply.map((r) => r.parsed!), kindContext);
@@ -121,7 +121,7 @@ export async function runImport(ctx: JobContext<{ importId: number }>, record: I
         const outcomes = new Map<number, RowOutcome>();
         toApply.forEach((r, i) => outcomes.set(r.number, applied[i]!));
         const rejections: RejectionRow[] = [];
-        const next = { ...counts, rowsRead: counts.rowsRead + batch.length, bytesProcessed: bytes };
+        const next = { ...counts, rowsRead: counts.rowsRead + batch.length, bytesProcessed: bytesRead };
         for (const row of batch) {
           const outcome: RowOutcome = row.parsed ? outcomes.get(row.number)! : { rejected: row.problems };
           if (outcome === 'created') next.rowsCreated++;
@@ -148,6 +148,27 @@ export async function runImport(ctx: JobContext<{ importId: number }>, record: I
     if (!record.dryRun && (batchesApplied & (batchesApplied - 1)) === 0) await ctx.sql.execute(`analyze ${(kind.tables ?? ['profile', 'profile_phone']).join(', ')}`);
   };
 
+  // Two stages: the database applies batch n while this process reads and checks batch n+1 (the
+  // statements wait on the server, the checks on this process's CPU). Batches still apply one at a
+  // time and in order, so the checkpoints are those of a sequential run; at most two batches are
+  // held in memory.
+  let inFlight: Promise<void> = Promise.resolve();
+  const flush = async () => {
+    const batch = pending;
+    pending = [];
+    await inFlight;
+    if (batch.length === 0) return;
+    inFlight = apply(batch, bytes);
+    inFlight.catch(() => undefined); // awaited by the next flush (or at the end); not unhandled meanwhile
+  };
+  /** Lets the database's replies in while rows are checked, so the batch in flight is not held up by the one being read. */
+  let sinceYield = 0;
+  const yieldToIo = async () => {
+    if (++sinceYield < YIELD_EVERY_ROWS) return;
+    sinceYield = 0;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  };
+
   try {
     for await (const raw of parser as AsyncIterable<string[]>) {
       if (!headers) {
@@ -163,11 +184,15 @@ export async function runImport(ctx: JobContext<{ importId: number }>, record: I
       if (rowNumber <= checkpoint.rowsDone) continue;
       pending.push(checkRow(rowNumber, raw, headers, columns, kind, kindContext));
       if (pending.length >= options.batchRows) await flush();
+      await yieldToIo();
     }
     if (!headers) throw new JobFailure('the file is empty: it has no header row');
     drainSkipped();
     await flush();
+    await inFlight;
   } catch (error) {
+    // Never leave a batch running behind a failure: it settles before the job does.
+    await inFlight.catch(() => undefined);
     if ((error as { code?: string }).code?.startsWith('CSV_')) throw new JobFailure(`the file is not valid CSV: ${(error as Error).message}`);
     throw error;
   } finally {
