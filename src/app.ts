@@ -19,7 +19,7 @@ import { buildAppSchema } from './graphql/schema';
 import { createAdminServer, listenOnSocket } from './http/admin-server';
 import { drainHttpServer } from './http/drain';
 import { createHttpServer } from './http/server';
-import { JobRunner } from './jobs';
+import { JobRunner, retryDelays } from './jobs';
 import type { Logger, StructuredLogger } from './observability/logger';
 import { Metrics } from './observability/metrics';
 import { repairCustomIndexes, type IndexRepairSummary } from './services/custom-index-repair';
@@ -104,7 +104,7 @@ export async function createApp(config: AppConfig, logger: Logger = consoleLogge
   try {
     await prepareSchema(db, config, logger);
     const applied = new Set(await db.appliedMigrations());
-    jobs = await JobRunner.create(db, { logger, concurrency: config.jobConcurrency });
+    jobs = await JobRunner.create(db, { logger, concurrency: config.jobConcurrency, retryDelayMs: retryDelays(config.jobRetryDelayMs ?? 5_000) });
     const demoKey = config.seedDemo ? await seedDemoIfEmpty(db.orm.em.fork(), logger) : null;
     const auth = new AuthService(config.adminToken);
     const shared = createProcessServices(jobs, config.imports ?? DEFAULT_IMPORT_SETTINGS, config.feedSecretKey ?? null, config.exports ?? DEFAULT_EXPORT_FILE_SETTINGS);

@@ -29,6 +29,8 @@ export interface AppConfig {
   readonly metrics: { readonly enabled: boolean; readonly token: string | null };
   /** Background jobs this process runs at once (0: it runs none; another process must). */
   readonly jobConcurrency: number;
+  /** Delay before the first retry of a job that failed with an internal error; each next retry waits 4× longer (at most 10 min). */
+  readonly jobRetryDelayMs?: number;
   /** Deadline of one GraphQL request (0: none): then its statements stop. */
   readonly requestTimeoutMs: number;
   /** How long `serve` lets requests in flight finish after SIGTERM/SIGINT. */
@@ -76,6 +78,7 @@ export const CONFIG_VARIABLES = {
   METRICS: 'Serve Prometheus metrics at /metrics (true/false). Default false.',
   METRICS_TOKEN: 'When set (at least 16 characters), /metrics answers only to "Authorization: Bearer <METRICS_TOKEN>".',
   JOB_CONCURRENCY: 'Background jobs (imports, feed runs, exports) this process runs at once (0–32). Default 4; 0 runs none here (another process must).',
+  JOB_RETRY_DELAY_MS: 'Milliseconds before a job that failed with an internal error is retried; each next retry waits 4× longer, at most 10 minutes (0–600000). Default 5000.',
   REQUEST_TIMEOUT_MS: 'Deadline of one GraphQL request (0–3600000; 0: none). Then no further statement starts and, on PostgreSQL, the running one is cancelled. Default 60000.',
   SHUTDOWN_GRACE_MS: 'On SIGTERM or SIGINT, how long requests in flight may finish before they are cut (0–600000). Default 10000; a second signal exits at once.',
   QUERY_MAX_COST: 'Highest cost of one GraphQL operation (1–10000000; see docs/operations.md). Default 10000.',
@@ -190,6 +193,7 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): AppConfig {
     compression: flag(env, 'COMPRESSION', true),
     introspection: flag(env, 'INTROSPECTION', true),
     jobConcurrency: integer(env, 'JOB_CONCURRENCY', 4, 0, 32),
+    jobRetryDelayMs: integer(env, 'JOB_RETRY_DELAY_MS', 5_000, 0, 600_000),
     requestTimeoutMs: integer(env, 'REQUEST_TIMEOUT_MS', 60_000, 0, 3_600_000),
     shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
     queryLimits: {

@@ -13,6 +13,7 @@ describe('configuration', () => {
       statementTimeoutMs: 30000,
       logQueries: false,
       jobConcurrency: 4,
+      jobRetryDelayMs: 5000,
       shutdownGraceMs: 10000,
       requestTimeoutMs: 60000,
       logQueryParams: false,
@@ -62,6 +63,7 @@ describe('configuration', () => {
     [{ FEED_SECRET_KEY: 'short' }, 'Invalid configuration: FEED_SECRET_KEY must be 32 bytes, as 64 hex digits or 44 characters of base64 (openssl rand -hex 32)'],
     [{ IMPORT_BATCH_ROWS: '0' }, 'Invalid configuration: IMPORT_BATCH_ROWS must be a whole number from 1 to 200000 (got "0")'],
     [{ JOB_CONCURRENCY: '64' }, 'Invalid configuration: JOB_CONCURRENCY must be a whole number from 0 to 32 (got "64")'],
+    [{ JOB_RETRY_DELAY_MS: '-1' }, 'Invalid configuration: JOB_RETRY_DELAY_MS must be a whole number from 0 to 600000 (got "-1")'],
   ])('%j is refused with a message naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(new ConfigError('', '').constructor as typeof ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

@@ -2,7 +2,7 @@ import { SingleBar } from 'cli-progress';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Database } from '../db/database';
-import { JobRunner } from '../jobs';
+import { JobRunner, retryDelays, type JobLogger } from '../jobs';
 import { createProcessServices, DEFAULT_IMPORT_SETTINGS, importJobHandler } from '../services';
 import { runAdminOperation, type AdminOperationName } from '../services/admin-operations';
 import type { ImportSummary } from '../services/imports/import-admin';
@@ -58,7 +58,7 @@ export async function importCommand(io: CliIo, file: string, options: ImportComm
       return reply.result;
     };
     io.out(`The running server (process ${access.client.endpoint.pid}) owns the database; it runs the import.`);
-    return follow(io, call, input, options.tty);
+    return follow(io, call, input, options.tty, new AttemptLog());
   }
   const db = await openForCommand(config, 'import');
   let runner: JobRunner | undefined;
@@ -66,7 +66,9 @@ export async function importCommand(io: CliIo, file: string, options: ImportComm
     const applied = new Set(await db.appliedMigrations());
     const pending = Database.knownMigrations().filter((m) => !applied.has(m));
     if (pending.length) throw new CliError(`The database has ${pending.length} pending migration(s): run "migrate" first.`);
-    runner = await JobRunner.create(db, {});
+    // This process is the server of its job: the reasons of failed attempts go to the terminal, not to a log.
+    const attempts = new AttemptLog(io);
+    runner = await JobRunner.create(db, { logger: attempts, retryDelayMs: retryDelays(config.jobRetryDelayMs ?? 5_000) });
     const shared = createProcessServices(runner, config.imports ?? DEFAULT_IMPORT_SETTINGS);
     runner.register(importJobHandler(shared.imports));
     runner.start();
@@ -75,15 +77,46 @@ export async function importCommand(io: CliIo, file: string, options: ImportComm
       if (!outcome.ok) throw new CliError(`${name} failed (${outcome.code}): ${outcome.message}`);
       return outcome.result;
     };
-    return await follow(io, call, input, options.tty);
+    return await follow(io, call, input, options.tty, attempts);
   } finally {
     await runner?.stop();
     await db.close();
   }
 }
 
-async function follow(io: CliIo, call: Call, input: Record<string, unknown> & { namespace: string; path: string }, tty: boolean): Promise<number> {
+/**
+ * The job runner's log when this process runs the job: the failed attempts of the CLI's own job
+ * (an internal error is retried, with the reason only in the log), printed as they happen and
+ * kept for the summary. Without `io` (the server runs the job) it holds nothing.
+ */
+class AttemptLog implements JobLogger {
+  private jobId: number | null = null;
+  private readonly reasons: string[] = [];
+
+  constructor(private readonly io?: CliIo) {}
+
+  follow(jobId: number | null): void {
+    this.jobId = jobId;
+  }
+
+  info(): void {}
+
+  error(message: string, detail?: unknown): void {
+    if (!this.io || this.jobId === null || !message.startsWith(`job runner: job ${this.jobId} `)) return;
+    const reason = `${message.slice('job runner: '.length)}: ${detail instanceof Error ? detail.message.split('\n')[0] : String(detail)}`;
+    this.reasons.push(reason);
+    this.io.err(reason);
+  }
+
+  /** What the failed attempts reported, in order. */
+  held(): readonly string[] {
+    return this.reasons;
+  }
+}
+
+async function follow(io: CliIo, call: Call, input: Record<string, unknown> & { namespace: string; path: string }, tty: boolean, attempts: AttemptLog): Promise<number> {
   const started = (await call('import-file', input)) as ImportSummary;
+  attempts.follow(started.jobId);
   io.out(`Import ${started.id} (${started.kind}${started.dryRun ? ', dry run' : ''}): ${mb(started.bytesTotal)} queued.`);
   const bar = tty ? new SingleBar({ format: ' {bar} {percentage}% | {rows} rows | {mb} | {rate} rows/s | ETA {eta_formatted}', hideCursor: true }) : undefined;
   bar?.start(started.bytesTotal ?? 0, 0, { rows: 0, mb: mb(0), rate: 0 });
@@ -107,7 +140,9 @@ async function follow(io: CliIo, call: Call, input: Record<string, unknown> & { 
   io.out(`Import ${job.id} ${job.status}: ${job.rowsRead} rows read, ${job.rowsCreated} ${verb}created, ${job.rowsUpdated} ${verb}updated, ${job.rowsUnchanged} unchanged, ${job.rowsRejected} rejected.`);
   if (job.unknownColumns.length) io.out(`Unknown columns (not imported): ${job.unknownColumns.join(', ')}`);
   if (job.status === 'FAILED') {
-    io.err(`The import failed: ${job.error}`);
+    io.err(`The import failed: ${job.error ?? 'no reason was recorded'}`);
+    const reasons = attempts.held();
+    if (reasons.length) io.err(`Reasons of the failed attempts (this process ran the job):\n${reasons.map((r) => `  ${r}`).join('\n')}`);
     return 1;
   }
   if (job.status === 'CANCELLED') return 1;

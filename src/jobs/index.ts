@@ -1,6 +1,6 @@
 export { cronProblem, nextCronRun } from './cron';
 export { JobQueue } from './job-queue';
-export { JobRunner, type JobLogger, type JobRunnerOptions } from './job-runner';
+export { JobRunner, retryDelays, type JobLogger, type JobRunnerOptions } from './job-runner';
 export { JobSchedules, type ScheduleRecord, type ScheduleSpec } from './job-schedules';
 export {
   FINISHED_STATES, JOB_STATES, JobAborted, JobFailure,

@@ -41,6 +41,15 @@ interface Run {
 const quiet: JobLogger = { info: () => undefined, error: () => undefined };
 
 /**
+ * Retry delays that start at `firstMs` and grow 4× per attempt, at most 10 minutes.
+ *
+ * @example retryDelays(5_000)(3) // 80_000
+ */
+export function retryDelays(firstMs: number): (attempt: number) => number {
+  return (attempt) => Math.min(firstMs * 4 ** (attempt - 1), 600_000);
+}
+
+/**
  * The one background job runner (see src/jobs/README.md). Database-backed: jobs and schedules are
  * rows, so they survive restarts and are shared by every API process on one PostgreSQL.
  *
@@ -87,7 +96,7 @@ export class JobRunner {
       orphanScanMs: options.orphanScanMs ?? 5000,
       concurrency: options.concurrency ?? 4,
       shutdownGraceMs: options.shutdownGraceMs ?? 15_000,
-      retryDelayMs: options.retryDelayMs ?? ((attempt) => Math.min(5000 * 4 ** (attempt - 1), 600_000)),
+      retryDelayMs: options.retryDelayMs ?? retryDelays(5_000),
     };
     this.sql = new Sql(db.orm.em.fork());
     this.queue = new JobQueue(this.handlers, () => this.wake());

@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Client } from 'pg';
 import { ProfileByEmailDocument } from '../generated/graphql';
 import { TEST_ADMIN_TOKEN } from '../support/app';
 import { GraphQLClient } from '../support/client';
@@ -73,4 +74,42 @@ describe.each(TEST_TARGETS)('npm run import (the CLI), on $name', ({ name }) => 
     expect({ last: ana.lastName, custom: ana.custom }).toEqual({ last: 'Ito', custom: { tier: 'gold' } });
     await check.stop('SIGTERM');
   }, PROCESS_TIMEOUTS.start * 2 + PROCESS_TIMEOUTS.command * 4 + PROCESS_TIMEOUTS.stop * 2);
+
+  test('a failed import prints why: the reason of the import, and the reason of each failed attempt of the job this process ran; exit code 1', async () => {
+    const created = await cli(['create-namespace', 'failing']);
+    expect(created.code).toBe(0);
+    const work = mkdtempSync(join(tmpdir(), 'ag-import-cli-failing-'));
+    dirs.push(work);
+    const header = join(work, 'nul-header.csv');
+    writeFileSync(header, 'email,na\u0000me\nana@example.com,x\n');
+    const unreadable = await cli(['import', '--namespace', 'failing', '--kind', 'customers', header]);
+    expect(unreadable.code).toBe(1);
+    expect(unreadable.output).toMatch(/Import \d+ FAILED: 0 rows read, 0 created, 0 updated, 0 unchanged, 0 rejected\./);
+    expect(unreadable.output).toContain('The import failed: the header cannot be read: column 2 of the header contains a NUL character (U+0000) at position 2, which cannot be stored; remove it');
+    expect(unreadable.output).not.toContain('Reasons of the failed attempts');
+    if (name !== 'postgres') return;
+
+    // An internal error (here the database refuses every profile row) is retried; its reason is only
+    // in the log of the process running the job, which is this one.
+    const db = new Client({ connectionString: env.DATABASE_URL });
+    await db.connect();
+    try {
+      await db.query(`create function refuse_profiles() returns trigger language plpgsql as $$ begin raise exception 'profiles are refused by the test'; end $$`);
+      await db.query('create trigger refuse_profiles before insert on profile for each statement execute function refuse_profiles()');
+      const good = join(work, 'good.csv');
+      writeFileSync(good, 'email\nana@example.com\n');
+      const run = startCli(['import', '--namespace', 'failing', '--kind', 'customers', good], { ...env, JOB_RETRY_DELAY_MS: '1' });
+      const { code } = await run.exited(PROCESS_TIMEOUTS.command);
+      const output = run.output();
+      expect(code).toBe(1);
+      expect(output).toMatch(/Import \d+ FAILED: 0 rows read/);
+      expect(output).toContain('The import failed: internal error on attempt 5 of 5; the detail is in the server log');
+      const reasons = output.slice(output.indexOf('Reasons of the failed attempts (this process ran the job):')).split('\n').slice(1, 6);
+      expect(reasons.map((r) => r.replace(/job \d+/, 'job N'))).toEqual([1, 2, 3, 4, 5].map((n) => `  job N (import) failed on attempt ${n} of 5: profiles are refused by the test`));
+    } finally {
+      await db.query('drop trigger if exists refuse_profiles on profile');
+      await db.query('drop function if exists refuse_profiles()');
+      await db.end();
+    }
+  }, PROCESS_TIMEOUTS.command * 3);
 });

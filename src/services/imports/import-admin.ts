@@ -32,7 +32,7 @@ function absolutePath(value: unknown, name: string): string {
 /** The parts of an import the CLI prints. */
 export function importSummary(r: ImportRecord) {
   return {
-    id: r.id, kind: r.kind, status: r.status, dryRun: r.dryRun, rowsRead: r.rowsRead, rowsCreated: r.rowsCreated, rowsUpdated: r.rowsUpdated,
+    id: r.id, jobId: r.jobId, kind: r.kind, status: r.status, dryRun: r.dryRun, rowsRead: r.rowsRead, rowsCreated: r.rowsCreated, rowsUpdated: r.rowsUpdated,
     rowsUnchanged: r.rowsUnchanged, rowsRejected: r.rowsRejected, bytesProcessed: r.bytesProcessed, bytesTotal: r.bytesTotal,
     unknownColumns: r.unknownColumns, error: r.error,
   };

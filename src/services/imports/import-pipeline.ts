@@ -173,6 +173,11 @@ export async function runImport(ctx: JobContext<{ importId: number }>, record: I
     for await (const raw of parser as AsyncIterable<string[]>) {
       if (!headers) {
         headers = raw.map((h) => h.trim());
+        const unstorable = headers.flatMap((h, i) => {
+          const problem = textProblem(h);
+          return problem ? [`column ${i + 1} of the header ${problem}`] : [];
+        });
+        if (unstorable.length) throw new JobFailure(`the header cannot be read: ${unstorable.join('; ')}`);
         const resolved = resolveColumns(headers, record.mapping, kind.columns, new Set(kindContext.customFields.keys()));
         if (!resolved.ok) throw new JobFailure(resolved.message);
         columns = resolved.columns;
