@@ -33,6 +33,12 @@ export const PROFILE_COPY_COLUMNS = [
 /** Columns of the phone-shaped COPY file, in order. */
 export const PHONE_COPY_COLUMNS = ['namespace_id', 'phone', 'profile_id', 'sms_status', 'created_at'];
 
+/** The `purchases` file's header: identity, order id, time, and two columns that become event properties. */
+export const PURCHASE_HEADER = ['email', 'order_id', 'created', 'amount', 'sku'];
+
+/** Columns of the event-shaped COPY file, in order (the id is the table's identity). */
+export const EVENT_COPY_COLUMNS = ['namespace_id', 'profile_id', 'type', 'created', 'properties', 'client_event_id'];
+
 export interface ImportFiles {
   /** The CSV the importer reads. */
   readonly csv: string;
@@ -40,6 +46,11 @@ export interface ImportFiles {
   readonly profiles: string;
   /** Their phones as `profile_phone` rows (COPY csv format). */
   readonly phones: string;
+  /** A `purchases` file: one purchase of each person of the customers file, in file order, each with its own order id. */
+  readonly purchases: string;
+  /** The same purchases as `event` rows (COPY csv format). */
+  readonly events: string;
+  readonly purchaseBytes: number;
   readonly rows: number;
   readonly phoneRows: number;
   readonly csvBytes: number;
@@ -58,14 +69,22 @@ async function close(stream: WriteStream): Promise<void> {
  * Writes the three files for `rows` rows (fewer than 8,000,000: the phones are numbered by row). `namespaceId` and `firstId` fill the profile-shaped
  * rows (the COPY target is a copy of `profile`, so ids need not be free in `profile` itself).
  */
-export async function writeImportFiles(paths: { csv: string; profiles: string; phones: string }, options: { rows: number; seed: number; namespaceId: string }): Promise<ImportFiles> {
+export async function writeImportFiles(paths: { csv: string; profiles: string; phones: string; purchases: string; events: string }, options: { rows: number; seed: number; namespaceId: string }): Promise<ImportFiles> {
   const random = seededRandom(options.seed);
   const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)]!;
   const domains = ['gmail.com', 'yahoo.com', 'outlook.com', 'icloud.com', 'proton.me', 'web.de', 'example.co.uk'];
   const csv = createWriteStream(paths.csv);
   const profiles = createWriteStream(paths.profiles);
   const phones = createWriteStream(paths.phones);
+  const purchases = createWriteStream(paths.purchases);
+  const events = createWriteStream(paths.events);
   const now = new Date().toISOString();
+  const purchaseHeader = csvRecord(PURCHASE_HEADER);
+  let purchaseBytes = Buffer.byteLength(purchaseHeader);
+  await write(purchases, purchaseHeader);
+  const yearStart = Date.parse('2026-01-01T00:00:00Z');
+  // A generator of its own, so that the customers file is the same with or without the purchases.
+  const purchaseRandom = seededRandom(options.seed + 1);
   let csvBytes = 0;
   let phoneRows = 0;
   const header = csvRecord(IMPORT_HEADER);
@@ -104,7 +123,17 @@ export async function writeImportFiles(paths: { csv: string; profiles: string; p
       await write(phones, csvRecord([options.namespaceId, e164.e164, String(i), 'KNOWN', now]));
       phoneRows++;
     }
+
+    // The purchase of person i (the order id is unique, so every row is a new event of an existing profile).
+    const created = new Date(yearStart + Math.floor(purchaseRandom() * 330 * 86_400_000)).toISOString();
+    const amount = (Math.round(-Math.log(1 - purchaseRandom()) * 8_000) / 100).toFixed(2);
+    const sku = `SKU-${1000 + Math.floor(purchaseRandom() * 500)}`;
+    const order = `ORD-${String(i).padStart(8, '0')}`;
+    const purchase = csvRecord([email, order, created, amount, sku]);
+    purchaseBytes += Buffer.byteLength(purchase);
+    await write(purchases, purchase);
+    await write(events, csvRecord([options.namespaceId, String(i), 'purchase', created, JSON.stringify({ amount: Number(amount), sku }), order]));
   }
-  await Promise.all([close(csv), close(profiles), close(phones)]);
-  return { ...paths, rows: options.rows, phoneRows, csvBytes };
+  await Promise.all([close(csv), close(profiles), close(phones), close(purchases), close(events)]);
+  return { ...paths, rows: options.rows, phoneRows, csvBytes, purchaseBytes };
 }

@@ -10,7 +10,7 @@ import { syncCustomIndex } from '../src/db/custom-index.sql';
 import { Sql } from '../src/db/sql';
 import { namespaceId } from './dataset';
 import { packageRoot } from './http-suite';
-import { IMPORT_CUSTOM_FIELDS, PHONE_COPY_COLUMNS, PROFILE_COPY_COLUMNS, writeImportFiles, type ImportFiles } from './import-file';
+import { EVENT_COPY_COLUMNS, IMPORT_CUSTOM_FIELDS, PHONE_COPY_COLUMNS, PROFILE_COPY_COLUMNS, writeImportFiles, type ImportFiles } from './import-file';
 import { num } from './runner';
 import type { BenchTarget } from './targets';
 
@@ -27,6 +27,27 @@ export interface CopyRun {
   /** COPY of their phones into `bench.import_phone` (like `profile_phone`). */
   readonly phoneSeconds: number;
   readonly seconds: number;
+}
+
+/** The `purchases` file of the same people, imported after the customers, against a raw COPY into a copy of `event`. */
+export interface PurchaseImportResult {
+  readonly rows: number;
+  readonly csvBytes: number;
+  readonly wallSeconds: number;
+  readonly jobSeconds: number;
+  readonly rowsPerSecond: number;
+  readonly peakRssMiB: number;
+  readonly exitCode: number | null;
+  readonly status: string;
+  readonly counts: { readonly created: number; readonly updated: number; readonly unchanged: number; readonly rejected: number };
+  readonly storedEvents: number;
+  /** Raw COPY of the same events into `bench.import_event` (like `event`, including all its indexes), before and after. */
+  readonly copySeconds: readonly number[];
+  readonly copyIndexes: number;
+  readonly ratio: number;
+  readonly jobRatio: number;
+  readonly meetsTarget: { readonly ratio: boolean; readonly rss: boolean };
+  readonly output: readonly string[];
 }
 
 export interface ImportSuiteResult {
@@ -60,6 +81,7 @@ export interface ImportSuiteResult {
   readonly meetsTarget: { readonly ratio: boolean; readonly rss: boolean };
   readonly fileSeconds: number;
   readonly output: readonly string[];
+  readonly purchases?: PurchaseImportResult;
 }
 
 export interface ImportSuiteOptions {
@@ -87,21 +109,22 @@ async function copyInto(url: string, table: string, columns: readonly string[], 
 }
 
 /** The baseline tables: copies of `profile` and `profile_phone` with every index (made after the import namespace's custom-field indexes exist). */
-async function createCopyTables(target: BenchTarget): Promise<ImportSuiteResult['copyIndexes']> {
+async function createCopyTables(target: BenchTarget): Promise<ImportSuiteResult['copyIndexes'] & { readonly event: number }> {
   const s = target.session;
   await s.rows('create schema if not exists bench');
   await dropCopyTables(target);
   await s.rows('create table bench.import_profile (like public.profile including all)');
   await s.rows('create table bench.import_phone (like public.profile_phone including all)');
+  await s.rows('create table bench.import_event (like public.event including all)');
   await s.rows(`create table bench.import_raw (${['email', 'phone', 'first_name', 'last_name', 'birthday_day', 'birthday_month', ...IMPORT_CUSTOM_FIELDS.map((f) => f.key)].map((c) => `${c} text`).join(', ')})`);
   const counts = await s.rows<{ table: string; n: unknown }>(
-    `select tablename as "table", count(*) as n from pg_indexes where schemaname = 'bench' and tablename in ('import_profile', 'import_phone') group by 1`);
+    `select tablename as "table", count(*) as n from pg_indexes where schemaname = 'bench' and tablename in ('import_profile', 'import_phone', 'import_event') group by 1`);
   const of = (table: string) => num(counts.find((c) => c.table === table)?.n);
-  return { profile: of('import_profile'), phone: of('import_phone') };
+  return { profile: of('import_profile'), phone: of('import_phone'), event: of('import_event') };
 }
 
 async function dropCopyTables(target: BenchTarget): Promise<void> {
-  for (const table of ['import_profile', 'import_phone', 'import_raw']) await target.session.rows(`drop table if exists bench.${table}`);
+  for (const table of ['import_profile', 'import_phone', 'import_event', 'import_raw']) await target.session.rows(`drop table if exists bench.${table}`);
 }
 
 async function copyRun(target: BenchTarget, files: ImportFiles): Promise<CopyRun> {
@@ -110,6 +133,12 @@ async function copyRun(target: BenchTarget, files: ImportFiles): Promise<CopyRun
   const profileSeconds = await copyInto(target.url!, 'bench.import_profile', PROFILE_COPY_COLUMNS, files.profiles);
   const phoneSeconds = await copyInto(target.url!, 'bench.import_phone', PHONE_COPY_COLUMNS, files.phones);
   return { profileSeconds, phoneSeconds, seconds: profileSeconds + phoneSeconds };
+}
+
+async function eventCopyRun(target: BenchTarget, files: ImportFiles): Promise<number> {
+  await target.session.rows('truncate bench.import_event');
+  await target.session.rows('checkpoint');
+  return copyInto(target.url!, 'bench.import_event', EVENT_COPY_COLUMNS, files.events);
 }
 
 /** Removes the import namespace and everything in it (a cascade from `namespace`), and its custom-field indexes on `profile`. */
@@ -140,18 +169,18 @@ interface ChildRun {
 }
 
 /** Runs `import` (src/cli/import.command.ts) in its own process, with the RSS probe preloaded. */
-async function runImportCommand(target: BenchTarget, csv: string, dir: string, log: (m: string) => void): Promise<ChildRun> {
+async function runImportCommand(target: BenchTarget, csv: string, dir: string, log: (m: string) => void, kind = 'customers'): Promise<ChildRun> {
   const root = packageRoot();
   const typescript = __filename.endsWith('.ts');
   const main = typescript ? join(root, 'src', 'main.ts') : join(root, 'dist', 'src', 'main.js');
   const probe = join(__dirname, typescript ? 'rss-probe.ts' : 'rss-probe.js');
-  const rssFile = join(dir, 'rss.json');
+  const rssFile = join(dir, `rss-${kind}.json`);
   const env: Record<string, string | undefined> = {
     ...process.env, DATABASE_URL: target.url, IMPORT_DIR: join(dir, 'uploads'), LOG_LEVEL: 'warn', LOG_FORMAT: 'json', SEED_DEMO: 'false', BENCH_RSS_FILE: rssFile,
   };
   delete env.DATA_DIR;
   const batchRows = loadConfig(env, root).imports!.batchRows;
-  const args = [...(typescript ? ['-r', 'ts-node/register/transpile-only'] : []), '--require', probe, main, 'import', '--namespace', SLUG, '--kind', 'customers', csv];
+  const args = [...(typescript ? ['-r', 'ts-node/register/transpile-only'] : []), '--require', probe, main, 'import', '--namespace', SLUG, '--kind', kind, csv];
   const output: string[] = [];
   const started = performance.now();
   const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -177,6 +206,37 @@ async function runImportCommand(target: BenchTarget, csv: string, dir: string, l
 }
 
 /**
+ * The `purchases` file (one purchase of each person the customers import just created) through the
+ * same command, against a raw COPY of the same events into `bench.import_event` before and after.
+ */
+async function purchaseRun(target: BenchTarget, files: ImportFiles, dir: string, id: string, copyIndexes: number, log: (m: string) => void): Promise<PurchaseImportResult> {
+  log('import: raw COPY of the purchases (before)…');
+  const before = await eventCopyRun(target, files);
+  log(`import: the purchases import (copy ${before.toFixed(1)} s)…`);
+  const run = await runImportCommand(target, files.purchases, dir, log, 'purchases');
+  const record = (await target.session.rows<Record<string, unknown>>(
+    `select status, rows_created, rows_updated, rows_unchanged, rows_rejected, extract(epoch from finished_at - started_at) as job_seconds
+     from import where namespace_id = $1 and kind = 'purchases' order by id desc limit 1`,
+    [id],
+  ))[0];
+  if (!record) throw new Error(`the purchases import left no import (exit code ${run.exitCode}): ${run.output.join(' | ')}`);
+  const events = (await target.session.rows<{ n: unknown }>(`select count(*) as n from event where namespace_id = $1`, [id]))[0]!;
+  log(`import: purchases ${record.status} in ${run.seconds.toFixed(1)} s; raw COPY of the purchases (after)…`);
+  const after = await eventCopyRun(target, files);
+  const best = Math.min(before, after);
+  const jobSeconds = num(record.job_seconds);
+  const peakRssMiB = run.maxRssKiB / 1024;
+  const ratio = run.seconds / best;
+  return {
+    rows: files.rows, csvBytes: files.purchaseBytes, wallSeconds: run.seconds, jobSeconds, rowsPerSecond: files.rows / run.seconds, peakRssMiB,
+    exitCode: run.exitCode, status: String(record.status),
+    counts: { created: num(record.rows_created), updated: num(record.rows_updated), unchanged: num(record.rows_unchanged), rejected: num(record.rows_rejected) },
+    storedEvents: num(events.n), copySeconds: [before, after], copyIndexes, ratio, jobRatio: jobSeconds / best,
+    meetsTarget: { ratio: ratio <= IMPORT_TARGET_RATIO, rss: peakRssMiB < IMPORT_TARGET_RSS_MIB }, output: run.output,
+  };
+}
+
+/**
  * Issue 7's speed and memory target: a `customers` file of `rows` rows through the real import
  * pipeline (the `import` command in its own process, on the bench database: file stored, job
  * queued and run by the job runner, COPY staging and set-based identity resolution per batch),
@@ -193,7 +253,10 @@ export async function runImportSuite(target: BenchTarget, options: ImportSuiteOp
     await createNamespace(target, id);
     options.log(`import: writing ${options.rows.toLocaleString('en-US')} rows to ${dir}…`);
     const fileStarted = performance.now();
-    const files = await writeImportFiles({ csv: join(dir, 'customers.csv'), profiles: join(dir, 'profiles.copy.csv'), phones: join(dir, 'phones.copy.csv') }, { rows: options.rows, seed: options.seed, namespaceId: id });
+    const files = await writeImportFiles(
+      { csv: join(dir, 'customers.csv'), profiles: join(dir, 'profiles.copy.csv'), phones: join(dir, 'phones.copy.csv'), purchases: join(dir, 'purchases.csv'), events: join(dir, 'events.copy.csv') },
+      { rows: options.rows, seed: options.seed, namespaceId: id },
+    );
     const fileSeconds = (performance.now() - fileStarted) / 1000;
     const copyIndexes = await createCopyTables(target);
     options.log('import: raw COPY (before)…');
@@ -216,6 +279,7 @@ export async function runImportSuite(target: BenchTarget, options: ImportSuiteOp
     ))[0]!;
     options.log(`import: ${record.status} in ${run.seconds.toFixed(1)} s; raw COPY (after)…`);
     const after = await copyRun(target, files);
+    const purchases = await purchaseRun(target, files, dir, id, copyIndexes.event, options.log);
     const best = Math.min(before.seconds, after.seconds);
     const jobSeconds = num(record.job_seconds);
     const peakRssMiB = run.maxRssKiB / 1024;
@@ -228,13 +292,13 @@ export async function runImportSuite(target: BenchTarget, options: ImportSuiteOp
       stored: { profiles: num(stored.profiles), phones: num(stored.phones), consentChanges: num(stored.consent) },
       copy: [before, after], rawFileCopySeconds, copyIndexes, ratio, jobRatio: jobSeconds / best,
       meetsTarget: { ratio: ratio <= IMPORT_TARGET_RATIO, rss: peakRssMiB < IMPORT_TARGET_RSS_MIB },
-      fileSeconds, output: run.output,
+      fileSeconds, output: run.output, purchases,
     };
   } finally {
     options.log('import: removing the import namespace and the copies…');
     await dropCopyTables(target);
     await dropNamespace(target, id);
-    for (const table of ['profile', 'profile_phone', 'consent_change']) await target.session.rows(`vacuum (analyze) ${table}`);
+    for (const table of ['profile', 'profile_phone', 'consent_change', 'event']) await target.session.rows(`vacuum (analyze) ${table}`);
     rmSync(dir, { recursive: true, force: true });
   }
 }
