@@ -111,7 +111,7 @@ export async function createApp(config: AppConfig, logger: Logger = consoleLogge
     jobs.register(importJobHandler(shared.imports));
     jobs.register(feedJobHandler({ jobs: shared.jobs, imports: shared.imports, secretKey: shared.feedSecretKey }));
     jobs.register(segmentEvaluationJob(shared));
-    jobs.register(webhookDeliveryJob());
+    jobs.register(webhookDeliveryJob({ allowPrivateAddresses: config.webhookAllowPrivateAddresses ?? false, logError: (message) => logger.error(message) }));
     jobs.register(exportJobHandler(shared));
     jobs.register(exportExpiryJob(shared.exportFiles));
     await shared.schedules.upsert(new Sql(db.orm.em.fork()), { name: EXPORT_EXPIRY_SCHEDULE, namespaceId: null, kind: EXPORT_EXPIRY_JOB_KIND, cron: '*/10 * * * *', maxAttempts: 1 });

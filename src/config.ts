@@ -43,6 +43,8 @@ export interface AppConfig {
   readonly imports?: { readonly dir: string; readonly maxBytes: number; readonly batchRows: number };
   /** Export jobs: where their files go, and how long a file may be downloaded (ms) before the sweep deletes it. */
   readonly exports?: { readonly dir: string; readonly ttlMs: number };
+  /** WEBHOOK_ALLOW_PRIVATE_ADDRESSES: webhook deliveries may reach loopback, private and link-local addresses (default false). */
+  readonly webhookAllowPrivateAddresses?: boolean;
 }
 
 export class ConfigError extends Error {
@@ -91,6 +93,7 @@ export const CONFIG_VARIABLES = {
   IMPORT_BATCH_ROWS: 'Rows of an import file applied per transaction (1–200000). Default 20000.',
   EXPORT_DIR: 'Directory for the files of export jobs (createExport; one folder per namespace). Default DATA_DIR/exports, or ./.exports on a PostgreSQL server.',
   EXPORT_TTL_HOURS: 'How long a finished export file may be downloaded, in hours (1–8760); then it is deleted and its download answers 410. Default 24.',
+  WEBHOOK_ALLOW_PRIVATE_ADDRESSES: 'Let webhook deliveries reach loopback, private, link-local (169.254.169.254 cloud metadata included) and other non-public addresses (true/false). Default false: such a receiver is refused before anything is sent, and the delivery log says why. Turn on only for a receiver on a private network you trust.',
   FEED_SECRET_KEY: 'Key that encrypts the SFTP passwords and private keys of managed feeds (AES-256-GCM): 32 bytes as 64 hex digits or base64. Unset: feeds cannot be saved.',
 } as const;
 
@@ -204,6 +207,7 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): AppConfig {
       maxTokens: integer(env, 'QUERY_MAX_TOKENS', DEFAULT_QUERY_LIMITS.maxTokens, 100, 1_000_000),
     },
     feedSecretKey: feedKey(env),
+    webhookAllowPrivateAddresses: flag(env, 'WEBHOOK_ALLOW_PRIVATE_ADDRESSES', false),
     imports: {
       dir: resolve(cwd, env.IMPORT_DIR?.trim() || (database.kind === 'pglite' ? join(database.dataDir, 'imports') : '.imports')),
       maxBytes: integer(env, 'IMPORT_MAX_BYTES', 10 * 1024 ** 3, 1024, 1024 ** 4),

@@ -25,6 +25,7 @@ describe('configuration', () => {
       introspection: true,
       queryLimits: { maxCost: 10000, maxDepth: 12, maxAliases: 30, maxDirectives: 30, maxTokens: 10000 },
       feedSecretKey: null,
+      webhookAllowPrivateAddresses: false,
       imports: { dir: '/srv/app/.data/imports', maxBytes: 10 * 1024 ** 3, batchRows: 20000 },
       exports: { dir: '/srv/app/.data/exports', ttlMs: 24 * 3600_000 },
     });
@@ -39,6 +40,12 @@ describe('configuration', () => {
   test('CORS_ORIGINS: off by default, * or a list of exact origins', () => {
     expect(loadConfig({ CORS_ORIGINS: '*' }).corsOrigins).toEqual({ anyOrigin: true });
     expect(loadConfig({ CORS_ORIGINS: 'https://builder.example.com, http://localhost:3000/' }).corsOrigins).toEqual({ anyOrigin: false, origins: new Set(['https://builder.example.com', 'http://localhost:3000']) });
+  });
+
+  test('WEBHOOK_ALLOW_PRIVATE_ADDRESSES is off unless turned on', () => {
+    expect(loadConfig({}).webhookAllowPrivateAddresses).toBe(false);
+    expect(loadConfig({ WEBHOOK_ALLOW_PRIVATE_ADDRESSES: 'true' }).webhookAllowPrivateAddresses).toBe(true);
+    expect(() => loadConfig({ WEBHOOK_ALLOW_PRIVATE_ADDRESSES: 'sometimes' })).toThrow('Invalid configuration: WEBHOOK_ALLOW_PRIVATE_ADDRESSES must be true or false (got "sometimes")');
   });
 
   test('PGLITE_THREAD=main runs the embedded database on the main thread', () => {

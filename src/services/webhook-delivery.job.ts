@@ -1,6 +1,7 @@
 import { WebhookRepository } from '../db/webhook.sql';
 import { signWebhook, WEBHOOK_SIGNATURE_HEADER } from '../domain/webhook-signature';
 import { JobFailure, type JobHandler } from '../jobs';
+import { postWebhook, WebhookAddressRefused } from './webhook-transport';
 import { WEBHOOK_DELIVERY_JOB } from './webhook.service';
 
 /** Waits before each attempt after the first: 1 s, 2 s, 4 s, 8 s (five attempts in all). */
@@ -19,13 +20,23 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
+export interface WebhookDeliverySettings {
+  /** WEBHOOK_ALLOW_PRIVATE_ADDRESSES: deliveries may reach loopback, private and link-local addresses. */
+  readonly allowPrivateAddresses: boolean;
+  /** Where a refused delivery is reported (the server's error log). */
+  readonly logError?: (message: string) => void;
+}
+
 /**
  * Delivers one webhook call (`segment.webhook`, payload `{ deliveryId }`): a POST of
  * `{ segmentId, asOf, entered, left, enteredCount, leftCount, truncated }` as JSON, signed in
- * `x-audience-signature`. A 2xx response delivers it; anything else (status, timeout, refused
- * connection) is retried after `WEBHOOK_BACKOFF_MS`. Every attempt is recorded in the delivery log.
+ * `x-audience-signature`. A 2xx response delivers it; anything else (status, redirect, timeout,
+ * refused connection) is retried after `WEBHOOK_BACKOFF_MS`. A receiver whose host is or resolves
+ * to a loopback, private, link-local or other non-public address (see `postWebhook`) is refused at
+ * once, before anything is sent, unless `allowPrivateAddresses`: that attempt fails the delivery
+ * without retries, and `logError` reports it. Every attempt is recorded in the delivery log.
  */
-export function webhookDeliveryJob(): JobHandler<{ deliveryId?: unknown }> {
+export function webhookDeliveryJob(settings: WebhookDeliverySettings = { allowPrivateAddresses: false }): JobHandler<{ deliveryId?: unknown }> {
   return {
     kind: WEBHOOK_DELIVERY_JOB,
     concurrency: 4,
@@ -50,21 +61,25 @@ export function webhookDeliveryJob(): JobHandler<{ deliveryId?: unknown }> {
         let status: number | null = null;
         let error: string | null = null;
         try {
-          const response = await fetch(webhook.url, {
-            method: 'POST',
+          status = await postWebhook({
+            url: webhook.url,
             headers: { 'content-type': 'application/json', [WEBHOOK_SIGNATURE_HEADER]: signWebhook(webhook.secret, Math.floor(Date.now() / 1000), body), 'x-audience-delivery': String(deliveryId) },
             body,
             signal: AbortSignal.any([ctx.signal, AbortSignal.timeout(TIMEOUT_MS)]),
-            redirect: 'manual',
+            allowPrivateAddresses: settings.allowPrivateAddresses,
           });
-          status = response.status;
-          await response.body?.cancel();
           if (status >= 200 && status < 300) {
             await repo.recordAttempt(deliveryId, status, null, 'delivered');
             return { delivered: true, attempts: attempt + 1, status };
           }
-          error = `the receiver answered HTTP ${status}`;
+          error = status >= 300 && status < 400 ? `the receiver answered HTTP ${status} (redirects are not followed)` : `the receiver answered HTTP ${status}`;
         } catch (e) {
+          if (e instanceof WebhookAddressRefused) {
+            await repo.recordAttempt(deliveryId, null, e.message.slice(0, 300), 'failed');
+            const message = `Webhook delivery ${deliveryId} to ${webhook.id}: ${e.message}`;
+            settings.logError?.(message);
+            throw new JobFailure(message);
+          }
           error = e instanceof Error ? `${e.name}: ${e.message}`.slice(0, 300) : 'request failed';
         }
         const last = attempt === WEBHOOK_BACKOFF_MS.length;

@@ -14,7 +14,7 @@ interface Received {
   readonly body: string;
 }
 
-/** A receiver on loopback that answers `statuses` in turn (then 200) and keeps every request. */
+/** A receiver on loopback that answers `statuses` in turn (then 200; a 3xx points at the cloud metadata address) and keeps every request. */
 async function receiver(statuses: number[]): Promise<{ url: string; received: Received[]; server: Server }> {
   const received: Received[] = [];
   const server = createServer((req, res) => {
@@ -22,7 +22,8 @@ async function receiver(statuses: number[]): Promise<{ url: string; received: Re
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       received.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
-      res.writeHead(statuses.shift() ?? 200).end('ok');
+      const status = statuses.shift() ?? 200;
+      res.writeHead(status, status >= 300 && status < 400 ? { location: 'http://169.254.169.254/latest/meta-data/' } : {}).end('ok');
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -81,6 +82,27 @@ describeEachApp('segment webhooks over HTTP', (getApp) => {
     expect(log.map((d) => [d.asOf, d.status, d.attempts])).toEqual([['2026-11-28T02:00:00.000Z', 'delivered', 1], [asOf, 'delivered', 3]]);
   }, 60_000);
 
+  test('a redirect is a failed attempt, never followed', async () => {
+    const { client } = await newNamespace(getApp().url);
+    await client.data(UpsertProfilesDocument, { inputs: [{ email: 'a@example.com' }] });
+    const everyone = (await client.data(CreateSegmentDocument, { input: { name: 'Everyone', definition: { expression: 'email is set' } } })).createSegment;
+    const hook = await receiver([302, 307]);
+    servers.push(hook.server);
+    const { webhook } = (await client.data(CreateSegmentWebhookDocument, { segmentId: everyone.id, url: hook.url })).createSegmentWebhook;
+    await client.data(EvaluateSegmentMembershipDocument, { id: everyone.id, asOf: '2026-11-28T00:00:00.000Z' });
+    const [retrying] = await waitFor(async () => {
+      const log = (await client.data(WebhookDeliveriesDocument, { id: webhook.id })).webhookDeliveries;
+      return log[0]?.status === 'pending' && log[0].attempts > 0 ? log : undefined;
+    }, 'the first redirected attempt', 30_000);
+    expect(retrying!.lastError).toMatch(/^the receiver answered HTTP (302|307) \(redirects are not followed\)$/);
+    const [delivery] = await waitFor(async () => {
+      const log = (await client.data(WebhookDeliveriesDocument, { id: webhook.id })).webhookDeliveries;
+      return log[0]?.status === 'delivered' ? log : undefined;
+    }, 'the delivery', 30_000);
+    expect(delivery).toMatchObject({ status: 'delivered', attempts: 3, lastStatusCode: 200 });
+    expect(hook.received).toHaveLength(3);
+  }, 60_000);
+
   test('URLs are checked; tenancy and roles hold for every webhook operation', async () => {
     const { client: admin } = await newNamespace(getApp().url);
     const { client: other } = await newNamespace(getApp().url);
@@ -104,4 +126,54 @@ describeEachApp('segment webhooks over HTTP', (getApp) => {
     expect((await admin.data(DeleteSegmentWebhookDocument, { id: createSegmentWebhook.webhook.id })).deleteSegmentWebhook.id).toBe(createSegmentWebhook.webhook.id);
     expect((await admin.data(SegmentWebhooksDocument, { segmentId: gold.id })).segmentWebhooks).toEqual([]);
   });
-});
+}, { webhookAllowPrivateAddresses: true });
+
+const logged: string[] = [];
+const capture = {
+  info: () => undefined,
+  error: (message: string, detail?: unknown) => logged.push(`${message}: ${detail instanceof Error ? detail.message : String(detail)}`),
+};
+
+describeEachApp('segment webhooks to private addresses (WEBHOOK_ALLOW_PRIVATE_ADDRESSES off)', (getApp) => {
+  let hook: Awaited<ReturnType<typeof receiver>>;
+  beforeAll(async () => {
+    hook = await receiver([]);
+  });
+  afterAll(async () => {
+    await new Promise((resolve) => hook.server.close(resolve));
+  });
+
+  test('loopback, private, link-local and IPv4-mapped receivers are refused before anything is sent, and the log says why', async () => {
+    const { client } = await newNamespace(getApp().url);
+    await client.data(UpsertProfilesDocument, { inputs: [{ email: 'a@example.com' }] });
+    const everyone = (await client.data(CreateSegmentDocument, { input: { name: 'Everyone', definition: { expression: 'email is set' } } })).createSegment;
+    const port = new URL(hook.url).port;
+    const off = 'webhooks reach only public addresses (WEBHOOK_ALLOW_PRIVATE_ADDRESSES is off)';
+    const targets: [string, string | RegExp][] = [
+      [hook.url, `refused to deliver: 127.0.0.1 is not a public address (the loopback range 127.0.0.0/8); ${off}`],
+      [`http://[::ffff:127.0.0.1]:${port}/hooks/audience`, `refused to deliver: ::ffff:7f00:1 is not a public address (IPv4-mapped 127.0.0.1 in the loopback range 127.0.0.0/8); ${off}`],
+      [`http://[::1]:${port}/hooks/audience`, `refused to deliver: ::1 is not a public address (the IPv6 loopback ::1); ${off}`],
+      // A name is resolved at delivery, and every address it resolves to is checked.
+      [`http://localhost:${port}/hooks/audience`, /^refused to deliver: localhost resolves to (127\.0\.0\.1, which is not a public address \(the loopback range 127\.0\.0\.0\/8\)|::1, which is not a public address \(the IPv6 loopback ::1\)); webhooks reach only public addresses \(WEBHOOK_ALLOW_PRIVATE_ADDRESSES is off\)$/],
+      ['http://169.254.169.254/latest/meta-data/', `refused to deliver: 169.254.169.254 is not a public address (the link-local range 169.254.0.0/16 (cloud metadata)); ${off}`],
+      ['https://10.0.0.7/hook', `refused to deliver: 10.0.0.7 is not a public address (the private range 10.0.0.0/8); ${off}`],
+      ['https://192.168.1.20:8443/hook', `refused to deliver: 192.168.1.20 is not a public address (the private range 192.168.0.0/16); ${off}`],
+      ['http://0.0.0.0:9/hook', `refused to deliver: 0.0.0.0 is not a public address (the unspecified "this network" range 0.0.0.0/8); ${off}`],
+      ['http://[fd00:ec2::254]/latest', `refused to deliver: fd00:ec2::254 is not a public address (the IPv6 unique-local range fc00::/7); ${off}`],
+    ];
+    const hooks = [];
+    for (const [url] of targets) hooks.push((await client.data(CreateSegmentWebhookDocument, { segmentId: everyone.id, url })).createSegmentWebhook.webhook);
+
+    await client.data(EvaluateSegmentMembershipDocument, { id: everyone.id, asOf: '2026-11-28T00:00:00.000Z' });
+    for (const [i, webhook] of hooks.entries()) {
+      const [delivery] = await waitFor(async () => {
+        const log = (await client.data(WebhookDeliveriesDocument, { id: webhook.id })).webhookDeliveries;
+        return log[0]?.status === 'failed' ? log : undefined;
+      }, `the refused delivery to ${webhook.url}`, 30_000);
+      expect(delivery).toEqual({ id: expect.any(String), asOf: '2026-11-28T00:00:00.000Z', status: 'failed', attempts: 1, lastStatusCode: null, lastError: typeof targets[i]![1] === 'string' ? targets[i]![1] : expect.stringMatching(targets[i]![1]), finishedAt: expect.any(String) });
+      const reason = delivery!.lastError!;
+      await waitFor(async () => logged.some((line) => line.startsWith(`Webhook delivery ${delivery!.id} to ${webhook.id}: ${reason}`)), `the logged refusal of ${webhook.url}`);
+    }
+    expect(hook.received).toEqual([]);
+  }, 60_000);
+}, {}, capture);
