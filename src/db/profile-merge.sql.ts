@@ -10,10 +10,66 @@ export interface MergePair {
 const PAIRS = 'unnest($2::bigint[], $3::bigint[]) as m(loser_id, winner_id)';
 
 /**
+ * Folds the losers' rows in segment snapshots and stored segment memberships into their winners,
+ * in one statement: a loser's row becomes the winner's (inserted, or kept when the winner is
+ * already there, `on conflict do nothing`), the loser's row is deleted, and each snapshot's
+ * `member_count` and `holdout_count` follow what was inserted and deleted, so a snapshot taken
+ * before a merge lists and counts the survivor once. The winner keeps its own holdout mark; a
+ * winner that was not in the snapshot takes the loser's. Each side is joined on the tables'
+ * primary keys: the namespace's snapshot (or segment) ids crossed with the pairs. The change log
+ * (`segment_membership_change`) is history and keeps the ids as they were at each evaluation.
+ */
+async function foldMergedMembers(sql: Sql, params: readonly unknown[]): Promise<void> {
+  await sql.execute(
+    `with m as (select * from ${PAIRS}),
+     sm_old as (
+       select sm.snapshot_id, sm.profile_id, m.winner_id, sm.holdout
+       from segment_snapshot s cross join m
+       join segment_snapshot_member sm on sm.namespace_id = $1 and sm.snapshot_id = s.id and sm.profile_id = m.loser_id
+       where s.namespace_id = $1
+     ), sm_ins as (
+       insert into segment_snapshot_member (namespace_id, snapshot_id, profile_id, holdout)
+       select $1, o.snapshot_id, o.winner_id, bool_or(o.holdout) from sm_old o group by o.snapshot_id, o.winner_id
+       on conflict do nothing
+       returning snapshot_id, holdout
+     ), sm_del as (
+       delete from segment_snapshot_member sm using sm_old o
+       where sm.namespace_id = $1 and sm.snapshot_id = o.snapshot_id and sm.profile_id = o.profile_id
+       returning sm.snapshot_id, sm.holdout
+     ), delta as (
+       select d.snapshot_id, sum(d.n) as n, sum(d.n) filter (where d.holdout) as h
+       from (select snapshot_id, holdout, 1 as n from sm_ins union all select snapshot_id, holdout, -1 from sm_del) d
+       group by d.snapshot_id
+     ), counts as (
+       update segment_snapshot s set member_count = s.member_count + d.n, holdout_count = s.holdout_count + coalesce(d.h, 0)
+       from delta d where s.namespace_id = $1 and s.id = d.snapshot_id and (d.n <> 0 or coalesce(d.h, 0) <> 0)
+       returning 1
+     ), ms_old as (
+       select ms.segment_id, ms.profile_id, m.winner_id
+       from segment g cross join m
+       join segment_membership ms on ms.namespace_id = $1 and ms.segment_id = g.id and ms.profile_id = m.loser_id
+       where g.namespace_id = $1
+     ), ms_ins as (
+       insert into segment_membership (namespace_id, segment_id, profile_id)
+       select distinct $1::uuid, o.segment_id, o.winner_id from ms_old o
+       on conflict do nothing
+       returning 1
+     ), ms_del as (
+       delete from segment_membership ms using ms_old o
+       where ms.namespace_id = $1 and ms.segment_id = o.segment_id and ms.profile_id = o.profile_id
+       returning 1
+     )
+     select (select count(*) from counts) + (select count(*) from ms_ins) + (select count(*) from ms_del) as touched`,
+    params,
+  );
+}
+
+/**
  * Merges profiles set-based: any number of pairs, each winner at most once per call (callers
  * split larger sets into rounds with `mergeRounds`). Records each merge with a snapshot of the
- * loser, moves phones, events, consent history and earlier merges to the winner, then deletes
- * the loser.
+ * loser, moves phones, events, consent history, earlier merges, snapshot members and stored
+ * segment memberships to the winner (`foldMergedMembers`), then deletes the loser, all in the
+ * caller's transaction.
  */
 export async function mergeProfiles(sql: Sql, namespaceId: string, pairs: readonly MergePair[], reason: string): Promise<void> {
   if (pairs.length === 0) return;
@@ -49,6 +105,7 @@ export async function mergeProfiles(sql: Sql, namespaceId: string, pairs: readon
       params,
     );
   }
+  await foldMergedMembers(sql, params);
   await sql.execute(`update profile_merge t set winner_id = m.winner_id from ${PAIRS} where t.namespace_id = $1 and t.winner_id = m.loser_id`, params);
   await sql.execute(`delete from profile p using ${PAIRS} where p.namespace_id = $1 and p.id = m.loser_id`, params);
 }

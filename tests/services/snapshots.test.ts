@@ -51,6 +51,46 @@ describeEachDatabase('segment snapshots in the service layer', (getDb) => {
     expect(await services.changes.evaluate(snapshot.segmentId, later)).toMatchObject({ memberCount: 3, enteredCount: 1, leftCount: 0 });
   });
 
+  test('a merge folds the loser into the winner in snapshots taken before it and in the stored membership', async () => {
+    const tenant = await createTenant(getDb());
+    const scope = scopeFor(getDb(), tenant);
+    const services = createRequestServices(scope);
+    await services.customFields.define({ key: 'tier', type: 'STRING' });
+    const [kim, kimPhone, ray, rayPhone, lee] = (await services.profiles.upsertMany([
+      { email: 'kim@example.com', custom: { tier: 'gold' } },
+      { phones: ['+14155552672'], custom: { tier: 'gold' } },
+      { email: 'ray@example.com', custom: { tier: 'silver' } },
+      { phones: ['+14155552673'], custom: { tier: 'gold' } },
+      { email: 'lee@example.com', custom: { tier: 'gold' } },
+    ])).map((r) => (r.ok ? r.profileId : Number.NaN)) as [number, number, number, number, number];
+    const gold = await services.segments.create({ name: 'Gold', definition: { expression: 'custom.tier = "gold"' } });
+    const snapshot = await services.snapshots.take(gold.id, { asOf: AS_OF, holdout: { percent: 50 } });
+    const plain = await services.snapshots.take(gold.id, { asOf: AS_OF });
+    await services.changes.evaluate(gold.id, AS_OF);
+    const before = (await services.snapshots.members(snapshot.id, 100, 0)).members;
+    expect(before.map((m) => m.profileId)).toEqual([kim, kimPhone, rayPhone, lee]);
+    expect(plain.memberCount).toBe(4);
+
+    // Kim's phone-only profile merges into Kim (already in the snapshots), Ray's into Ray (who was not).
+    const merged = await services.profiles.upsertMany([{ email: 'kim@example.com', phones: ['+14155552672'] }, { email: 'ray@example.com', phones: ['+14155552673'] }]);
+    expect(merged.map((r) => (r.ok ? r.mergedProfileIds : null))).toEqual([[kimPhone], [rayPhone]]);
+
+    const holdoutOf = new Map(before.map((m) => [m.profileId, m.holdout]));
+    const after = (await services.snapshots.members(snapshot.id, 100, 0)).members;
+    expect(after).toEqual([{ profileId: kim, holdout: holdoutOf.get(kim) }, { profileId: ray, holdout: holdoutOf.get(rayPhone) }, { profileId: lee, holdout: holdoutOf.get(lee) }]);
+    expect(await services.snapshots.get(snapshot.id)).toMatchObject({ memberCount: 3, holdoutCount: after.filter((m) => m.holdout).length });
+    expect((await services.snapshots.members(plain.id, 100, 0)).members.map((m) => m.profileId)).toEqual([kim, ray, lee]);
+    expect((await services.snapshots.get(plain.id)).memberCount).toBe(3);
+    // The snapshot as a filter holds the same three people.
+    expect(await services.segments.count({ expression: `in snapshot "${plain.id}"` }, AS_OF)).toBe(3);
+
+    // The stored membership holds Kim and Ray now: the next evaluation sees Ray leave (silver won the
+    // merge) and nobody else change, not the phone-only profiles leave and Kim re-enter.
+    const later = new Date(AS_OF.getTime() + 60_000);
+    expect(await services.changes.evaluate(gold.id, later)).toMatchObject({ memberCount: 2, enteredCount: 0, leftCount: 1 });
+    expect((await services.changes.changes(gold.id, new Date(AS_OF.getTime() + 1), later, 10, null)).changes).toEqual([{ profileId: ray, entered: false, asOf: later }]);
+  });
+
   test('a snapshot of an empty segment has no members and counts zero', async () => {
     const tenant = await createTenant(getDb());
     const services = createRequestServices(scopeFor(getDb(), tenant));
