@@ -1,6 +1,6 @@
 import type { Sql } from './sql';
 
-export type ExportJobStatus = 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'EXPIRED';
+export type ExportJobStatus = 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'EXPIRED' | 'CANCELLED';
 
 /** One export job's row (`audience_export`): what was asked, how far it got, and its file. */
 export interface ExportJobRecord {
@@ -106,22 +106,34 @@ export class ExportJobRepository {
    * unless a person was forgotten while it ran (the file may hold them), then it is EXPIRED at once
    * and the sweep deletes the file.
    */
-  async succeeded(id: string, result: { rows: number; bytes: number; filePath: string }, ttlMs: number): Promise<void> {
-    await this.sql.execute(
+  async succeeded(id: string, result: { rows: number; bytes: number; filePath: string }, ttlMs: number): Promise<boolean> {
+    const updated = await this.sql.execute(
       `update audience_export set row_count = $3, byte_count = $4, file_path = $5, finished_at = now(),
          status = case when forgotten_during_run then 'EXPIRED' else 'SUCCEEDED' end,
          error = case when forgotten_during_run then $7 end,
          expires_at = case when forgotten_during_run then now() else now() + make_interval(secs => $6::double precision / 1000) end
-       where namespace_id = $1 and id = $2`,
+       where namespace_id = $1 and id = $2 and status <> 'CANCELLED'`,
       [this.namespaceId, id, result.rows, result.bytes, result.filePath, ttlMs, FORGOTTEN_DURING_RUN],
     );
+    return updated > 0;
   }
 
   async failed(id: string, error: string): Promise<void> {
     await this.sql.execute(
-      `update audience_export set status = 'FAILED', error = $3, file_path = null, finished_at = now() where namespace_id = $1 and id = $2`,
+      `update audience_export set status = 'FAILED', error = $3, file_path = null, finished_at = now() where namespace_id = $1 and id = $2 and status <> 'CANCELLED'`,
       [this.namespaceId, id, error],
     );
+  }
+
+  /** A QUEUED or RUNNING export is CANCELLED (it will have no file); undefined when it was in another state. */
+  async cancelled(id: string, error: string): Promise<ExportJobRecord | undefined> {
+    const row = await this.sql.one(
+      `update audience_export set status = 'CANCELLED', error = $3, file_path = null, finished_at = now()
+       where namespace_id = $1 and id = $2 and status in ('QUEUED', 'RUNNING')
+       returning ${COLUMNS}`,
+      [this.namespaceId, id, error],
+    );
+    return row ? toRecord(row) : undefined;
   }
 
   /**

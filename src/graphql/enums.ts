@@ -163,7 +163,7 @@ registerEnumType(SnapshotGroupEnum, {
 });
 
 export const ExportFormatEnum = enumOf(['CSV', 'JSONL'] as const);
-export const ExportStatusEnum = enumOf(['QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'EXPIRED'] as const);
+export const ExportStatusEnum = enumOf(['QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'EXPIRED', 'CANCELLED'] as const);
 export const FormulaHandlingEnum = enumOf(['ESCAPE', 'KEEP'] as const);
 
 registerEnumType(ExportFormatEnum, {
@@ -183,6 +183,7 @@ registerEnumType(ExportStatusEnum, {
     SUCCEEDED: { description: 'Its file is complete and can be downloaded until expiresAt.' },
     FAILED: { description: 'It ended without a file; error says why.' },
     EXPIRED: { description: 'Its file was downloadable until expiresAt and is deleted; a download answers 410.' },
+    CANCELLED: { description: 'cancelExport stopped it before it finished; it has no file (a partial one was deleted).' },
   },
 });
 registerEnumType(FormulaHandlingEnum, {

@@ -6,6 +6,7 @@ import { createGzip } from 'node:zlib';
 import type { RequestContext } from '../graphql/context';
 import { httpError } from '../graphql/errors';
 import { exportRequestFromBody, exportRequestFromQuery } from '../graphql/export-request';
+import { pathSegment } from './path-segment';
 
 /**
  * Streamed audience exports over plain HTTP, with the same API key as GraphQL:
@@ -33,7 +34,7 @@ const MAX_DEFINITION_BODY = 1024 * 1024;
 export async function handleExportRoute(req: IncomingMessage, res: ServerResponse, url: URL, deps: ExportRouteDeps): Promise<boolean> {
   const file = FILE_ROUTE.exec(url.pathname);
   if (file) {
-    await sendExportFile(req, res, decodeURIComponent(file[1]!), deps);
+    await sendExportFile(req, res, pathSegment(file[1]!), deps);
     return true;
   }
   const m = ROUTE.exec(url.pathname);
@@ -53,8 +54,8 @@ export async function handleExportRoute(req: IncomingMessage, res: ServerRespons
       ? exportRequestFromBody(await readJson(req), format, context.startedAt)
       : exportRequestFromQuery(
           collection === 'snapshots'
-            ? { kind: 'snapshot', snapshotId: decodeURIComponent(sourceId!), group: url.searchParams.get('group') }
-            : { kind: 'segment', segmentId: decodeURIComponent(sourceId!) },
+            ? { kind: 'snapshot', snapshotId: pathSegment(sourceId!), group: url.searchParams.get('group') }
+            : { kind: 'segment', segmentId: pathSegment(sourceId!) },
           format, url.searchParams, context.startedAt,
         );
     prepared = await context.services.exports.prepare(request);

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestContext } from '../graphql/context';
 import { httpError } from '../graphql/errors';
 import { parseNumericId } from '../graphql/cursors';
+import { pathSegment } from './path-segment';
 
 /**
  * Import files over plain HTTP, with the same API key as GraphQL:
@@ -29,7 +30,7 @@ export async function handleImportRoute(req: IncomingMessage, res: ServerRespons
   }
   try {
     const context = await deps.contextFor(headerOf(req, 'authorization'));
-    const id = parseNumericId(decodeURIComponent(rawId!), ['id']);
+    const id = parseNumericId(pathSegment(rawId!), ['id']);
     if (what === 'file') {
       const length = headerOf(req, 'content-length');
       const record = await context.services.imports.receiveFile(id, req, length !== undefined && /^\d+$/.test(length) ? Number(length) : null);

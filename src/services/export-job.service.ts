@@ -50,8 +50,8 @@ export interface ExportDownload {
  * columns: every problem is an error now, not a failed job later), stores it and queues its job
  * in one transaction; the job (src/services/export-job.ts) writes the file through the same
  * `PreparedExport.writeTo` as the HTTP route. Downloads need `exports:run` in the same namespace;
- * an expired file is gone (410). Listing and reading need `exports:run` too: a VIEWER sees no
- * exports, as it may not make any.
+ * an expired file is gone (410). Listing, reading and cancelling need `exports:run` too: a VIEWER
+ * sees no exports, as it may not make any.
  */
 export class ExportJobService {
   constructor(
@@ -104,6 +104,26 @@ export class ExportJobService {
     if (!Number.isInteger(first) || first < 1 || first > MAX_EXPORT_PAGE) throw AppError.invalid(['first'], `must be a whole number from 1 to ${MAX_EXPORT_PAGE} (got ${first})`);
     const rows = await this.repository().page(after, first + 1);
     return { exports: rows.slice(0, first), hasMore: rows.length > first };
+  }
+
+  /**
+   * Cancels a QUEUED or RUNNING export (the same roles as `create`): the export is CANCELLED at once
+   * and its job cancelled in the same transaction. A queued job never runs; a running one stops at
+   * its next write and deletes its partial file (the job's `settled` removes any file and `.part`
+   * of the export). Another namespace's export is NOT_FOUND; one in another state is a CONFLICT.
+   */
+  async cancel(id: string): Promise<ExportJobRecord> {
+    requirePermission(this.scope, 'exports:run', 'cancel exports');
+    const record = await this.get(id);
+    const notCancellable = (status: string) => AppError.conflict(`Export ${JSON.stringify(id)} is ${status}; only a QUEUED or RUNNING export can be cancelled.`, { status });
+    if (record.status !== 'QUEUED' && record.status !== 'RUNNING') throw notCancellable(record.status);
+    return inTransaction(this.scope, async (tx) => {
+      const cancelled = await this.repository(tx).cancelled(id, `cancelled by ${this.scope.actor}`);
+      // It finished between the read and the update.
+      if (!cancelled) throw notCancellable((await this.repository(tx).get(id))?.status ?? 'gone');
+      if (cancelled.jobId !== null) await this.jobs.cancel(tx, this.scope.tenant.id, cancelled.jobId);
+      return cancelled;
+    });
   }
 
   /** A finished export's file: NOT_FOUND outside this namespace, CONFLICT before it is ready, GONE once expired. */

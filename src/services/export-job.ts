@@ -28,7 +28,8 @@ export const EXPORT_EXPIRY_SCHEDULE = 'exports:expire';
  * keyset pages on PGlite) into `<file>.<pid>.<random>.part`, renamed to the final name only once
  * the file is complete. A run whose process died leaves at most a `.part` file, which the next run
  * of the same export removes, so a partial file is never served. The export row follows the job:
- * RUNNING when a run starts, SUCCEEDED / FAILED in `settled`.
+ * RUNNING when a run starts, SUCCEEDED / FAILED / CANCELLED in `settled` (`cancelExport` marks it
+ * CANCELLED first; a cancelled run removes its `.part` file, and `settled` any file of the export).
  */
 export function exportJobHandler(shared: ProcessServices, concurrency = 2): JobHandler<{ exportId: string }> {
   const settings = shared.exportFiles;
@@ -86,10 +87,13 @@ export function exportJobHandler(shared: ProcessServices, concurrency = 2): JobH
       const repo = new ExportJobRepository(tx, job.namespaceId);
       const id = String(job.payload.exportId);
       if (outcome.state === 'succeeded') {
-        await repo.succeeded(id, outcome.result as ExportJobResult, settings.ttlMs);
+        const result = outcome.result as ExportJobResult;
+        // Cancelled (cancelExport) while its last bytes were written: a cancelled export has no file.
+        if (!(await repo.succeeded(id, result, settings.ttlMs))) await rm(result.filePath, { force: true });
         return;
       }
-      await repo.failed(id, outcome.state === 'failed' ? outcome.error : 'the export was cancelled');
+      if (outcome.state === 'failed') await repo.failed(id, outcome.error);
+      else await repo.cancelled(id, 'the export was cancelled');
       const record = await repo.get(id);
       // A run that renamed its file but died before recording success leaves it: a failed export has no file.
       if (record) {

@@ -1,11 +1,11 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { Sql } from '../../src/db/sql';
 import { EXPORT_EXPIRY_JOB_KIND } from '../../src/services/export-job.service';
 import {
-  CreateApiKeyDocument, CreateExportDocument, CreateSegmentDocument, DefineCustomFieldDocument, ExportDocument, ExportsDocument, ForgetProfileDocument,
+  CancelExportDocument, CreateApiKeyDocument, CreateExportDocument, CreateSegmentDocument, DefineCustomFieldDocument, ExportDocument, ExportsDocument, ForgetProfileDocument,
   SegmentCountDocument, UpsertProfilesDocument, type ExportDetailFragment,
 } from '../generated/graphql';
 import { describeEachApp, type TestApp } from '../support/app';
@@ -135,6 +135,12 @@ describeEachApp('export jobs (createExport, export, exports, /exports/files) ove
       expect((await admin.request(ExportDocument, { id })).errors![0]!.extensions!.code).toBe('NOT_FOUND');
       expect((await download(base(), `/exports/files/${encodeURIComponent(id)}`, { key: admin.key })).status).toBe(404);
     }
+    // A malformed percent escape is an unknown ID (404, a JSON error), never a 500 from decoding it.
+    for (const path of ['/exports/files/exp_%zz', '/exports/files/%E0%A4%A', '/exports/segments/seg_%zz.csv', '/exports/snapshots/snap_%G1.jsonl']) {
+      const answer = await download(base(), path, { key: admin.key });
+      expect([path, answer.status, JSON.parse(answer.text).errors[0].extensions.code]).toEqual([path, 404, 'NOT_FOUND']);
+    }
+    expect((await download(base(), '/exports/files/exp_%zz')).status).toBe(401);
     const bad = await admin.request(CreateExportDocument, { segmentId: gold.id, format: 'CSV', columns: ['email', 'email_status', 'nul\u0000'] });
     expect(bad.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
     expect(bad.errors![0]!.extensions!.problems!.map((p) => p.path)).toEqual([['columns', '2']]);
@@ -226,3 +232,52 @@ describeEachApp('export jobs (createExport, export, exports, /exports/files) ove
     expect(existsSync(last)).toBe(false);
   }, 60_000);
 }, { exports: { dir: EXPORT_DIR, ttlMs: 3600_000 } });
+
+describeEachApp('cancelExport (no job runs in this process, so exports stay QUEUED until cancelled)', (getApp) => {
+  const base = () => getApp().app.url;
+
+  test('a QUEUED export is CANCELLED at once, its job cancelled and any partial file deleted; a RUNNING one is CANCELLED and its job asked to stop; roles and namespaces hold', async () => {
+    const { client: admin } = await newNamespace(getApp().url);
+    await seed(admin, 3);
+    const { createSegment: gold } = await admin.data(CreateSegmentDocument, { input: { name: 'Gold', definition: { expression: 'custom.tier = "gold"' } } });
+    const marketer = await keyFor(admin, 'MARKETER');
+    const queued = (await marketer.data(CreateExportDocument, { segmentId: gold.id, format: 'CSV', asOf: AS_OF })).createExport;
+    expect(queued.status).toBe('QUEUED');
+    const sql = sqlOf(getApp());
+    const row = (await sql.one<{ namespace_id: string; job_id: string }>(`select namespace_id, job_id from audience_export where id = $1`, [queued.id]))!;
+    // As a run under way leaves it: a partial file beside where the file would go.
+    const folder = join(EXPORT_DIR, row.namespace_id);
+    mkdirSync(folder, { recursive: true });
+    const partial = join(folder, `${queued.id}.csv.4242.cafebabe.part`);
+    writeFileSync(partial, 'email\np0@');
+
+    // VIEWER may not; another namespace does not see it.
+    const viewer = await keyFor(admin, 'VIEWER');
+    const denied = await viewer.request(CancelExportDocument, { id: queued.id });
+    expect(denied.errors![0]).toMatchObject({ message: 'The VIEWER role may not cancel exports; it needs one of: MARKETER, DATA_MANAGER, CLIENT_ADMIN.', extensions: { code: 'FORBIDDEN' } });
+    const { client: other } = await newNamespace(getApp().url);
+    expect((await other.request(CancelExportDocument, { id: queued.id })).errors![0]).toMatchObject({ message: `Export "${queued.id}" was not found in this namespace.`, extensions: { code: 'NOT_FOUND' } });
+    expect((await admin.request(CancelExportDocument, { id: 'exp_%zz' })).errors![0]!.extensions!.code).toBe('NOT_FOUND');
+    expect((await admin.data(ExportDocument, { id: queued.id })).export.status).toBe('QUEUED');
+
+    const { cancelExport } = await marketer.data(CancelExportDocument, { id: queued.id });
+    expect(cancelExport).toMatchObject({ id: queued.id, status: 'CANCELLED', downloadUrl: null, rows: null, bytes: null, error: expect.stringMatching(/^cancelled by /) });
+    expect(cancelExport.finishedAt).not.toBeNull();
+    expect(existsSync(partial)).toBe(false);
+    expect((await sql.one<{ state: string }>(`select state from job where id = $1`, [row.job_id]))!.state).toBe('cancelled');
+    expect((await download(base(), `/exports/files/${queued.id}`, { key: marketer.key })).status).toBe(409);
+    const again = await marketer.request(CancelExportDocument, { id: queued.id });
+    expect(again.errors![0]).toMatchObject({ message: `Export "${queued.id}" is CANCELLED; only a QUEUED or RUNNING export can be cancelled.`, extensions: { code: 'CONFLICT' } });
+    expect((await admin.data(ExportsDocument, {})).exports.nodes.map((e) => [e.id, e.status])).toEqual([[queued.id, 'CANCELLED']]);
+
+    // RUNNING (as a worker elsewhere has it): CANCELLED now, and the job is asked to stop; the run then removes its partial file.
+    const running = (await admin.data(CreateExportDocument, { segmentId: gold.id, format: 'JSONL' })).createExport;
+    const runningJob = (await sql.one<{ job_id: string }>(`select job_id from audience_export where id = $1`, [running.id]))!.job_id;
+    await sql.transaction(async (tx) => {
+      await tx.execute(`update audience_export set status = 'RUNNING', started_at = now() where id = $1`, [running.id]);
+      await tx.execute(`update job set state = 'running', run_token = gen_random_uuid(), locked_by = 'other-host:1:000000', attempts = 1, started_at = now() where id = $1`, [runningJob]);
+    });
+    expect((await admin.data(CancelExportDocument, { id: running.id })).cancelExport).toMatchObject({ status: 'CANCELLED', downloadUrl: null });
+    expect(await sql.one(`select state, cancel_requested from job where id = $1`, [runningJob])).toEqual({ state: 'running', cancel_requested: true });
+  });
+}, { exports: { dir: EXPORT_DIR, ttlMs: 3600_000 }, jobConcurrency: 0 });

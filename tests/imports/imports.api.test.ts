@@ -228,6 +228,9 @@ describeEachApp('CSV imports over HTTP', (getApp) => {
     expect(upload.status).toBe(404);
     expect((await download(base(), `/imports/${done.id}/errors.csv`, { key: other.client.key })).status).toBe(404);
     expect((await download(base(), `/imports/${done.id}/errors.csv`)).status).toBe(401);
+    // A malformed percent escape in the ID is a bad ID (400 with the reason), not a 500.
+    const malformed = await download(base(), '/imports/1%zz/errors.csv', { key: owner.client.key });
+    expect([malformed.status, JSON.parse(malformed.text).errors[0].extensions.code]).toEqual([400, 'BAD_USER_INPUT']);
     expect((await owner.client.data(ImportDocument, { id: waiting.id })).import.status).toBe('AWAITING_FILE');
     expect((await owner.client.data(CancelImportDocument, { id: waiting.id })).cancelImport.status).toBe('CANCELLED');
   });

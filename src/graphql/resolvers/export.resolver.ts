@@ -35,7 +35,7 @@ function parseExportCursor(cursor: string | null): { createdAt: Date; id: string
   throw AppError.invalid(['after'], 'is not a cursor from this connection; pass a pageInfo.endCursor you received');
 }
 
-/** Export jobs (MARKETER and above): create, read, list. The file is downloaded at downloadUrl (src/http/exports.route.ts). */
+/** Export jobs (MARKETER and above): create, read, list, cancel. The file is downloaded at downloadUrl (src/http/exports.route.ts). */
 @Resolver(() => AudienceExport)
 export class ExportResolver {
   @Mutation(() => AudienceExport, {
@@ -51,6 +51,13 @@ export class ExportResolver {
     @Ctx() ctx: RequestContext,
   ): Promise<AudienceExport> {
     return toExport(await ctx.services.exportJobs.create({ segmentId, format, asOf: asOf ?? ctx.startedAt, columns, formulas, gzip }));
+  }
+
+  @Mutation(() => AudienceExport, {
+    description: 'Cancels a QUEUED or RUNNING export job (MARKETER and above): it becomes CANCELLED at once, never gets a file, and a partial file is deleted. Another state is a CONFLICT.',
+  })
+  async cancelExport(@Arg('id', () => ID, { description: 'The export ID (exp_…).' }) id: string, @Ctx() ctx: RequestContext): Promise<AudienceExport> {
+    return toExport(await ctx.services.exportJobs.cancel(id));
   }
 
   @Query(() => AudienceExport, { description: 'An export job by ID (MARKETER and above); NOT_FOUND outside this namespace.' })
