@@ -15,6 +15,7 @@ import { Migration20261203120000_boolean_custom_indexes } from './Migration20261
 import { Migration20261203130000_event_catalog } from './Migration20261203130000_event_catalog';
 import { Migration20261204110000_fold_merged_members } from './Migration20261204110000_fold_merged_members';
 import { Migration20261204110100_export_cancelled } from './Migration20261204110100_export_cancelled';
+import { Migration20261204110200_snapshot_member_no_fk } from './Migration20261204110200_snapshot_member_no_fk';
 
 /**
  * Every migration, in order. The runtime uses this list rather than scanning the folder, so the
@@ -38,4 +39,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261203130000_event_catalog', class: Migration20261203130000_event_catalog },
   { name: 'Migration20261204110000_fold_merged_members', class: Migration20261204110000_fold_merged_members },
   { name: 'Migration20261204110100_export_cancelled', class: Migration20261204110100_export_cancelled },
+  { name: 'Migration20261204110200_snapshot_member_no_fk', class: Migration20261204110200_snapshot_member_no_fk },
 ];

@@ -91,6 +91,16 @@ describeEachDatabase('segment snapshots in the service layer', (getDb) => {
     expect((await services.changes.changes(gold.id, new Date(AS_OF.getTime() + 1), later, 10, null)).changes).toEqual([{ profileId: ray, entered: false, asOf: later }]);
   });
 
+  test('deleting a snapshot deletes its member rows in the same statement, and only its own (a statement-level trigger, not a per-row foreign key)', async () => {
+    const { scope, services, snapshot } = await tenantWithSnapshot(['d0@example.com', 'd1@example.com', 'd2@example.com']);
+    const second = await services.snapshots.take(snapshot.segmentId, { asOf: AS_OF });
+    const rows = async (id: string) => (await scope.sql.one<{ n: number }>(`select count(*)::int as n from segment_snapshot_member where namespace_id = $1 and snapshot_id = $2`, [scope.tenant.id, id]))!.n;
+    expect([await rows(snapshot.id), await rows(second.id)]).toEqual([3, 3]);
+    await services.snapshots.delete(snapshot.id);
+    expect([await rows(snapshot.id), await rows(second.id)]).toEqual([0, 3]);
+    expect((await services.snapshots.get(second.id)).memberCount).toBe(3);
+  });
+
   test('a snapshot of an empty segment has no members and counts zero', async () => {
     const tenant = await createTenant(getDb());
     const services = createRequestServices(scopeFor(getDb(), tenant));
