@@ -1,4 +1,5 @@
 import { customIndexName } from '../src/db/custom-index.sql';
+import { FENCE_MAX_COST, FENCE_MAX_MEMBERS } from '../src/services/segment-page-form';
 import type { BenchArgs } from './cli';
 import { BENCH_CUSTOM_FIELDS } from './dataset';
 import { EXPORT_RSS_LIMIT_MB, EXPORT_TARGET_RATIO, type ExportSuiteResult } from './export-suite';
@@ -81,19 +82,19 @@ function segmentsSection(title: string, result: SegmentSuiteResult): string[] {
       `Median of ${result.runs} runs after a warm-up, compiled and hand-written alternating in one session. Page = first page of 100 members ` +
       `(\`limit 101\`, keyset by id, the service's column list). Target: compiled ≤ ${TARGET_RATIO}× hand-written.`,
     '',
-    '| segment | covers | count: compiled | hand | ratio | page: compiled | hand | ratio | members | same count / page | service count | compiled count plan reads |',
-    '|---|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---|',
+    '| segment | covers | count: compiled | hand | ratio | page: compiled | hand | ratio | members | planner: count cost | same count / page | service count | compiled count plan reads |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---|',
   ];
   for (const s of result.segments) {
     const flag = (v: 'meets' | 'noise' | 'miss' | undefined, ok: boolean) => (v === 'noise' ? ' ≈' : v === 'miss' || (!v && !ok) ? ' ✗' : '');
     lines.push(
       `| \`${s.key}\` | ${s.covers} | ${ms(s.compiled.countMs)} | ${ms(s.hand.countMs)} | ${ratio(s.ratio.count)}${flag(s.verdict?.count, s.meetsTarget.count)} | ` +
-        `${ms(s.compiled.pageMs)}${s.pageForm === 'fenced' ? ' (fenced)' : ''} | ${ms(s.hand.pageMs)} | ${ratio(s.ratio.page)}${flag(s.verdict?.page, s.meetsTarget.page)} | ${int(s.counts.compiled)} | ` +
+        `${ms(s.compiled.pageMs)}${s.pageForm === 'fenced' ? ' (fenced)' : ''} | ${ms(s.hand.pageMs)} | ${ratio(s.ratio.page)}${flag(s.verdict?.page, s.meetsTarget.page)} | ${int(s.counts.compiled)} | ${s.estimate ? int(s.estimate.cost) : '–'} | ` +
         `${s.sameCount ? 'yes' : `**no** (${s.counts.hand})`} / ${s.samePage ? 'yes' : '**no**'} | ${ms(s.serviceCountMs)} | ${planCell(s.plans.compiledCount)} |`,
     );
   }
   lines.push('', `Times in ms. ✗ = misses the target (docs/performance.md gives the reasons); ≈ = over ${TARGET_RATIO}× by the medians but within noise ` +
-    `(medians less than ${NOISE_FLOOR_MS} ms apart, or the fastest runs within the target). "service count" is \`SegmentService.count\` end to end (validation, catalog, compile, statement). "(fenced)": the compiled page took the fenced form, chosen from the count as \`SegmentService.members\` does beside a count (src/services/segment-page-form.ts).`);
+    `(medians less than ${NOISE_FLOOR_MS} ms apart, or the fastest runs within the target). "service count" is \`SegmentService.count\` end to end (validation, catalog, compile, statement). "(fenced)": the compiled page took the fenced form, chosen as \`SegmentService.members\` does beside a count: at most ${int(FENCE_MAX_MEMBERS)} members and a planner cost of the count ("planner: count cost", \`explain\`, not run) of at most ${int(FENCE_MAX_COST)} (src/services/segment-page-form.ts).`);
   const naive = result.segments.filter((s) => s.counts.naive !== undefined);
   for (const s of naive) lines.push('', `Naive SQL for \`${s.key}\` counts ${int(s.counts.naive!)} instead of ${int(s.counts.compiled)}: ${s.counts.naiveNote}.`);
   if (result.errors.length) lines.push('', ...result.errors.map((e) => `- **${e.key} failed**: ${e.error}`));

@@ -1,6 +1,6 @@
 import { PROFILE_SELECT } from '../src/db/profile.repository';
 import type { Statement } from '../src/db/sql';
-import { fenceFromCount } from '../src/services/segment-page-form';
+import { estimateMembers, pageForm, tooManyToFence, type MemberEstimate } from '../src/services/segment-page-form';
 import { DATASET_AS_OF } from './dataset';
 import { explainAnalyze, type PlanSummary } from './plans';
 import { handPredicates, REFERENCE_SEGMENTS, SAVED_SEGMENTS, type ReferenceSegment } from './reference-segments';
@@ -39,6 +39,8 @@ export interface SegmentResult {
   readonly compiledSql: { readonly count: Statement; readonly page: Statement };
   /** The compiled page's form, chosen from the count as `SegmentService.members` does beside a count. */
   readonly pageForm: 'fenced' | 'keyset';
+  /** The planner's estimate of the compiled count (rows under the aggregate, total cost), from which with the count the page form was chosen. */
+  readonly estimate?: MemberEstimate;
   readonly handSql: { readonly count: Statement; readonly page: Statement };
   readonly compiled: Timing;
   readonly hand: Timing;
@@ -183,9 +185,10 @@ async function measureSegment(
 
   const count = await alternate(session, compiledCountStatement, hand.count, runs);
   const compiledCount = num((await session.rows<{ count: unknown }>(compiledCountStatement.sql, compiledCountStatement.params))[0]?.count);
-  // The page a `members` request beside a `count` gets (SegmentService.members).
-  const fenced = fenceFromCount({ members: compiledCount, ms: median(count.a) });
-  const compiled = { count: compiledCountStatement, page: query.page({ afterId: 0, limit: PAGE_LIMIT, select: PROFILE_SELECT, fenced }) };
+  // The page a `members` request beside a `count` gets (SegmentService.members): from the count and the planner's estimate.
+  const estimate = await estimateMembers(services.scope.sql, query);
+  const form = tooManyToFence(compiledCount) ? 'keyset' : pageForm(estimate, compiledCount);
+  const compiled = { count: compiledCountStatement, page: query.page({ afterId: 0, limit: PAGE_LIMIT, select: PROFILE_SELECT, fenced: form === 'fenced' }) };
   const page = await alternate(session, compiled.page, hand.page, runs);
 
   const handCount = num((await session.rows<{ count: unknown }>(hand.count.sql, hand.count.params))[0]?.count);
@@ -215,7 +218,7 @@ async function measureSegment(
   const handTiming = timing(count.b, page.b);
   return {
     key: segment.key, covers: segment.covers, text,
-    compiledSql: compiled, pageForm: fenced ? 'fenced' : 'keyset', handSql: hand,
+    compiledSql: compiled, pageForm: form, estimate, handSql: hand,
     compiled: compiledTiming, hand: handTiming,
     ratio: { count: compiledTiming.countMs / handTiming.countMs, page: compiledTiming.pageMs / handTiming.pageMs },
     meetsTarget: { count: verdict(count.a, count.b) !== 'miss', page: verdict(page.a, page.b) !== 'miss' },

@@ -8,24 +8,38 @@ import type { Sql } from '../db/sql';
  * walks the primary key through the whole namespace. The fenced page finds every member first,
  * through the predicate's own best plan, then sorts them: its cost is about the count's.
  *
- * So fence when the segment is small and counting it was cheap: then the fenced page is cheap
- * too, whatever the keyset page would have done. A slow count (events, a 20-condition mix) means
- * the fenced page would be as slow, and the keyset page, which stops early, is the better bet.
+ * So fence when the segment is small and the planner costs counting it low: then the fenced page
+ * is cheap too, whatever the keyset page would have done. A costly count (events, a 20-condition
+ * mix, a bitmap heap scan over thousands of scattered rows) means the fenced page would be as
+ * slow, and the keyset page, which stops early, is the better bet. Both inputs are deterministic
+ * (a count, and the planner's estimate on the current statistics): no timing decides.
  */
 export const FENCE_MAX_MEMBERS = 20_000;
-/** The longest count (ms) after which a page is still fenced. */
-export const FENCE_MAX_COUNT_MS = 10;
-/** Without a count: the highest planner cost (its units) of finding every member for a fenced page. */
+/** The highest planner cost (its units: `seq_page_cost` = 1) of the count statement for which a page is fenced. */
 export const FENCE_MAX_COST = 1_000;
 
-/** From a count in the same request: how many members, and how long counting them took. */
-export function fenceFromCount(count: { readonly members: number; readonly ms: number }): boolean {
-  return count.members <= FENCE_MAX_MEMBERS && count.ms <= FENCE_MAX_COUNT_MS;
+export type PageForm = 'fenced' | 'keyset';
+
+/** The planner's estimate for a segment's count statement: the rows under its aggregate and the statement's total cost. */
+export interface MemberEstimate {
+  readonly rows: number;
+  readonly cost: number;
 }
 
-/** From the planner's estimate of the count statement: the rows it expects and the cost of finding them. */
-export function fenceFromEstimate(estimate: { readonly rows: number; readonly cost: number }): boolean {
-  return estimate.rows <= FENCE_MAX_MEMBERS && estimate.cost <= FENCE_MAX_COST;
+/** Whether the count alone already rules the fenced form out, so that no estimate is needed. */
+export function tooManyToFence(counted: number): boolean {
+  return counted > FENCE_MAX_MEMBERS;
+}
+
+/**
+ * The form of a page: fenced when the segment is small (the count beside the page when the request
+ * has one, else the planner's row estimate) and the planner costs its count at most `FENCE_MAX_COST`.
+ *
+ * @example pageForm({ rows: 5_200, cost: 310 }, 6_707) // 'fenced': recent signups of one status
+ * @example pageForm({ rows: 7_900, cost: 410_000 }, 8_481) // 'keyset': a 20-condition mix with events
+ */
+export function pageForm(estimate: MemberEstimate, counted?: number): PageForm {
+  return (counted ?? estimate.rows) <= FENCE_MAX_MEMBERS && estimate.cost <= FENCE_MAX_COST ? 'fenced' : 'keyset';
 }
 
 interface PlanNode {
@@ -39,7 +53,7 @@ interface PlanNode {
  * The planner's estimate for the count statement (one `explain`, planned only, not run): the rows
  * under its aggregate and the total cost.
  */
-export async function estimateMembers(sql: Sql, query: AudienceQuery): Promise<{ rows: number; cost: number }> {
+export async function estimateMembers(sql: Sql, query: AudienceQuery): Promise<MemberEstimate> {
   const count = query.count();
   const row = await sql.one<Record<string, unknown>>(`explain (format json) ${count.sql}`, count.params, { label: 'segment.estimate' });
   const raw = row ? Object.values(row)[0] : undefined;

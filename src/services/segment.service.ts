@@ -16,7 +16,7 @@ import { EventCatalogService } from './event-catalog.service';
 import type { Sql } from '../db/sql';
 import { inTransaction, requirePermission, type Scope } from './scope';
 import { SegmentDefinitions, toProblems, type CheckedDefinition, type SegmentDefinitionInput } from './segment-definition';
-import { estimateMembers, fenceFromCount, fenceFromEstimate } from './segment-page-form';
+import { estimateMembers, pageForm, tooManyToFence, type MemberEstimate } from './segment-page-form';
 
 export const MAX_SEGMENT_PAGE = 500;
 export const MAX_PREVIEW_SAMPLE = 100;
@@ -62,7 +62,7 @@ export class SegmentService {
   private readonly rows = new Map<string, Promise<SegmentRow>>();
   private readonly queries = new Map<unknown, Map<string, Promise<{ query: AudienceQuery; text: string }>>>();
   /** This request's counts by compiled query: a page beside a count takes its form from it. */
-  private readonly counts = new Map<AudienceQuery, Promise<{ members: number; ms: number }>>();
+  private readonly counts = new Map<AudienceQuery, Promise<number>>();
 
   constructor(
     private readonly scope: Scope,
@@ -239,42 +239,54 @@ export class SegmentService {
     const query = await this.compiled(target, asOf);
     let counted = this.counts.get(query);
     if (!counted) {
-      counted = this.runCount(query);
+      const statement = query.count();
+      counted = this.scope.sql.one<{ count: number }>(statement.sql, statement.params, { label: 'segment.count' }).then((row) => Number(row?.count ?? 0));
       this.counts.set(query, counted);
     }
-    return (await counted).members;
-  }
-
-  private async runCount(query: AudienceQuery): Promise<{ members: number; ms: number }> {
-    const statement = query.count();
-    const started = performance.now();
-    const row = await this.scope.sql.one<{ count: number }>(statement.sql, statement.params, { label: 'segment.count' });
-    return { members: Number(row?.count ?? 0), ms: performance.now() - started };
+    return counted;
   }
 
   /**
    * A page of members by profile ID. Its form (`segment-page-form.ts`) comes from the count when
-   * the same request counts the segment (GraphQL resolves `count` and `members` side by side),
-   * otherwise from the planner's estimate (one `explain`).
+   * the same request counts the segment (GraphQL resolves `count` and `members` side by side) and
+   * from the planner's estimate of the count statement: a small segment that is cheap to count is
+   * fenced. The estimate of a saved segment is kept with it per process (`EvaluationCache`), so a
+   * count and a page run 2 statements; a count above `FENCE_MAX_MEMBERS` needs no estimate.
    */
   async members(target: EvaluationTarget, asOf: Date, first: number, afterId: number): Promise<{ profiles: ProfileRecord[]; hasMore: boolean }> {
     requirePermission(this.scope, 'read', 'evaluate segments');
     if (!Number.isInteger(first) || first < 1 || first > MAX_SEGMENT_PAGE) throw AppError.invalid(['first'], `must be a whole number from 1 to ${MAX_SEGMENT_PAGE} (got ${first})`);
     const query = await this.compiled(target, asOf);
-    const statement = query.page({ afterId, limit: first + 1, select: PROFILE_SELECT, fenced: await this.fencePage(query) });
+    const statement = query.page({ afterId, limit: first + 1, select: PROFILE_SELECT, fenced: await this.fencePage(target, query) });
     const rows = await this.scope.sql.rows<ProfileRecord>(statement.sql, statement.params, { label: 'segment.members' });
     return { profiles: rows.slice(0, first), hasMore: rows.length > first };
   }
 
-  private async fencePage(query: AudienceQuery): Promise<boolean> {
+  private async fencePage(target: EvaluationTarget, query: AudienceQuery): Promise<boolean> {
     // A sibling `count` field compiles the same query; let it start before deciding without it.
     if (!this.counts.has(query)) await new Promise((resolve) => setImmediate(resolve));
-    const counted = this.counts.get(query);
-    if (counted) {
-      // A failed count reports its own error; the page then takes the keyset form.
-      return counted.then(fenceFromCount, () => false);
+    let counted: number | undefined;
+    const counting = this.counts.get(query);
+    if (counting) {
+      try {
+        counted = await counting;
+      } catch {
+        return false; // A failed count reports its own error; the page then takes the keyset form.
+      }
+      if (tooManyToFence(counted)) return false;
     }
-    return fenceFromEstimate(await estimateMembers(this.scope.sql, query));
+    return pageForm(await this.estimate(target, query), counted) === 'fenced';
+  }
+
+  /**
+   * The planner's estimate of the count statement. A saved segment's (or stored version's) is kept
+   * per process with its definition, for any `asOf`: it only chooses a page's form, never its rows.
+   */
+  private estimate(target: EvaluationTarget, query: AudienceQuery): Promise<MemberEstimate> {
+    const load = () => estimateMembers(this.scope.sql, query);
+    if (target instanceof SegmentRow) return this.evaluation.get(this.scope.tenant.id, `estimate:${target.id}@${target.version}`, load);
+    if (target instanceof SegmentVersionRow) return this.evaluation.get(this.scope.tenant.id, `estimate:${target.segmentId}@${target.version}`, load);
+    return load();
   }
 
   async isMember(target: SegmentRow, profileId: number, asOf: Date): Promise<boolean> {

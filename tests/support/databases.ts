@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { Database, type DatabaseTarget } from '../../src/db/database';
+import type { QueryObserver } from '../../src/db/sql';
 
 /**
  * Every database test runs on embedded PGlite, and also on the PostgreSQL server named by
@@ -21,16 +22,16 @@ export interface OpenedTestDatabase {
   close(): Promise<void>;
 }
 
-/** Opens a fresh, migrated database of the given kind. */
-export async function openTestDatabase(target: TestTarget): Promise<OpenedTestDatabase> {
+/** Opens a fresh, migrated database of the given kind; `observer` is told of every statement. */
+export async function openTestDatabase(target: TestTarget, options: { observer?: QueryObserver } = {}): Promise<OpenedTestDatabase> {
   if (target.name === 'pglite') {
-    const db = await Database.open({ kind: 'pglite', dataDir: 'memory://' });
+    const db = await Database.open({ kind: 'pglite', dataDir: 'memory://' }, options);
     await db.migrate();
     return { db, close: () => db.close() };
   }
   const scratch = await createScratchPgDatabase();
   const pgTarget: DatabaseTarget = { kind: 'postgres', url: scratch.url, poolSize: 5 };
-  const db = await Database.open(pgTarget);
+  const db = await Database.open(pgTarget, options);
   await db.migrate();
   return {
     db,
