@@ -15,6 +15,10 @@ export interface BenchArgs {
   readonly httpSeconds: number;
   readonly httpConnections: readonly number[];
   readonly poolSize: number;
+  /** Connections of the peers suite's load levels. */
+  readonly peerConnections: readonly number[];
+  /** Alternating rounds per level of the peers suite. */
+  readonly peerRounds: number;
   readonly ingestBatches: number;
   readonly profileBatches: number;
   readonly compare: boolean;
@@ -32,7 +36,9 @@ export interface BenchArgs {
   readonly addIndexes: readonly string[];
 }
 
-export const SUITES = ['segments', 'http', 'ingest', 'plan-cache', 'import', 'snapshots', 'exports'] as const;
+export const SUITES = ['segments', 'http', 'ingest', 'plan-cache', 'import', 'snapshots', 'exports', 'peers'] as const;
+/** The suites run without --suites: every one but the peers (PostGraphile, a devDependency started only on request). */
+export const DEFAULT_SUITES: readonly Suite[] = SUITES.filter((s) => s !== 'peers');
 export type Suite = (typeof SUITES)[number];
 
 export const USAGE = `npm run bench -- [flags]
@@ -52,13 +58,16 @@ Targets:
   --pglite-dir DIR        where PGlite data sets live                  default bench/.data
 
 Suites:
-  --suites LIST           segments,http,ingest,plan-cache,import,snapshots,exports   default all of them
-                          (http, plan-cache, import and exports run on PostgreSQL only)
+  --suites LIST           segments,http,ingest,plan-cache,import,snapshots,exports,peers
+                          default all but peers (http, plan-cache, import, exports and peers
+                          run on PostgreSQL only)
   --segments LIST         only these reference segments (keys, see bench/reference-segments.ts)
   --runs N                timed runs per statement (after one warm-up)  default 7
   --http-seconds N        seconds per load level                        default 10
   --http-connections LIST concurrent connections                        default 1,10,50
   --pool-size N           server connection pool (DB_POOL_SIZE)         default 10
+  --peer-connections LIST peers suite: concurrent connections          default 1,8
+  --peer-rounds N         peers suite: alternating rounds (A B, B A, …) per level   default 3
   --ingest-batches N      trackEvents batches of 1,000 per phase        default 10
   --profile-batches N     upsertProfiles batches of 1,000 per phase     default 3
   --no-compare            skip the ingest run without the new indexes
@@ -109,13 +118,13 @@ export function parseArgs(argv: readonly string[], env: Readonly<Record<string, 
   if (flags.has('help')) return 'help';
   const known = new Set(['profiles', 'events-per-profile', 'seed', 'target', 'database-url', 'pglite-profiles', 'pglite-dir', 'suites', 'segments', 'runs',
     'http-seconds', 'http-connections', 'pool-size', 'ingest-batches', 'profile-batches', 'no-compare', 'ingest-breakdown', 'regenerate', 'out', 'reference', 'drop-indexes', 'add-index',
-    'import-rows', 'snapshot-takes']);
+    'import-rows', 'snapshot-takes', 'peer-connections', 'peer-rounds']);
   for (const name of flags.keys()) if (!known.has(name)) throw new Error(`unknown flag --${name}; see --help`);
   const get = (name: string) => flags.get(name);
   const profiles = get('profiles') ? positive('--profiles', get('profiles')) : 20_000;
   const target = (get('target') ?? 'both') as BenchArgs['target'];
   if (!['postgres', 'pglite', 'both'].includes(target)) throw new Error(`--target is postgres, pglite or both (got "${target}")`);
-  const suites = (get('suites') ? list('--suites', get('suites')) : [...SUITES]) as Suite[];
+  const suites = (get('suites') ? list('--suites', get('suites')) : [...DEFAULT_SUITES]) as Suite[];
   for (const suite of suites) if (!SUITES.includes(suite)) throw new Error(`unknown suite "${suite}"; the suites are ${SUITES.join(', ')}`);
   return {
     profiles,
@@ -131,6 +140,8 @@ export function parseArgs(argv: readonly string[], env: Readonly<Record<string, 
     httpSeconds: get('http-seconds') ? positive('--http-seconds', get('http-seconds')) : 10,
     httpConnections: get('http-connections') ? list('--http-connections', get('http-connections')).map((c) => positive('--http-connections', c)) : [1, 10, 50],
     poolSize: get('pool-size') ? positive('--pool-size', get('pool-size')) : 10,
+    peerConnections: get('peer-connections') ? list('--peer-connections', get('peer-connections')).map((c) => positive('--peer-connections', c)) : [1, 8],
+    peerRounds: get('peer-rounds') ? positive('--peer-rounds', get('peer-rounds')) : 3,
     ingestBatches: get('ingest-batches') ? positive('--ingest-batches', get('ingest-batches')) : 10,
     profileBatches: get('profile-batches') ? positive('--profile-batches', get('profile-batches')) : 3,
     compare: !flags.has('no-compare'),

@@ -62,11 +62,13 @@ export function operationText(file: string, name: string): string {
 }
 
 /** Starts the bench's API server (`http-server.ts`) as a child process with `config`; resolves once it listens. */
-export async function startBenchServer(config: { url: string; poolSize: number; namespaceId: string | undefined; role?: string }): Promise<{ url: string; key: string; child: ChildProcess }> {
+export async function startBenchServer(
+  config: { url: string; poolSize: number; namespaceId: string | undefined; role?: string }, env: Record<string, string> = {},
+): Promise<{ url: string; key: string; child: ChildProcess }> {
   const typescript = __filename.endsWith('.ts');
   const script = join(__dirname, typescript ? 'http-server.ts' : 'http-server.js');
   const child = fork(script, [], {
-    env: { ...process.env, BENCH_SERVER_CONFIG: JSON.stringify(config) },
+    env: { ...process.env, ...env, BENCH_SERVER_CONFIG: JSON.stringify(config) },
     execArgv: typescript ? ['-r', 'ts-node/register/transpile-only'] : [],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
@@ -77,7 +79,7 @@ export async function startBenchServer(config: { url: string; poolSize: number; 
   return { ...ready, child };
 }
 
-async function post(url: string, key: string, query: string, variables: Record<string, unknown>): Promise<{ json: { data?: unknown; errors?: unknown[] }; statements: number; bytes: number }> {
+export async function post(url: string, key: string, query: string, variables: Record<string, unknown>): Promise<{ json: { data?: unknown; errors?: unknown[] }; statements: number; bytes: number }> {
   const response = await fetch(`${url}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
@@ -87,7 +89,7 @@ async function post(url: string, key: string, query: string, variables: Record<s
   return { json: JSON.parse(text) as { data?: unknown; errors?: unknown[] }, statements: Number(response.headers.get('x-sql-statements')), bytes: text.length };
 }
 
-async function load(url: string, key: string, connections: number, seconds: number, bodies: readonly string[]): Promise<LoadLevel> {
+export async function load(url: string, key: string, connections: number, seconds: number, bodies: readonly string[]): Promise<LoadLevel> {
   let next = 0;
   let graphqlErrors = 0;
   const result = await autocannon({
@@ -165,16 +167,17 @@ export async function runHttpSuite(target: BenchTarget, options: HttpOptions): P
       poolSize: options.poolSize,
     };
   } finally {
-    server.child.send('stop');
-    await new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        server.child.kill('SIGKILL');
-        resolve(undefined);
-      }, 10_000);
-      server.child.once('exit', () => {
-        clearTimeout(timer);
-        resolve(undefined);
-      });
-    });
+    await stopChild(server.child);
   }
+}
+
+/** Asks a bench child process to stop ("stop" over IPC) and kills it if it has not exited within 10 s. */
+export async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  if (child.connected) child.send('stop');
+  else child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
 }

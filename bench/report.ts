@@ -4,6 +4,7 @@ import type { BenchArgs } from './cli';
 import { BENCH_CUSTOM_FIELDS } from './dataset';
 import { EXPORT_RSS_LIMIT_MB, EXPORT_TARGET_RATIO, type ExportSuiteResult } from './export-suite';
 import type { HttpResult } from './http-suite';
+import type { PeersResult } from './peer-suite';
 import { IMPORT_TARGET_RATIO, IMPORT_TARGET_RSS_MIB, type ImportSuiteResult } from './import-suite';
 import type { IngestResult } from './ingest-suite';
 import type { JitRow, PlanCacheResult } from './plan-cache';
@@ -32,6 +33,7 @@ export interface TargetResults {
   readonly tableSizes: readonly { readonly table: string; readonly bytes: number }[];
   segments?: SegmentSuiteResult;
   http?: HttpResult;
+  peers?: PeersResult;
   exports?: ExportSuiteResult;
   ingest?: IngestResult;
   planCache?: PlanCacheResult;
@@ -107,6 +109,31 @@ function segmentsSection(title: string, result: SegmentSuiteResult): string[] {
     lines.push('');
   }
   lines.push('</details>', '');
+  return lines;
+}
+
+function peersSection(peers: PeersResult): string[] {
+  const lines = [
+    '## audience-graph against PostGraphile (PostgreSQL)',
+    '',
+    `${peers.peerVersion}, each server in a child process of its own with a pool of ${peers.poolSize}, \`NODE_ENV=production\`; autocannon in the parent, ` +
+      `${peers.seconds} s per run, ${peers.rounds} rounds per level alternating (A B, then B A). **The load generator shares the 2 cores with both servers and PostgreSQL.** ` +
+      `Load average at the start: ${peers.loadAverage.join(', ')}. Ratio = audience-graph ÷ PostGraphile requests per second (higher is better for audience-graph), median and range over the rounds.`,
+    '',
+    '| workload | connections | audience-graph req/s | PostGraphile req/s | ratio (median, range) | same count / first page |',
+    '|---|---:|---:|---:|---:|---|',
+  ];
+  for (const w of peers.workloads) {
+    for (const l of w.levels) {
+      const rps = (xs: readonly { requestsPerSecond: number; errors: number; non2xx: number; graphqlErrors: number }[]) =>
+        xs.map((x) => `${x.requestsPerSecond.toFixed(1)}${x.errors + x.non2xx + x.graphqlErrors ? ` (${x.errors + x.non2xx + x.graphqlErrors} errors)` : ''}`).join(', ');
+      const check = `${w.check.sameCount ? `yes (${int(w.check.ours)})` : `**no** (${int(w.check.ours)} vs ${int(w.check.peer)})`} / ${w.check.samePage ? 'yes' : '**no**'}`;
+      lines.push(`| ${w.label} | ${l.connections} | ${rps(l.ours)} | ${rps(l.peer)} | **${l.ratio.median.toFixed(2)}×** (${l.ratio.min.toFixed(2)}–${l.ratio.max.toFixed(2)}) | ${check} |`);
+    }
+  }
+  lines.push('', 'Where the two differ by semantics (counted once, not load-tested):', '');
+  for (const s of peers.semantics) lines.push(`- \`${s.key}\`: ${s.what}: audience-graph ${int(s.ours)}, PostGraphile ${s.peer === null ? 'cannot express it' : int(s.peer)}.`);
+  lines.push('');
   return lines;
 }
 
@@ -313,6 +340,7 @@ export function renderMarkdown(results: BenchResults): string {
   const pg = results.postgres;
   if (pg?.segments) lines.push(...segmentsSection('Segments on PostgreSQL', pg.segments));
   if (pg?.http) lines.push(...httpSection(pg.http));
+  if (pg?.peers) lines.push(...peersSection(pg.peers));
   if (pg?.exports) lines.push(...exportSection(pg.exports));
   if (pg?.ingest) lines.push(...ingestSection('Ingest on PostgreSQL', pg.ingest));
   if (pg?.planCache) lines.push(...planCacheSection(pg.planCache, pg.jit));

@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs, USAGE, type BenchArgs } from './cli';
 import { runExportSuite } from './export-suite';
 import { packageRoot, runHttpSuite } from './http-suite';
+import { runPeerSuite } from './peer-suite';
 import { NEW_INDEXES } from './indexes';
 import { runImportSuite } from './import-suite';
 import { runIngestSuite } from './ingest-suite';
@@ -111,6 +112,10 @@ async function runSuites(target: BenchTarget, args: BenchArgs, openSeconds: numb
   if (wants('http') && target.kind === 'postgres') {
     results.http = await suite(results, 'http', () =>
       runHttpSuite(target, { namespace: MAIN, connections: args.httpConnections, seconds: args.httpSeconds, poolSize: args.poolSize, pages: 20, log }));
+  }
+  if (wants('peers') && target.kind === 'postgres') {
+    results.peers = await suite(results, 'peers', () =>
+      runPeerSuite(target, { namespace: MAIN, connections: args.peerConnections, seconds: args.httpSeconds, rounds: args.peerRounds, poolSize: args.poolSize, log }));
   }
   if (wants('plan-cache') && target.kind === 'postgres') {
     results.planCache = await suite(results, 'plan-cache', () => runPlanCacheSuite(target, { namespace: MAIN, warmupNamespace: 'bench-tiny', runs: args.runs, log }));
