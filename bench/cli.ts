@@ -37,7 +37,7 @@ export interface BenchArgs {
 }
 
 export const SUITES = ['segments', 'http', 'ingest', 'plan-cache', 'import', 'snapshots', 'exports', 'peers'] as const;
-/** The suites run without --suites: every one but the peers (PostGraphile, a devDependency started only on request). */
+/** The suites run without --suites: every one but the peers (PostGraphile, installed apart in bench/peers and started only on request). */
 export const DEFAULT_SUITES: readonly Suite[] = SUITES.filter((s) => s !== 'peers');
 export type Suite = (typeof SUITES)[number];
 

@@ -1,11 +1,15 @@
 import { createServer } from 'node:http';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
-import { Pool } from 'pg';
+import type { Pool, PoolConfig } from 'pg';
+import { PEER_PACKAGE } from './peer-package';
 
 /**
  * The peer of the peers suite: PostGraphile 5 (amber preset) with
  * postgraphile-plugin-connection-filter on the bench database, in its own process, started by
  * `peer-start.ts` (the Node 20 polyfill). A pool of `poolSize` connections, like the API server's.
+ * Its packages come from the bench's own package `bench/peers` (`peer-package.ts`), with their own
+ * `pg`, not from the service's install.
  * It reports its URL to the parent and stops on "stop".
  */
 interface PeerConfig {
@@ -18,18 +22,18 @@ interface PostGraphileInstance {
   release(): Promise<void> | void;
 }
 
-/* eslint-disable @typescript-eslint/no-require-imports -- subpath exports TypeScript's CommonJS resolution cannot see */
-const { postgraphile } = require('postgraphile') as { postgraphile: (preset: unknown) => PostGraphileInstance };
-const { PostGraphileAmberPreset } = require('postgraphile/presets/amber') as { PostGraphileAmberPreset: unknown };
-const { makePgService } = require('postgraphile/adaptors/pg') as { makePgService: (options: { pool: Pool; schemas: string[] }) => unknown };
-const { grafserv } = require('postgraphile/grafserv/node') as { grafserv: unknown };
-const { PostGraphileConnectionFilterPreset } = require('postgraphile-plugin-connection-filter') as { PostGraphileConnectionFilterPreset: unknown };
-const { jsonPgSmartTags } = require('postgraphile/utils') as { jsonPgSmartTags: (tags: unknown) => unknown };
-/* eslint-enable @typescript-eslint/no-require-imports */
+const peerRequire = createRequire(PEER_PACKAGE);
+const { Pool: PeerPool } = peerRequire('pg') as { Pool: new (config: PoolConfig) => Pool };
+const { postgraphile } = peerRequire('postgraphile') as { postgraphile: (preset: unknown) => PostGraphileInstance };
+const { PostGraphileAmberPreset } = peerRequire('postgraphile/presets/amber') as { PostGraphileAmberPreset: unknown };
+const { makePgService } = peerRequire('postgraphile/adaptors/pg') as { makePgService: (options: { pool: Pool; schemas: string[] }) => unknown };
+const { grafserv } = peerRequire('postgraphile/grafserv/node') as { grafserv: unknown };
+const { PostGraphileConnectionFilterPreset } = peerRequire('postgraphile-plugin-connection-filter') as { PostGraphileConnectionFilterPreset: unknown };
+const { jsonPgSmartTags } = peerRequire('postgraphile/utils') as { jsonPgSmartTags: (tags: unknown) => unknown };
 
 async function main(): Promise<void> {
   const config = JSON.parse(process.env.BENCH_PEER_CONFIG ?? '{}') as PeerConfig;
-  const pool = new Pool({ connectionString: config.url, max: config.poolSize });
+  const pool = new PeerPool({ connectionString: config.url, max: config.poolSize });
   const pgl = postgraphile({
     extends: [PostGraphileAmberPreset, PostGraphileConnectionFilterPreset],
     // Filter and order on every column, indexed or not (as the issue's comparison did: `custom` has

@@ -3,6 +3,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { DATASET_AS_OF } from './dataset';
 import { load, operationText, post, startBenchServer, stopChild, type LoadLevel } from './http-suite';
+import { assertPeerInstalled } from './peer-package';
 import { servicesFor } from './services';
 import { median } from './stats';
 import type { BenchTarget } from './targets';
@@ -95,6 +96,7 @@ const PEER_SEGMENT = `query PeerSegment($ns: UUID!, $filter: ProfileFilter!, $fi
 
 /** Starts the peer (PostGraphile) through its start script; resolves with its URL once it listens. */
 async function startPeer(config: { url: string; poolSize: number }): Promise<{ url: string; child: ChildProcess }> {
+  assertPeerInstalled();
   const typescript = __filename.endsWith('.ts');
   const child = fork(join(__dirname, typescript ? 'peer-start.ts' : 'peer-start.js'), [], {
     env: { ...process.env, NODE_ENV: 'production', GRAPHILE_ENV: 'production', BENCH_PEER_CONFIG: JSON.stringify(config) },
