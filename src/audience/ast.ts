@@ -87,6 +87,24 @@ export interface EventCount {
   readonly value: number;
 }
 
+/** An aggregate function over one numeric (or, for `count_distinct`, any) event property. */
+export type AggregateFunction = 'sum' | 'avg' | 'min' | 'max' | 'count_distinct';
+
+export const AGGREGATE_FUNCTIONS: readonly AggregateFunction[] = ['sum', 'avg', 'min', 'max', 'count_distinct'];
+
+/**
+ * "The aggregate of `property` over the profile's matching events compares `op` with `value`":
+ * `with sum(total) > 500`. Over no events (or no numeric values) `sum` and `count_distinct` are 0;
+ * `avg`, `min` and `max` have no value, so the condition is false. Only JSON numbers enter `sum`,
+ * `avg`, `min` and `max`; `count_distinct` counts distinct JSON values other than null.
+ */
+export interface EventAggregate {
+  readonly function: AggregateFunction;
+  readonly property: string;
+  readonly op: CountOp;
+  readonly value: number;
+}
+
 export type EventWindow =
   | { readonly kind: 'within_last'; readonly duration: Duration }
   | { readonly kind: 'between'; readonly from: string; readonly to: string }
@@ -119,6 +137,8 @@ export interface EventNode {
   readonly count?: EventCount;
   readonly window?: EventWindow;
   readonly where?: readonly WhereNode[];
+  /** Compares an aggregate of the matching events' property instead of their count (never both). */
+  readonly aggregate?: EventAggregate;
   readonly origin: Origin;
 }
 

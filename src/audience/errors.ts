@@ -237,6 +237,10 @@ export class AudienceError extends Error {
     );
   }
 
+  static unknownAggregate(fn: unknown, accepted: readonly string[], at: Origin): AudienceError {
+    return new AudienceError('UNKNOWN_OPERATOR', `Unknown aggregate function ${describeValue(fn)}; expected one of ${quoteList(accepted)}.`, at);
+  }
+
   static emptyList(message: string, at: Origin): AudienceError {
     return new AudienceError('EMPTY_LIST', message, at);
   }

@@ -17,6 +17,8 @@ export type {
   CountOp,
   Duration,
   DurationUnit,
+  AggregateFunction,
+  EventAggregate,
   EventCount,
   EventNode,
   EventWindow,
@@ -41,6 +43,7 @@ export type {
   WhereOr,
 } from './ast';
 export {
+  AGGREGATE_FUNCTIONS,
   COUNT_OPS,
   DURATION_UNITS,
   countConditions,

@@ -10,11 +10,14 @@
  *   // { ok: false, errors: [AudienceError { code: 'EMPTY_LIST', path: '/and', ... }] }
  */
 import {
+  AGGREGATE_FUNCTIONS,
   COUNT_OPS,
   DURATION_UNITS,
+  type AggregateFunction,
   type CountOp,
   type Duration,
   type DurationUnit,
+  type EventAggregate,
   type EventCount,
   type EventWindow,
   type FilterNode,
@@ -38,7 +41,7 @@ const SHAPES: Readonly<Record<NodeKey, { readonly name: string; readonly keys: r
   or: { name: 'an `or` filter', keys: ['or'] },
   not: { name: 'a `not` filter', keys: ['not'] },
   field: { name: 'a field condition', keys: ['field', 'op', 'value'] },
-  event: { name: 'an event condition', keys: ['event', 'count', 'window', 'where'] },
+  event: { name: 'an event condition', keys: ['event', 'count', 'window', 'where', 'aggregate'] },
   segment: { name: 'a segment reference', keys: ['segment'] },
   snapshot: { name: 'a snapshot reference', keys: ['snapshot'] },
 };
@@ -219,13 +222,45 @@ class Decoder {
     const count = has(object, 'count') ? this.count(object.count, pointer(path, 'count')) : undefined;
     const window = has(object, 'window') ? this.window(object.window, pointer(path, 'window')) : undefined;
     const where = has(object, 'where') ? this.where(object.where, pointer(path, 'where')) : undefined;
+    const aggregate = has(object, 'aggregate') ? this.aggregate(object.aggregate, pointer(path, 'aggregate')) : undefined;
     const failed =
       event === undefined ||
       (has(object, 'count') && !count) ||
       (has(object, 'window') && !window) ||
-      (has(object, 'where') && !where);
+      (has(object, 'where') && !where) ||
+      (has(object, 'aggregate') && !aggregate);
     if (failed) return undefined;
-    return { kind: 'event', event, ...(count && { count }), ...(window && { window }), ...(where && { where }), origin: { path } };
+    return {
+      kind: 'event',
+      event,
+      ...(count && { count }),
+      ...(window && { window }),
+      ...(where && { where }),
+      ...(aggregate && { aggregate }),
+      origin: { path },
+    };
+  }
+
+  /** Aggregate := {"function": "sum" | "avg" | "min" | "max" | "count_distinct", "property": string, "op": CountOp, "value": number} */
+  private aggregate(value: unknown, path: string): EventAggregate | undefined {
+    const object = this.object(value, path, 'an aggregate {"function", "property", "op", "value"}');
+    if (!object) return undefined;
+    this.checkKeys(object, path, 'an aggregate', ['function', 'property', 'op', 'value']);
+    let fn: AggregateFunction | undefined;
+    if (!has(object, 'function')) this.report(AudienceError.missingKey('function', 'an aggregate', { path }));
+    else if (!AGGREGATE_FUNCTIONS.includes(object.function as AggregateFunction)) {
+      this.report(AudienceError.unknownAggregate(object.function, AGGREGATE_FUNCTIONS, { path: pointer(path, 'function') }));
+    } else fn = object.function as AggregateFunction;
+    const property = this.name(object.property, pointer(path, 'property'), 'property name');
+    let op: CountOp | undefined;
+    if (!has(object, 'op')) this.report(AudienceError.missingKey('op', 'an aggregate', { path }));
+    else if (!COUNT_OPS.includes(object.op as CountOp)) {
+      this.report(AudienceError.unknownOperator(object.op, COUNT_OPS, { path: pointer(path, 'op') }));
+    } else op = object.op as CountOp;
+    const amount = this.number(object.value, path, 'value', 'an aggregate');
+    return fn !== undefined && property !== undefined && op !== undefined && amount !== undefined
+      ? { function: fn, property, op, value: amount }
+      : undefined;
   }
 
   /** Count := {"op": "eq" | "gt" | "gte" | "lt" | "lte", "value": number} */

@@ -32,6 +32,9 @@ export function encodeJson(node: FilterNode): FilterJson {
         ...(node.count && { count: { op: node.count.op, value: node.count.value } }),
         ...(node.window && { window: encodeWindow(node.window) }),
         ...(node.where && { where: node.where.map(encodeWhere) }),
+        ...(node.aggregate && {
+          aggregate: { function: node.aggregate.function, property: node.aggregate.property, op: node.aggregate.op, value: node.aggregate.value },
+        }),
       };
     case 'segment':
       return { segment: node.id };

@@ -11,6 +11,7 @@ import type {
   ConditionNode,
   CountOp,
   Duration,
+  EventAggregate,
   EventCount,
   EventNode,
   EventWindow,
@@ -27,7 +28,7 @@ import { describeToken, Lexer, type Token } from './lexer';
 import { MAX_CONDITIONS, MAX_DEPTH, MAX_LIST_ITEMS, MAX_TEXT_LENGTH } from './limits';
 import { OPERATORS, type OperatorName } from './operators';
 import { PERIOD_SPELLINGS, type PeriodName } from './periods';
-import { COUNT_PHRASES, OPERATOR_PHRASES, OPERATOR_SPELLINGS, PERIOD_PHRASES, printEventType, UNIT_WORDS, type Phrase } from './text-syntax';
+import { AGGREGATE_COMPARISONS, AGGREGATE_PHRASES, COUNT_PHRASES, OPERATOR_PHRASES, OPERATOR_SPELLINGS, PERIOD_PHRASES, printEventType, UNIT_WORDS, type Phrase } from './text-syntax';
 
 /** What may follow `is`: the `is …` operators' words, then the periods. */
 const IS_CONTINUATIONS = [
@@ -175,12 +176,13 @@ class Parser {
   }
 
   /**
-   * EventCondition := "did" "not"? EventType Count? Window? Where?
+   * EventCondition := "did" "not"? EventType Count? Window? Where? Aggregate?
    * EventType := Name | String
    *
-   * `did not purchase` is count `eq 0` and takes no Count.
+   * `did not purchase` is count `eq 0` and takes no Count; an Aggregate takes neither.
    *
    * @example did purchase at least 2 times within last 90 days where (total > 50)
+   * @example did purchase within last 1 year with sum(total) > 500
    */
   private parseEvent(): EventNode {
     const start = this.advance().start;
@@ -209,14 +211,53 @@ class Parser {
     }
     const window = this.parseWindow();
     const where = this.isKeyword(this.peek(), 'where') ? this.parseWhere() : undefined;
+    let aggregate: EventAggregate | undefined;
+    if (this.isKeyword(this.peek(), 'with')) {
+      const name = printEventType(type.value as string);
+      if (count) {
+        throw AudienceError.syntax(
+          negated
+            ? `\`with\` compares an aggregate of the events, which \`did not ${name}\` does not have; write \`not did ${name} … with …\` for the complement.`
+            : `An event condition takes a count or \`with\` an aggregate, not both; write two conditions joined by \`and\`.`,
+          this.peek().start,
+        );
+      }
+      aggregate = this.parseAggregate();
+    }
     return {
       kind: 'event',
       event: type.value as string,
       ...(count && { count }),
       ...(window && { window }),
       ...(where && { where }),
+      ...(aggregate && { aggregate }),
       origin: start,
     };
+  }
+
+  /**
+   * Aggregate := "with" Function "(" PropertyName ")" Comparison Number
+   * Function := "sum" | "avg" | "min" | "max" | "count" "distinct" ; Comparison := "=" | ">" | ">=" | "<" | "<="
+   *
+   * @example with count distinct(category) >= 3
+   */
+  private parseAggregate(): EventAggregate {
+    this.advance();
+    const fn = this.matchPhrase(AGGREGATE_PHRASES);
+    if (fn === undefined) {
+      throw this.unexpected('an aggregate after `with`', 'Write `sum(…)`, `avg(…)`, `min(…)`, `max(…)` or `count distinct(…)`, as in `with sum(total) > 500`.');
+    }
+    if (!this.isPunct(this.peek(), '(')) throw this.unexpected(`\`(\` after ${describeToken(this.last!)}`, 'Name the event property in parentheses, as in `sum(total)`.');
+    this.advance();
+    const name = this.peek();
+    if (name.kind !== 'name' && name.kind !== 'string') throw this.unexpected('an event property name');
+    this.advance();
+    if (!this.isPunct(this.peek(), ')')) throw this.unexpected(`\`)\` after ${describeToken(this.last!)}`);
+    this.advance();
+    const op = this.matchPhrase(AGGREGATE_COMPARISONS);
+    if (op === undefined) throw this.unexpected(`a comparison after ${describeToken(this.last!)}`, 'Write `=`, `>`, `>=`, `<` or `<=` and a number, as in `sum(total) > 500`.');
+    const value = this.expectNumber(`a number after ${describeToken(this.last!)}`);
+    return { function: fn, property: name.value as string, op, value };
   }
 
   /** `did purchase 0 times`: a number without a count word; the message says what to write instead. */

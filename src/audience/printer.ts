@@ -12,7 +12,7 @@ import { isDuration, type EventNode, type FilterNode, type Value, type WhereNode
 import { DATE_LITERAL_SHAPE } from './date-literal';
 import { OPERATORS, type OperatorName } from './operators';
 import { isPeriodName, PERIODS } from './periods';
-import { COUNT_PHRASES, pluralize, printEventType, printFieldName, printPropertyName } from './text-syntax';
+import { AGGREGATE_COMPARISONS, AGGREGATE_PHRASES, COUNT_PHRASES, pluralize, printEventType, printFieldName, printPropertyName } from './text-syntax';
 
 /**
  * Prints a filter in the canonical text form.
@@ -64,6 +64,11 @@ function printEvent(node: EventNode): string {
     const only = node.where.length === 1 ? unwrapWhere(node.where[0]) : undefined;
     const body = only?.kind === 'or' ? printWhere(only) : node.where.map(printWhereOperand).join(' and ');
     parts.push(`where (${body})`);
+  }
+  if (node.aggregate) {
+    const fn = AGGREGATE_PHRASES.find((p) => p.value === node.aggregate!.function)!;
+    const op = AGGREGATE_COMPARISONS.find((p) => p.value === node.aggregate!.op)!;
+    parts.push('with', `${fn.words.join(' ')}(${printPropertyName(node.aggregate.property)})`, op.words[0], printNumber(node.aggregate.value));
   }
   return parts.join(' ');
 }

@@ -7,7 +7,7 @@
  *   OPERATOR_PHRASES[0]          // { op: 'is_not_set', words: ['is', 'not', 'set'] }
  *   printFieldName('in')         // '"in"'  (a bare `in` would start `in segment`)
  */
-import type { CountOp, DurationUnit } from './ast';
+import type { AggregateFunction, CountOp, DurationUnit } from './ast';
 import { OPERATOR_TABLE, type OperatorName } from './operators';
 import { PERIOD_TABLE, type PeriodName } from './periods';
 
@@ -38,6 +38,27 @@ export const COUNT_PHRASES: readonly Phrase<CountOp>[] = [
   { value: 'lte', words: ['at', 'most'] },
   { value: 'lt', words: ['fewer', 'than'] },
   { value: 'eq', words: ['exactly'] },
+];
+
+/**
+ * Aggregate functions as written after `with`: `with sum(total) > 500`,
+ * `with count distinct(category) >= 3`. One table for the parser, the printer and the docs.
+ */
+export const AGGREGATE_PHRASES: readonly Phrase<AggregateFunction>[] = [
+  { value: 'count_distinct', words: ['count', 'distinct'] },
+  { value: 'sum', words: ['sum'] },
+  { value: 'avg', words: ['avg'] },
+  { value: 'min', words: ['min'] },
+  { value: 'max', words: ['max'] },
+];
+
+/** The comparison of an aggregate: `with sum(total) >= 500` (the JSON names are the count ops). */
+export const AGGREGATE_COMPARISONS: readonly Phrase<CountOp>[] = [
+  { value: 'eq', words: ['='] },
+  { value: 'gt', words: ['>'] },
+  { value: 'gte', words: ['>='] },
+  { value: 'lt', words: ['<'] },
+  { value: 'lte', words: ['<='] },
 ];
 
 /** Unit words, singular and plural. */

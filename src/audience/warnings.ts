@@ -71,6 +71,16 @@ export class AudienceWarning {
       at,
     );
   }
+
+  /** `with sum(category) > 3` where `category` has never held a number. */
+  static nonNumericAggregate(type: string, property: string, fn: string, seen: readonly string[], at: Origin): AudienceWarning {
+    const result = fn === 'sum' ? 'is 0' : 'has no value';
+    return new AudienceWarning(
+      'UNSEEN_PROPERTY_TYPE',
+      `Property \`${property}\` of \`${type}\` events has held ${quoteList(seen)} values, never a number: \`${fn}\` reads only numbers, so it ${result} for every profile.`,
+      at,
+    );
+  }
 }
 
 const COMPARABLE: readonly string[] = ['string', 'number', 'boolean'];

@@ -27,6 +27,8 @@ interface Golden {
 const phone = 'select 1 from profile_phone ph where ph.namespace_id = p.namespace_id and ph.profile_id = p.id';
 const purchaseExists = 'exists (select 1 from event e where e.namespace_id = p.namespace_id and e.type = $2 and e.profile_id = p.id';
 
+const totalNumber = "(case when jsonb_typeof(e.properties -> $3) = 'number' then (e.properties ->> $3)::numeric end)";
+
 const GOLDENS: readonly Golden[] = [
   { text: 'email_status = "SUBSCRIBED"', sql: 'p.email_status = $2', params: ['SUBSCRIBED'], members: [1] },
   // neq is the exact negation of eq: it matches missing first names (3, 6).
@@ -224,6 +226,45 @@ const GOLDENS: readonly Golden[] = [
       ' group by e.profile_id having count(*) >= $7)',
     params: ['purchase', 'total', 50, 'category', '"shoes"', 2],
     members: [5],
+  },
+  // Aggregates: the grouped semi-join with the aggregate in `having`; only JSON numbers are summed
+  // (profile 2's total is the string "75": its sum is 0).
+  {
+    text: 'did purchase with sum(total) > 100',
+    sql: `p.id in (select e.profile_id from event e where e.namespace_id = $1 and e.type = $2 group by e.profile_id having coalesce(sum(${totalNumber}), 0) > $4::numeric)`,
+    params: ['purchase', 'total', 100],
+    members: [1, 5],
+  },
+  // ... its complement when 0 (no events, or no numbers) satisfies the comparison ...
+  {
+    text: 'did purchase with sum(total) < 100',
+    sql: `not (p.id in (select e.profile_id from event e where e.namespace_id = $1 and e.type = $2 group by e.profile_id having not (coalesce(sum(${totalNumber}), 0) < $4::numeric)))`,
+    params: ['purchase', 'total', 100],
+    members: [2, 3, 4, 6],
+  },
+  // ... avg, min and max have no value over no numbers: false (profile 2), in the window (profile 1's 75 and 20 average 47.5).
+  {
+    text: 'did purchase within last 30 days with avg(total) >= 70',
+    sql:
+      'p.id in (select e.profile_id from event e where e.namespace_id = $1 and e.type = $2 and e.occurred_at between $3 and $4' +
+      ` group by e.profile_id having avg(${totalNumber.replaceAll('$3', '$5')}) >= $6::numeric)`,
+    params: ['purchase', '2026-10-29T12:00:00.000Z', '2026-11-28T12:00:00.000Z', 'total', 70],
+    members: [5],
+  },
+  {
+    text: 'not did purchase with max(total) > 100',
+    sql: `not (p.id in (select e.profile_id from event e where e.namespace_id = $1 and e.type = $2 group by e.profile_id having max(${totalNumber}) > $4::numeric))`,
+    params: ['purchase', 'total', 100],
+    members: [2, 3, 4, 5, 6],
+  },
+  // count distinct: by jsonb equality, any JSON type but null ("shoes" and "SHOES" are two values).
+  {
+    text: 'did purchase with count distinct(category) = 1',
+    sql:
+      'p.id in (select e.profile_id from event e where e.namespace_id = $1 and e.type = $2 group by e.profile_id' +
+      " having count(distinct (case when jsonb_typeof(e.properties -> $3) <> 'null' then e.properties -> $3 end)) = $4::numeric)",
+    params: ['purchase', 'category', 1],
+    members: [1, 5],
   },
   // Nesting: `not` is pushed to the leaves (toCompileForm); `not did X` becomes NOT EXISTS.
   {

@@ -29,10 +29,14 @@ function scopingProblems(statement: Statement, expectedNamespace: string): strin
   if (statement.params[0] !== expectedNamespace) problems.push('$1 is not the namespace id');
   const profileScans = count(/from profile\b/g);
   if (profileScans === 0 || count(/from profile p where p\.namespace_id = \$1 and /g) !== profileScans) problems.push('a profile scan without the namespace predicate');
-  const events = sql.match(/(exists|p\.id in) \(select (1|e\.profile_id) from event e where e\.namespace_id = (p\.namespace_id|\$1) and e\.type = \$\d+( and e\.profile_id = p\.id)?/g) ?? [];
+  // exists, the grouped semi-join, or (an aggregate row by row) a correlated scalar `(select sum(…) from event e …)`.
+  const events =
+    sql.match(
+      /(exists \(select 1 |p\.id in \(select e\.profile_id |\(select (?:coalesce\()?(?:sum|avg|min|max|count)\((?:(?!from event)[^;])*?)from event e where e\.namespace_id = (p\.namespace_id|\$1) and e\.type = \$\d+( and e\.profile_id = p\.id)?/g,
+    ) ?? [];
   if (events.length !== count(/from event\b/g)) problems.push('an event subquery of another shape');
   for (const subquery of events) {
-    const correlated = subquery.startsWith('exists') && subquery.includes('= p.namespace_id') && subquery.endsWith('and e.profile_id = p.id');
+    const correlated = !subquery.startsWith('p.id in') && subquery.includes('= p.namespace_id') && subquery.endsWith('and e.profile_id = p.id');
     const semiJoin = subquery.startsWith('p.id in (select e.profile_id') && subquery.includes('e.namespace_id = $1');
     if (!correlated && !semiJoin) problems.push(`unscoped event subquery: ${subquery}`);
   }

@@ -230,7 +230,7 @@ export function compileAudience(filter: FilterNode, options: CompileOptions): Au
   return makeQuery(namespace, predicate, rows);
 }
 
-/** Whether an event condition counts to another threshold than 1 (the forms differ only then). */
+/** Whether an event condition counts to another threshold than 1, or aggregates (the forms differ only then). */
 function hasGroupedCount(node: CompileNode): boolean {
   switch (node.kind) {
     case 'and':
@@ -239,6 +239,7 @@ function hasGroupedCount(node: CompileNode): boolean {
     case 'not':
       return hasGroupedCount(node.child);
     case 'event': {
+      if (node.aggregate !== undefined) return true;
       const count = node.count;
       return count !== undefined && !(count.op === 'gte' && count.value <= 1) && !(count.op === 'gt' && count.value === 0) && !(count.op === 'lt' && count.value <= 1) &&
         !(count.op === 'lte' && count.value === 0) && !(count.op === 'eq' && count.value === 0);

@@ -21,7 +21,7 @@
  *   // p.id in (select e.profile_id from event e where e.namespace_id = $1 and e.type = $2
  *   //   group by e.profile_id having count(*) >= $3)
  */
-import { COUNT_OPS, type CountOp, type EventNode, type Origin, type PropertyCondition, type WhereNode } from '../ast';
+import { AGGREGATE_FUNCTIONS, COUNT_OPS, type AggregateFunction, type CountOp, type EventNode, type Origin, type PropertyCondition, type WhereNode } from '../ast';
 import { MAX_DEPTH } from '../limits';
 import { OPERATORS, type OperatorName } from '../operators';
 import { AudienceCompileError } from './compile-error';
@@ -147,9 +147,10 @@ function checkCount(node: EventNode): { op: CountOp; n: number } {
 /** The predicate of an event condition, or of its negation. Never NULL. */
 export function compileEvent(node: EventNode, context: CompileContext, negated: boolean): Predicate {
   if (typeof node.event !== 'string') throw AudienceCompileError.invalidValue('An event type is a string.', node.origin);
-  const { op, n } = checkCount(node);
   const type = textParam(node.event, 'An event type', node.origin);
   const filters = eventFilters(node, context);
+  if (node.aggregate !== undefined) return compileAggregate(node, type, filters, context, negated);
+  const { op, n } = checkCount(node);
   const exists = sql`exists (select 1 from event e where e.namespace_id = p.namespace_id and e.type = ${type} and e.profile_id = p.id${filters})`;
   const grouped = (countOp: CountOp, value: number): Fragment =>
     sql`p.id in (select e.profile_id from event e where e.namespace_id = ${context.namespace} and e.type = ${type}${filters} group by e.profile_id having count(*) ${COUNT_SQL[countOp]} ${new Param(value)})`;
@@ -170,6 +171,66 @@ export function compileEvent(node: EventNode, context: CompileContext, negated: 
     else [positive, negative] = [sql`not (${grouped('gte', threshold)})`, grouped('gte', threshold)];
   }
   return { sql: negated ? negative : positive, nullable: false };
+}
+
+/** The empty value of each aggregate: what it is over no events (none for avg, min and max). */
+const EMPTY_AGGREGATE: Readonly<Record<AggregateFunction, number | undefined>> = { sum: 0, count_distinct: 0, avg: undefined, min: undefined, max: undefined };
+
+function checkAggregate(node: EventNode): { fn: AggregateFunction; key: Param; op: CountOp; value: number } {
+  const aggregate = node.aggregate!;
+  const shape = 'An aggregate is {function: sum|avg|min|max|count_distinct, property, op: eq|gt|gte|lt|lte, value: number}';
+  if (typeof aggregate !== 'object' || aggregate === null || node.count !== undefined) {
+    throw AudienceCompileError.invalidValue(`${shape}, with no count beside it.`, node.origin);
+  }
+  const { function: fn, property, op, value } = aggregate;
+  const finite = typeof value === 'number' && Number.isFinite(value);
+  const whole = fn !== 'count_distinct' || (Number.isSafeInteger(value) && value >= 0);
+  if (!AGGREGATE_FUNCTIONS.includes(fn) || typeof property !== 'string' || !COUNT_OPS.includes(op) || !finite || !whole) {
+    throw AudienceCompileError.invalidValue(`${shape}, got ${JSON.stringify(aggregate)}.`, node.origin);
+  }
+  return { fn, key: textParam(property, 'An event property name', node.origin), op, value };
+}
+
+/**
+ * `with sum(total) > 500`: the aggregate over the profile's matching events. Only JSON numbers
+ * enter sum, avg, min and max (the CASE guards the cast, so a string never fails the statement);
+ * count_distinct counts distinct non-null JSON values by jsonb equality. For sets, a grouped
+ * semi-join on the same index as counts: `p.id in (select e.profile_id … group by e.profile_id
+ * having <aggregate> <op> $v)`. When the empty value (0 for sum and count_distinct) satisfies the
+ * comparison, profiles without matching events belong too, so the complement is compiled: `not
+ * (p.id in (… having not (coalesce(<aggregate>, 0) <op> $v)))`. Row by row, a correlated scalar.
+ *
+ * @example
+ *   // did purchase with sum(total) > 500
+ *   // p.id in (select e.profile_id from event e where e.namespace_id = $1 and e.type = $2
+ *   //   group by e.profile_id having coalesce(sum(case when jsonb_typeof(e.properties -> $3) = 'number'
+ *   //   then (e.properties ->> $3)::numeric end), 0) > $4::numeric)
+ */
+function compileAggregate(node: EventNode, type: Param, filters: Fragment, context: CompileContext, negated: boolean): Predicate {
+  const { fn, key, op, value } = checkAggregate(node);
+  const numeric = sql`(case when jsonb_typeof(e.properties -> ${key}) = 'number' then (e.properties ->> ${key})::numeric end)`;
+  const empty = EMPTY_AGGREGATE[fn];
+  const aggregate =
+    fn === 'count_distinct'
+      ? sql`count(distinct (case when jsonb_typeof(e.properties -> ${key}) <> 'null' then e.properties -> ${key} end))`
+      : fn === 'sum'
+        ? sql`coalesce(sum(${numeric}), 0)`
+        : sql`${fn === 'avg' ? sql`avg` : fn === 'min' ? sql`min` : sql`max`}(${numeric})`;
+  const comparison = sql`${aggregate} ${COUNT_SQL[op]} ${new Param(value)}::numeric`;
+  if (context.purpose === 'rows') {
+    const scalar = sql`(select ${aggregate} from event e where e.namespace_id = p.namespace_id and e.type = ${type} and e.profile_id = p.id${filters})`;
+    const positive = sql`coalesce(${scalar} ${COUNT_SQL[op]} ${new Param(value)}::numeric, false)`;
+    return { sql: negated ? sql`not ${positive}` : positive, nullable: false };
+  }
+  const grouped = (having: Fragment): Fragment =>
+    sql`p.id in (select e.profile_id from event e where e.namespace_id = ${context.namespace} and e.type = ${type}${filters} group by e.profile_id having ${having})`;
+  if (empty !== undefined && holds(empty, op, value)) {
+    // Profiles without matching events satisfy it: the members are all but those whose aggregate fails.
+    const failing = grouped(sql`not (${comparison})`);
+    return { sql: negated ? failing : sql`not (${failing})`, nullable: false };
+  }
+  const matching = grouped(comparison);
+  return { sql: negated ? sql`not (${matching})` : matching, nullable: false };
 }
 
 /**

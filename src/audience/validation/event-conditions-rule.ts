@@ -7,7 +7,7 @@
  *   // did Purchase
  *   // INVALID_EVENT_TYPE: 'Invalid event type "Purchase"; an event type is a lower-case letter ...'
  */
-import { COUNT_OPS, propertyConditions, type EventNode } from '../ast';
+import { AGGREGATE_FUNCTIONS, COUNT_OPS, propertyConditions, type EventNode } from '../ast';
 import { AudienceError, describeValue, originOf, quoteList } from '../errors';
 import { isPeriodName, PERIOD_NAMES } from '../periods';
 import { OPERATOR_NAMES, OPERATORS, operatorsFor } from '../operators';
@@ -26,6 +26,7 @@ export const eventConditionsRule: ValidationRule = (context) => ({
       context.report(AudienceError.invalidEventType(node.event, originOf(node.origin, '/event')));
     }
     checkCount(context, node);
+    checkAggregate(context, node);
     checkWindow(context, node);
     for (const condition of propertyConditions(node.where)) {
       if (!PROPERTY_NAME_PATTERN.test(condition.property)) {
@@ -58,6 +59,42 @@ function checkCount(context: ValidationContext, node: EventNode): void {
     context.report(
       AudienceError.invalidValue('An event count `lt 0` (fewer than 0 times) never matches; use `eq 0` for "never".', originOf(node.origin, '/count')),
     );
+  }
+}
+
+/**
+ * An aggregate: a known function over a property name, a count op and a finite number (a whole
+ * number of at least 0 for `count_distinct`), and no count beside it.
+ */
+function checkAggregate(context: ValidationContext, node: EventNode): void {
+  const aggregate = node.aggregate;
+  if (!aggregate) return;
+  if (node.count) {
+    context.report(
+      AudienceError.invalidValue(
+        'An event condition takes a `count` or an `aggregate`, not both; join two event conditions with `and`.',
+        originOf(node.origin, '/aggregate'),
+      ),
+    );
+  }
+  if (!AGGREGATE_FUNCTIONS.includes(aggregate.function)) {
+    context.report(AudienceError.unknownAggregate(aggregate.function, AGGREGATE_FUNCTIONS, originOf(node.origin, '/aggregate/function')));
+  }
+  if (typeof aggregate.property !== 'string' || !PROPERTY_NAME_PATTERN.test(aggregate.property)) {
+    context.report(AudienceError.invalidProperty(aggregate.property, originOf(node.origin, '/aggregate/property')));
+  }
+  if (!COUNT_OPS.includes(aggregate.op)) {
+    context.report(AudienceError.unknownOperator(aggregate.op, COUNT_OPS, originOf(node.origin, '/aggregate/op')));
+  }
+  const value = aggregate.value;
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    context.report(AudienceError.invalidValue(`An aggregate is compared with a number, got ${describeValue(value)}.`, originOf(node.origin, '/aggregate/value')));
+  } else if (aggregate.function === 'count_distinct' && (!Number.isSafeInteger(value) || value < 0)) {
+    context.report(
+      AudienceError.invalidValue(`\`count_distinct\` is compared with a whole number of at least 0, got ${describeValue(value)}.`, originOf(node.origin, '/aggregate/value')),
+    );
+  } else if (aggregate.function === 'count_distinct' && aggregate.op === 'lt' && value === 0) {
+    context.report(AudienceError.invalidValue('`count_distinct` `lt 0` never matches; use `eq 0` for "none".', originOf(node.origin, '/aggregate')));
   }
 }
 

@@ -1,7 +1,8 @@
 /**
  * Warnings for event conditions, against what the namespace's events have looked like
  * (`EventCatalog`): an event type never seen, a property never seen on that type, and a literal of
- * a JSON type the property has never held. Each with its location and, for names, "did you mean"
+ * a JSON type the property has never held (for `sum`, `avg`, `min`, `max`: a property that has never
+ * held a number). Each with its location and, for names, "did you mean"
  * suggestions over the seen names (bounded like the validator's, `SuggestionBudget`).
  *
  * @example
@@ -48,6 +49,15 @@ export function eventWarnings(filter: FilterNode, catalog: EventCatalog, budget:
         warnings.push(AudienceWarning.unseenPropertyType(node.event, condition.property, wanted, seen, originOf(condition.origin, '/value')));
       }
     });
+    const aggregate = node.aggregate;
+    if (aggregate) {
+      const seen = properties.get(aggregate.property);
+      const at = originOf(node.origin, '/aggregate/property');
+      if (!seen) warnings.push(AudienceWarning.unseenProperty(node.event, aggregate.property, suggestionList(aggregate.property, seenNames, budget), at));
+      else if (aggregate.function !== 'count_distinct' && !seen.includes('number')) {
+        warnings.push(AudienceWarning.nonNumericAggregate(node.event, aggregate.property, aggregate.function, seen, at));
+      }
+    }
   });
   return warnings;
 }

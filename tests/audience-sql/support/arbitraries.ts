@@ -9,7 +9,9 @@ import {
   PERIOD_NAMES,
   operatorsFor,
   parseDateLiteral,
+  type AggregateFunction,
   type Duration,
+  type EventAggregate,
   type EventNode,
   type FilterNode,
   type OperatorName,
@@ -398,10 +400,30 @@ function eventCondition(asOf: Date, pools: DataPools): fc.Arbitrary<FilterNode> 
         count,
         window,
         where: fc.array(whereItem(pools), { minLength: 1, maxLength: 2 }),
+        aggregate: aggregateArbitrary(),
       },
       { requiredKeys: ['event'] },
     )
-    .map((parts): EventNode => ({ kind: 'event', ...parts, origin }));
+    // An aggregate takes no count beside it.
+    .map(({ count: counted, aggregate, ...parts }): EventNode => ({ kind: 'event', ...parts, ...(aggregate ? { aggregate } : counted && { count: counted }), origin }));
+}
+
+/** Aggregates over the generated properties, compared with values on the edges of the data. */
+function aggregateArbitrary(): fc.Arbitrary<EventAggregate> {
+  return fc.oneof(
+  fc.record({
+    function: fc.constantFrom<AggregateFunction>('sum', 'avg', 'min', 'max'),
+    property: fc.constantFrom('total', 'category'),
+    op: fc.constantFrom(...COUNT_OPS),
+    value: fc.constantFrom(0, 50, 50.5, 75, 100, 125, -1, 150.5),
+  }),
+  fc.record({
+    function: fc.constant<AggregateFunction>('count_distinct'),
+    property: fc.constantFrom(...PROPERTY_NAMES),
+    op: fc.constantFrom(...COUNT_OPS),
+    value: fc.integer({ min: 0, max: 3 }),
+  }).map((a) => (a.op === 'lt' && a.value === 0 ? { ...a, value: 1 } : a)),
+  );
 }
 
 /** Valid filters: leaves, and/or of two or three, `not`, nested a few levels. */

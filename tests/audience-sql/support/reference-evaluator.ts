@@ -8,6 +8,7 @@ import {
   parseDateLiteral,
   type ConditionNode,
   type CountOp,
+  type EventAggregate,
   type DateLiteral,
   type Duration,
   type EventNode,
@@ -299,7 +300,57 @@ function event(node: EventNode, profile: TestProfile, context: EvaluationContext
       if (!inPeriod(t, window.period, context.asOf)) return false;
     }
     return (node.where ?? []).every((item) => whereHolds(e, item));
-  }).length;
+  });
+  if (node.aggregate) return aggregateHolds(node.aggregate, counted);
   const { op, value } = node.count ?? { op: 'gte', value: 1 };
-  return countHolds(counted, op, value);
+  return countHolds(counted.length, op, value);
+}
+
+/** jsonb equality: object keys in one order (jsonb keeps no key order). */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** A decimal as an exact integer count of millionths (the generated values have at most two decimals). */
+function micros(value: number): bigint {
+  return BigInt(Math.round(value * 1_000_000));
+}
+
+function compareBig(a: bigint, op: CountOp, b: bigint): boolean {
+  return { eq: a === b, gt: a > b, gte: a >= b, lt: a < b, lte: a <= b }[op];
+}
+
+/**
+ * The aggregate over the matching events, in exact arithmetic as PostgreSQL's numeric: sum and
+ * count_distinct are 0 over nothing; avg, min and max have no value then, and the condition is false.
+ */
+function aggregateHolds(aggregate: EventAggregate, events: readonly TestEvent[]): boolean {
+  const values = events.map((e) => (Object.hasOwn(e.properties, aggregate.property) ? e.properties[aggregate.property] : undefined));
+  const { op, value } = aggregate;
+  if (aggregate.function === 'count_distinct') {
+    const distinct = new Set(values.filter((v) => v !== undefined && v !== null).map(canonicalJson));
+    return countHolds(distinct.size, op, value);
+  }
+  const numbers = values.filter((v): v is number => typeof v === 'number').map(micros);
+  const sum = numbers.reduce((a, b) => a + b, 0n);
+  switch (aggregate.function) {
+    case 'sum':
+      return compareBig(sum, op, micros(value));
+    case 'avg':
+      // avg op v  <=>  sum op v * n, for n > 0.
+      return numbers.length > 0 && compareBig(sum, op, micros(value) * BigInt(numbers.length));
+    case 'min':
+    case 'max': {
+      if (numbers.length === 0) return false;
+      const pick = numbers.reduce((a, b) => ((aggregate.function === 'min' ? b < a : b > a) ? b : a));
+      return compareBig(pick, op, micros(value));
+    }
+    default:
+      throw new Error(`unknown aggregate ${String(aggregate.function)}`);
+  }
 }

@@ -5,6 +5,7 @@
  */
 import fc from 'fast-check';
 import {
+  AGGREGATE_FUNCTIONS,
   PERIOD_NAMES,
   COUNT_OPS,
   DURATION_UNITS,
@@ -109,10 +110,12 @@ const event: fc.Arbitrary<FilterNode> = fc
         fc.constantFrom(...PERIOD_NAMES).map((period) => ({ kind: 'period' as const, period })),
       ),
       where: fc.array(whereItem, { minLength: 1, maxLength: 3 }),
+      aggregate: fc.record({ function: fc.constantFrom(...AGGREGATE_FUNCTIONS), property: anyName, op: fc.constantFrom(...COUNT_OPS), value: number }),
     },
     { requiredKeys: ['event'] },
   )
-  .map((parts): EventNode => ({ kind: 'event', ...parts, origin }));
+  // The text form has no count beside an aggregate.
+  .map(({ count, aggregate, ...parts }): EventNode => ({ kind: 'event', ...parts, ...(aggregate ? { aggregate } : count && { count }), origin }));
 
 const segment: fc.Arbitrary<FilterNode> = anyString.map((id) => ({ kind: 'segment', id, origin }));
 const snapshot: fc.Arbitrary<FilterNode> = anyString.map((id) => ({ kind: 'snapshot', id, origin }));
