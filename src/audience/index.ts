@@ -118,4 +118,5 @@ export type { FilterVisitor, SegmentLookup, ValidationContext, ValidationOptions
 export { specifiedRules, validate } from './validator';
 export { SuggestionBudget, suggestionList } from './validation/suggestions';
 export { eventWarnings } from './validation/event-warnings';
+export { MAX_SAMPLED_VALUES, sampledFields, valueWarnings } from './validation/value-warnings';
 export { AudienceWarning, WARNING_CODES, type AudienceWarningCode, type AudienceWarningData } from './warnings';

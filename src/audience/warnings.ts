@@ -16,6 +16,7 @@ export const WARNING_CODES = {
   UNSEEN_EVENT_TYPE: 'No event of this type has been seen in the namespace (with "did you mean" suggestions).',
   UNSEEN_EVENT_PROPERTY: 'No event of this type has had this property (with "did you mean" suggestions).',
   UNSEEN_PROPERTY_TYPE: 'The property has never held a value of the literal\'s JSON type (a string compared with a property that holds numbers).',
+  UNSEEN_FIELD_VALUE: 'A string custom field with few distinct values has never held this value (with a case-insensitive match or the nearest values).',
 } as const;
 
 export type AudienceWarningCode = keyof typeof WARNING_CODES;
@@ -72,6 +73,18 @@ export class AudienceWarning {
     );
   }
 
+  /** `custom.loyalty_tier = "Gold"` when the field has held only `gold`, `silver` and `platinum`. */
+  static unseenFieldValue(field: string, value: string, seen: readonly string[], suggestions: readonly string[], at: Origin): AudienceWarning {
+    const values = [...seen].sort().map(shortJson);
+    const list = values.length === 1 ? values[0] : `${values.slice(0, -1).join(', ')} and ${values[values.length - 1]}`;
+    const mean = suggestions.length ? ` Did you mean ${suggestions.map(shortJson).join(' or ')}?` : '';
+    return new AudienceWarning(
+      'UNSEEN_FIELD_VALUE',
+      `No profile has had ${shortJson(value)} in \`${field}\`, whose values are ${list} (case matters), so this comparison never finds it.${mean}`,
+      at,
+    );
+  }
+
   /** `with sum(category) > 3` where `category` has never held a number. */
   static nonNumericAggregate(type: string, property: string, fn: string, seen: readonly string[], at: Origin): AudienceWarning {
     const result = fn === 'sum' ? 'is 0' : 'has no value';
@@ -81,6 +94,11 @@ export class AudienceWarning {
       at,
     );
   }
+}
+
+/** A value quoted for a message, cut at 60 characters. */
+function shortJson(value: string): string {
+  return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value);
 }
 
 const COMPARABLE: readonly string[] = ['string', 'number', 'boolean'];

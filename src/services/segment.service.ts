@@ -11,7 +11,18 @@ import { foldCase } from '../text/case-fold';
 import type { CustomFieldService } from './custom-field.service';
 import { EvaluationCache } from './evaluation-cache';
 import { namespaceCatalog } from './field-catalog';
-import { decodeEnvelope, eventWarnings, type AudienceWarning, type FieldCatalog, type FilterNode } from '../audience';
+import {
+  decodeEnvelope,
+  eventWarnings,
+  MAX_SAMPLED_VALUES,
+  sampledFields,
+  valueWarnings,
+  walk,
+  type AudienceWarning,
+  type FieldCatalog,
+  type FilterNode,
+} from '../audience';
+import { sampleFieldValues } from '../db/field-values.sql';
 import { EventCatalogService } from './event-catalog.service';
 import type { Sql } from '../db/sql';
 import { inTransaction, requirePermission, type Scope } from './scope';
@@ -94,8 +105,23 @@ export class SegmentService {
    */
   async warnings(ast: FilterNode | undefined): Promise<AudienceWarning[]> {
     if (!ast) return [];
+    const [events, values] = await Promise.all([this.eventWarnings(ast), this.valueWarnings(ast)]);
+    return [...events, ...values];
+  }
+
+  private async eventWarnings(ast: FilterNode): Promise<AudienceWarning[]> {
+    if (!hasEventCondition(ast)) return [];
     const catalog = await this.eventCatalog.catalog();
     return catalog.truncated ? [] : eventWarnings(ast, catalog);
+  }
+
+  /** Values never seen in a low-cardinality string custom field: one bounded sampling statement, only when the filter compares one. */
+  private async valueWarnings(ast: FilterNode): Promise<AudienceWarning[]> {
+    const catalog = await this.catalog();
+    const keys = sampledFields(ast, catalog);
+    if (keys.length === 0) return [];
+    const samples = await sampleFieldValues(this.scope.sql, this.scope.tenant.id, keys, MAX_SAMPLED_VALUES + 1);
+    return valueWarnings(ast, catalog, samples);
   }
 
   /** The warnings of a saved segment's current definition (or of a definition that does not decode: none). */
@@ -472,4 +498,12 @@ function staleVersion(row: SegmentRow, expected: number): AppError {
       'Nothing was saved: reload the segment, reapply your change and save with the new expectedVersion.',
     { currentVersion: row.version, expectedVersion: expected, savedBy: row.updatedBy, savedAt },
   );
+}
+
+function hasEventCondition(ast: FilterNode): boolean {
+  let found = false;
+  walk(ast, (node) => {
+    if (node.kind === 'event') found = true;
+  });
+  return found;
 }

@@ -270,6 +270,8 @@ export type FilterWarningCode =
   | 'UNSEEN_EVENT_PROPERTY'
   /** No event of this type has been seen in the namespace (with "did you mean" suggestions). */
   | 'UNSEEN_EVENT_TYPE'
+  /** A string custom field with few distinct values has never held this value (with a case-insensitive match or the nearest values). */
+  | 'UNSEEN_FIELD_VALUE'
   /** The property has never held a value of the literal's JSON type (a string compared with a property that holds numbers). */
   | 'UNSEEN_PROPERTY_TYPE';
 

@@ -84,7 +84,7 @@ export class FilterError {
 
 @ObjectType({ description: 'A warning about a valid filter: it names an event type, property or property type the namespace\'s events have never had (it counts, but probably not what was meant), and where.' })
 export class FilterWarning {
-  @Field(() => FilterWarningCodeEnum, { description: 'A stable code: UNSEEN_EVENT_TYPE, UNSEEN_EVENT_PROPERTY or UNSEEN_PROPERTY_TYPE.' })
+  @Field(() => FilterWarningCodeEnum, { description: 'A stable code: UNSEEN_EVENT_TYPE, UNSEEN_EVENT_PROPERTY, UNSEEN_PROPERTY_TYPE or UNSEEN_FIELD_VALUE.' })
   code!: string;
 
   @Field({ description: 'What the data has never had, and "did you mean" when a seen name is close.' })
