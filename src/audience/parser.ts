@@ -24,11 +24,12 @@ import type {
   WhereNode,
 } from './ast';
 import { AudienceError, failure, success, type Result } from './errors';
+import { suggestionList } from './validation/suggestions';
 import { describeToken, Lexer, type Token } from './lexer';
 import { MAX_CONDITIONS, MAX_DEPTH, MAX_LIST_ITEMS, MAX_TEXT_LENGTH } from './limits';
 import { OPERATORS, type OperatorName } from './operators';
 import { PERIOD_SPELLINGS, type PeriodName } from './periods';
-import { AGGREGATE_COMPARISONS, AGGREGATE_PHRASES, COUNT_PHRASES, OPERATOR_PHRASES, OPERATOR_SPELLINGS, PERIOD_PHRASES, printEventType, UNIT_WORDS, type Phrase } from './text-syntax';
+import { AGGREGATE_COMPARISONS, AGGREGATE_PHRASES, COUNT_PHRASES, OPERATOR_PHRASES, OPERATOR_SPELLINGS, OPERATOR_WORDINGS, PERIOD_PHRASES, printEventType, UNIT_WORDS, type Phrase } from './text-syntax';
 
 /** What may follow `is`: the `is …` operators' words, then the periods. */
 const IS_CONTINUATIONS = [
@@ -430,8 +431,15 @@ class Parser {
    *   duration: Duration, then "ago" after "more than"
    */
   private parseOperation(subject: Token): { op: OperatorName; value?: Value } {
-    const op = this.matchPhrase(OPERATOR_PHRASES);
-    if (op === undefined) throw this.unexpected(`an operator after ${describeToken(subject)}`, `Operators are ${OPERATOR_SPELLINGS}.`);
+    const phrase = this.phraseAhead(OPERATOR_PHRASES);
+    // A bare `is` matches the period operator; `is sett` is then a typo, not a missing period.
+    if (!phrase || (phrase.value === 'in_period' && !this.startsPeriod(this.peek(phrase.words.length)))) {
+      const typo = this.operatorTypo();
+      if (typo) throw AudienceError.syntax(`Unknown operator \`${typo.written}\` after ${describeToken(subject)}; did you mean \`${typo.meant}\`?`, typo.at);
+      if (!phrase) throw this.unexpected(`an operator after ${describeToken(subject)}`, `Operators are ${OPERATOR_SPELLINGS}.`);
+    }
+    phrase.words.forEach(() => this.advance());
+    const op = phrase.value;
     const spec = OPERATORS[op];
     const after = `after ${describeToken(this.last!)}`;
     switch (spec.valueShape) {
@@ -459,6 +467,25 @@ class Parser {
         return { op, value };
       }
     }
+  }
+
+  /**
+   * A misspelt operator ahead (`is sett`, `isnt set`, `is not sett`, `contians`): the operator
+   * phrase nearest to the next one to three words, longest first, by the bounded suggestions.
+   * Read without consuming; only consulted when no operator matches as written.
+   */
+  private operatorTypo(): { written: string; meant: string; at: TextOrigin } | undefined {
+    for (let n = 3; n >= 1; n--) {
+      const tokens = Array.from({ length: n }, (_, i) => this.peek(i));
+      if (tokens.some((token) => token.kind !== 'name' && token.kind !== 'punct')) continue;
+      const written = tokens.map((token) => token.text.toLowerCase()).join(' ');
+      // `is` in `is tomorrow` is a real start: the mistake is after it, where the message already points.
+      if (OPERATOR_WORDINGS.some((wording) => wording === written || wording.startsWith(`${written} `))) continue;
+      const options = OPERATOR_WORDINGS.filter((wording) => wording.split(' ').length <= n + 1 && wording !== written);
+      const [meant] = suggestionList(written, options).filter((option) => boundedDistanceOk(written, option));
+      if (meant) return { written: tokens.map((token) => token.text).join(' '), meant, at: tokens[0].start };
+    }
+    return undefined;
   }
 
   /** Period := "today" | "yesterday" | "this" "month" */
@@ -565,17 +592,19 @@ class Parser {
 
   /** Consumes the first phrase whose words all match the next tokens (keywords ignore case). */
   private matchPhrase<T>(phrases: readonly Phrase<T>[]): T | undefined {
-    for (const phrase of phrases) {
-      const matches = phrase.words.every((word, i) => {
+    const phrase = this.phraseAhead(phrases);
+    phrase?.words.forEach(() => this.advance());
+    return phrase?.value;
+  }
+
+  /** The first phrase whose words all match the next tokens, without consuming them. */
+  private phraseAhead<T>(phrases: readonly Phrase<T>[]): Phrase<T> | undefined {
+    return phrases.find((phrase) =>
+      phrase.words.every((word, i) => {
         const token = this.peek(i);
         return this.isPunct(token, word) || this.isKeyword(token, word);
-      });
-      if (matches) {
-        phrase.words.forEach(() => this.advance());
-        return phrase.value;
-      }
-    }
-    return undefined;
+      }),
+    );
   }
 
   private expectKeyword(word: string): void {
@@ -596,4 +625,9 @@ class Parser {
     const at = token.kind === 'eof' && this.last ? this.last.end : token.start;
     return AudienceError.syntax(`Expected ${expected}, found ${describeToken(token)}.${hint ? ` ${hint}` : ''}`, at);
   }
+}
+
+/** A typo, not another word: the suggestion shares the first letter and is at most two edits away. */
+function boundedDistanceOk(written: string, option: string): boolean {
+  return written[0] === option[0] && Math.abs(written.length - option.length) <= 2;
 }

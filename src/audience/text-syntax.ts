@@ -108,6 +108,15 @@ export function printPropertyName(name: string): string {
 }
 
 /** Every operator spelling, for "expected an operator" messages (`is` once per period). */
+/** The wordy operators as written (`is not set`, `contains`, `starts with`): what a misspelling is matched against. */
+export const OPERATOR_WORDINGS: readonly string[] = [
+  ...new Set(
+    OPERATOR_TABLE.flatMap((spec) => (spec.valueShape === 'period' ? PERIOD_TABLE.map((period) => `${spec.text} ${period.words.join(' ')}`) : [spec.text])).filter((text) =>
+      /^[a-z ]+$/.test(text),
+    ),
+  ),
+];
+
 export const OPERATOR_SPELLINGS: string = OPERATOR_TABLE.flatMap((spec) =>
   spec.valueShape === 'period'
     ? PERIOD_TABLE.map((period) => `\`${spec.text} ${period.words.join(' ')}\``)

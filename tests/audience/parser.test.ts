@@ -432,3 +432,21 @@ describe('limits are located errors, not crashes', () => {
     ]);
   });
 });
+
+describe('a misspelt operator names the one meant', () => {
+  test.each([
+    ['first_name is sett', 'Unknown operator `is sett` after `first_name`; did you mean `is set`?', 12],
+    ['first_name is not sett', 'Unknown operator `is not sett` after `first_name`; did you mean `is not set`?', 12],
+    ['custom.tier isnt set', 'Unknown operator `isnt set` after `custom.tier`; did you mean `is not set`?', 13],
+    ['first_name contians "a"', 'Unknown operator `contians` after `first_name`; did you mean `contains`?', 12],
+    ['first_name startswith "a"', 'Unknown operator `startswith` after `first_name`; did you mean `starts with`?', 12],
+    ['last_purchase_date is tody', 'Unknown operator `is tody` after `last_purchase_date`; did you mean `is today`?', 20],
+    ['did purchase where (total is sett)', 'Unknown operator `is sett` after `total`; did you mean `is set`?', 27],
+  ])('%s', (text, message, column) => {
+    expect(errorsOf(parseText(text))).toEqual([{ code: 'SYNTAX_ERROR', message, line: 1, column }]);
+  });
+
+  test('a word that is no near miss still lists the operators', () => {
+    expect(errorsOf(parseText('first_name equals "a"'))[0].message).toMatch(/^Expected an operator after `first_name`, found `equals`\. Operators are `=`, `!=`/);
+  });
+});
