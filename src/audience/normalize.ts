@@ -1,7 +1,8 @@
 /**
  * Normalization passes, each a separate `FilterTransformer`:
  * - `normalize` (structural): flattens nested and/or of the same kind and unwraps an
- *   and/or with a single child. Nothing else changes; this is the "normalized JSON" users see.
+ *   and/or with a single child, outside and inside an event's `where` (whose list is an `and`).
+ *   Nothing else changes; this is the "normalized JSON" users see.
  * - `toCompileForm` (for the SQL compiler): pushes `not` down to the leaves with De Morgan and
  *   each operator's negation, cancels double negation, then flattens. A `not` remains only
  *   directly around a leaf that has no complement (`lt`, `before`, an event, a segment...).
@@ -12,7 +13,7 @@
  *   // with ast = the parsed text `not (a = 1 or b < 2)`:
  *   print(toCompileForm(ast))  // 'a != 1 and not b < 2'
  */
-import type { AndNode, ConditionNode, EventNode, FilterNode, NotNode, OrNode, Origin, SegmentNode, SnapshotNode } from './ast';
+import type { AndNode, ConditionNode, EventNode, FilterNode, NotNode, OrNode, Origin, SegmentNode, SnapshotNode, WhereNode } from './ast';
 import { OPERATORS } from './operators';
 import { FilterTransformer } from './transformer';
 
@@ -51,11 +52,43 @@ export class FlattenTransformer extends FilterTransformer {
     return this.flatten(node, this.transformChildren(node.children));
   }
 
+  /** Inside `where` alike: the list is an `and`, so an `and` item is spread into it. */
+  protected override transformEvent(node: EventNode): FilterNode {
+    if (!node.where) return node;
+    const where = flattenItems(node.where, 'and');
+    return sameItems(where, node.where) ? node : { ...node, where };
+  }
+
   private flatten(node: AndNode | OrNode, children: readonly FilterNode[]): FilterNode {
     const flat = children.flatMap((child) => (child.kind === node.kind ? child.children : [child]));
     if (flat.length === 1) return flat[0];
-    const unchanged = flat.length === node.children.length && flat.every((child, i) => child === node.children[i]);
-    return unchanged ? node : { kind: node.kind, children: flat, origin: node.origin };
+    return sameItems(flat, node.children) ? node : { kind: node.kind, children: flat, origin: node.origin };
+  }
+}
+
+function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
+  return a.length === b.length && a.every((item, i) => item === b[i]);
+}
+
+/** The items of an and/or of `kind` inside `where`, each flattened, with items of the same kind spread. */
+function flattenItems(items: readonly WhereNode[], kind: 'and' | 'or'): WhereNode[] {
+  return items.map(flattenWhere).flatMap((item) => (item.kind === kind ? item.children : [item]));
+}
+
+function flattenWhere(node: WhereNode): WhereNode {
+  switch (node.kind) {
+    case 'and':
+    case 'or': {
+      const children = flattenItems(node.children, node.kind);
+      if (children.length === 1) return children[0];
+      return sameItems(children, node.children) ? node : { kind: node.kind, children, origin: node.origin };
+    }
+    case 'not': {
+      const child = flattenWhere(node.child);
+      return child === node.child ? node : { ...node, child };
+    }
+    default:
+      return node;
   }
 }
 

@@ -7,7 +7,7 @@
  * the profiles concerned.
  */
 import fc from 'fast-check';
-import type { FilterNode } from '../../src/audience';
+import { normalize, type FilterNode } from '../../src/audience';
 import { compileAudience, membershipStatement, type AudienceQuery } from '../../src/audience/compiler';
 import type { Sql } from '../../src/db/sql';
 import { describeEachDatabase } from '../support/databases';
@@ -67,9 +67,11 @@ async function checkScenario(sql: Sql, namespaceId: string, scenario: Scenario):
     }
   }
 
+  // Saved segments store the structural normal form: it has the same members.
+  const normalized = compiled.map((entry) => ({ ...entry, key: `n${entry.key}`, query: compileAudience(normalize(entry.filter), { catalog, asOf: scenario.asOf, namespaceId }) }));
   const allIds = scenario.profiles.map((p) => p.id);
-  const rows = await runMembership(sql, membershipStatement(compiled, allIds));
-  for (const { key, filter, query, expected } of compiled) {
+  const rows = await runMembership(sql, membershipStatement([...compiled, ...normalized], allIds));
+  for (const { key, filter, query, expected } of [...compiled, ...normalized]) {
     const actual = rows.filter((row) => row.startsWith(`${key}:`)).map((row) => Number(row.slice(key.length + 1))).sort((a, b) => a - b);
     if (JSON.stringify(actual) !== JSON.stringify(expected)) throw mismatch('membershipStatement()', filter, query, scenario, expected, actual);
   }

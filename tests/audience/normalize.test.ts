@@ -49,6 +49,29 @@ describe('normalize (structural)', () => {
   test('returns the very same nodes when nothing changes', () => {
     const ast = parse('a = 1 and not (b = 2 or c = 3)');
     expect(normalize(ast)).toBe(ast);
+    const event = parse('did purchase where (a = 1 and not (b = 2 or c = 3))');
+    expect(normalize(event)).toBe(event);
+  });
+
+  test('inside `where` alike: an `and` item is spread into the list, nested same-kind and/or flattened, single children unwrapped', () => {
+    const ast = decode({
+      event: 'purchase',
+      where: [
+        { and: [{ property: 'a', op: 'eq', value: 1 }, { and: [{ property: 'b', op: 'eq', value: 2 }] }] },
+        { or: [{ property: 'c', op: 'is_set' }, { or: [{ property: 'd', op: 'is_set' }, { property: 'e', op: 'is_set' }] }] },
+        { not: { and: [{ and: [{ property: 'f', op: 'eq', value: 1 }, { property: 'g', op: 'eq', value: 1 }] }] } },
+      ],
+    });
+    expect(encodeJson(normalize(ast))).toEqual({
+      event: 'purchase',
+      where: [
+        { property: 'a', op: 'eq', value: 1 },
+        { property: 'b', op: 'eq', value: 2 },
+        { or: [{ property: 'c', op: 'is_set' }, { property: 'd', op: 'is_set' }, { property: 'e', op: 'is_set' }] },
+        { not: { and: [{ property: 'f', op: 'eq', value: 1 }, { property: 'g', op: 'eq', value: 1 }] } },
+      ],
+    });
+    expect(print(normalize(parse('did purchase where ((a = 1 and b = 2) and c = 3)')))).toBe('did purchase where (a = 1 and b = 2 and c = 3)');
   });
 });
 
@@ -100,7 +123,8 @@ function evaluate(node: FilterNode, atom: (key: string) => boolean): boolean {
 const POSITIVE = new Set(['eq', 'in', 'contains', 'is_set']);
 
 function leafTruth(node: LeafNode, atom: (key: string) => boolean): boolean {
-  if (node.kind !== 'condition') return atom(JSON.stringify(encodeJson(node)));
+  // An event is an atom up to the flattening of its `where` (and is associative; the SQL tests cover the rest).
+  if (node.kind !== 'condition') return atom(JSON.stringify(encodeJson(node.kind === 'event' ? normalize(node) : node)));
   const negation = OPERATORS[node.op].negation;
   const positive = negation && !POSITIVE.has(node.op) ? negation : node.op;
   const truth = atom(JSON.stringify({ field: node.field, op: positive, value: node.value }));
