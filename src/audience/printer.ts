@@ -8,7 +8,7 @@
  *   const decoded = decodeJson({ not: { or: [{ segment: 'a' }, { field: 'x', op: 'is_set' }] } });
  *   if (decoded.ok) print(decoded.value);  // 'not (in segment "a" or x is set)'
  */
-import { isDuration, type EventNode, type FilterNode, type Value, type WhereNode } from './ast';
+import { childrenOf, isDuration, type EventNode, type FilterNode, type Value, type WhereNode } from './ast';
 import { DATE_LITERAL_SHAPE } from './date-literal';
 import { OPERATORS, type OperatorName } from './operators';
 import { isPeriodName, PERIODS } from './periods';
@@ -39,13 +39,22 @@ export function print(node: FilterNode): string {
   }
 }
 
-/** An operand of and/or/not: parenthesized when it is itself an and/or of two or more. */
-function printOperand(node: FilterNode): string {
-  let inner = node;
-  while ((inner.kind === 'and' || inner.kind === 'or') && inner.children.length === 1) inner = inner.children[0];
-  const text = print(inner);
+/** An operand of and/or/not, outside or inside `where`: parenthesized when it is itself an and/or of two or more. */
+function operand<T extends FilterNode | WhereNode>(node: T, printNode: (node: T) => string): string {
+  const inner = unwrap(node);
+  const text = printNode(inner);
   return inner.kind === 'and' || inner.kind === 'or' ? `(${text})` : text;
 }
+
+/** The node an and/or of one child stands for. */
+function unwrap<T extends FilterNode | WhereNode>(node: T): T {
+  let inner = node;
+  while ((inner.kind === 'and' || inner.kind === 'or') && childrenOf(inner).length === 1) inner = childrenOf(inner)[0];
+  return inner;
+}
+
+const printOperand = (node: FilterNode): string => operand(node, print);
+const printWhereOperand = (node: WhereNode): string => operand(node, printWhere);
 
 function printEvent(node: EventNode): string {
   const parts = ['did'];
@@ -61,7 +70,7 @@ function printEvent(node: EventNode): string {
   if (node.window?.kind === 'period') parts.push(printPeriod(node.window.period));
   if (node.where) {
     // The items are joined by `and`; a lone `or` needs no parentheses of its own.
-    const only = node.where.length === 1 ? unwrapWhere(node.where[0]) : undefined;
+    const only = node.where.length === 1 ? unwrap(node.where[0]) : undefined;
     const body = only?.kind === 'or' ? printWhere(only) : node.where.map(printWhereOperand).join(' and ');
     parts.push(`where (${body})`);
   }
@@ -84,19 +93,6 @@ function printWhere(node: WhereNode): string {
     case 'property':
       return `${printPropertyName(node.property)} ${printOperation(node.op, node.value)}`;
   }
-}
-
-function unwrapWhere(node: WhereNode): WhereNode {
-  let inner = node;
-  while ((inner.kind === 'and' || inner.kind === 'or') && inner.children.length === 1) inner = inner.children[0];
-  return inner;
-}
-
-/** An operand inside `where`: parenthesized when it is an and/or of two or more. */
-function printWhereOperand(node: WhereNode): string {
-  const inner = unwrapWhere(node);
-  const text = printWhere(inner);
-  return inner.kind === 'and' || inner.kind === 'or' ? `(${text})` : text;
 }
 
 /** `= "x"`, `in ("a", "b")`, `between 1 and 2`, `is set`, `more than 2 weeks ago`. */
