@@ -69,7 +69,7 @@ export const CONFIG_VARIABLES = {
   ADMIN_TOKEN: 'Platform admin token (at least 24 characters) for createNamespace. Unset: no admin access.',
   SEED_DEMO: 'Create a demo namespace with generated profiles when the database is empty (true/false). Default true on the embedded database, false on a PostgreSQL server.',
   EXPOSE_QUERY_STATS: 'Add an x-sql-statements header to GraphQL responses (true/false). Default false.',
-  STATEMENT_TIMEOUT_MS: 'Per-statement time limit on a PostgreSQL server (100–3600000). Default 30000.',
+  STATEMENT_TIMEOUT_MS: 'Per-statement time limit (100–3600000), on a PostgreSQL server and on a PGlite directory (by reopening it). Default 30000.',
   LOG_QUERIES: 'Log every SQL statement, ORM and raw, with its duration and request ID (true/false). Values are left out. Default false.',
   LOG_QUERY_PARAMS: 'With LOG_QUERIES, log the parameter values too (true/false; they may be personal data). Default false.',
   LOG_LEVEL: 'trace, debug, info, warn, error or silent. Default info.',

@@ -23,7 +23,7 @@ export type DatabaseTarget =
   | { readonly kind: 'postgres'; readonly url: string; readonly poolSize?: number };
 
 export interface DatabaseOptions {
-  /** Per-statement time limit on the PostgreSQL server, in milliseconds. */
+  /** Per-statement time limit, in milliseconds: on the PostgreSQL server (default 30000), and on a PGlite directory in its own thread (none when unset; `PGliteThread`). */
   readonly statementTimeoutMs?: number;
   /** Told about every statement (logs with LOG_QUERIES, metrics). */
   readonly observer?: QueryObserver;
@@ -123,7 +123,7 @@ export class Database {
     // The lock comes first: PGlite must never open a directory another process has open.
     const lock = memory ? undefined : DataDirLock.acquire(target.dataDir, { command: options.command ?? 'open' });
     try {
-      const pglite = target.thread === 'worker' ? await PGliteThread.open(memory ? undefined : prepareDirectory(target.dataDir)) : await openPGlite(target.dataDir);
+      const pglite = target.thread === 'worker' ? await PGliteThread.open(memory ? undefined : prepareDirectory(target.dataDir), { statementTimeoutMs: options.statementTimeoutMs }) : await openPGlite(target.dataDir);
       const watch = watchForAbort(pglite, (failure, error) => options.onFailure?.(failure, error));
       const orm = await MikroORM.init({
         ...common,

@@ -43,29 +43,43 @@ const WasmRuntimeError = (globalThis as unknown as { WebAssembly: { RuntimeError
  * the main thread.
  */
 export class PGliteThread {
-  readonly waitReady: Promise<void>;
-  private readonly worker: Worker;
-  private readonly pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void; since: number }>();
+  waitReady: Promise<void>;
+  private worker: Worker;
+  /** Calls sent to the current worker and not answered yet, in the order sent (the first one runs). */
+  private readonly pending = new Map<number, Pending>();
+  /** Calls made while the worker is being replaced, sent once it is ready. */
+  private held: Pending[] = [];
+  private restarting: Promise<void> | undefined;
+  /** Workers terminated to end a statement: their exit is not the database's failure. */
+  private readonly retired = new WeakSet<Worker>();
+  private headTimer: NodeJS.Timeout | undefined;
+  /** Whether the calls sent so far leave a transaction open, and whether it was lost with a replaced worker. */
+  private inTransaction = false;
+  private aborted = false;
   private nextId = 1;
   private dead: Error | undefined;
   private closing = false;
   closed = false;
 
-  private constructor(dir: string | undefined) {
-    const entry = workerEntry();
-    this.worker = new Worker(entry.file, { workerData: { dir } satisfies ThreadStart, execArgv: entry.execArgv });
-    this.waitReady = new Promise<void>((resolve, reject) => this.pending.set(0, { resolve: () => resolve(), reject, since: Date.now() }));
-    this.worker.on('message', (reply: ThreadReply) => this.settle(reply));
-    this.worker.on('error', (error) => this.die(new WasmRuntimeError(`the embedded database's thread failed: ${error.message}`)));
-    this.worker.on('exit', (code) => {
-      if (this.closing) return;
-      this.die(new WasmRuntimeError(`the embedded database's thread exited (code ${code})`));
-    });
+  private constructor(
+    private readonly dir: string | undefined,
+    private readonly statementTimeoutMs: number | undefined,
+  ) {
+    [this.worker, this.waitReady] = this.startWorker();
   }
 
-  /** Opens PGlite on `dir` (undefined: in memory) in a new thread, and waits until it is ready. */
-  static async open(dir: string | undefined): Promise<PGliteThread> {
-    const thread = new PGliteThread(dir);
+  /**
+   * Opens PGlite on `dir` (undefined: in memory) in a new thread, and waits until it is ready.
+   * With `statementTimeoutMs` (on a directory only: a database in memory cannot be reopened), a
+   * statement that runs longer is ended as PostgreSQL's `statement_timeout` would end it (SQLSTATE
+   * 57014): the thread is terminated and PGlite reopened on the same directory, which recovers
+   * from its write-ahead log, so a write in flight is wholly absent and everything committed is
+   * kept. A transaction the statement was part of is lost with it: its later statements fail with
+   * 25P02 until its `rollback`, as on PostgreSQL. Calls queued behind the statement run on the
+   * reopened database.
+   */
+  static async open(dir: string | undefined, options: { statementTimeoutMs?: number } = {}): Promise<PGliteThread> {
+    const thread = new PGliteThread(dir, dir === undefined ? undefined : options.statementTimeoutMs);
     try {
       await thread.waitReady;
     } catch (error) {
@@ -75,10 +89,37 @@ export class PGliteThread {
     return thread;
   }
 
+  private startWorker(): [Worker, Promise<void>] {
+    const entry = workerEntry();
+    const worker = new Worker(entry.file, { workerData: { dir: this.dir } satisfies ThreadStart, execArgv: entry.execArgv });
+    const ready = new Promise<void>((resolve, reject) => {
+      const onReady = (reply: ThreadReply) => {
+        if (reply.id !== 0) return;
+        worker.off('message', onReady);
+        if (reply.ok) resolve();
+        else reject(Object.assign(new Error(reply.error.message), reply.error.fields, { name: reply.error.name }));
+      };
+      worker.on('message', onReady);
+      worker.once('exit', (code) => reject(new WasmRuntimeError(`the embedded database's thread exited (code ${code}) before it was ready`)));
+    });
+    ready.catch(() => undefined);
+    worker.on('message', (reply: ThreadReply) => {
+      if (!this.retired.has(worker) && reply.id !== 0) this.settle(reply);
+    });
+    worker.on('error', (error) => {
+      if (!this.retired.has(worker)) this.die(new WasmRuntimeError(`the embedded database's thread failed: ${error.message}`));
+    });
+    worker.on('exit', (code) => {
+      if (this.closing || this.retired.has(worker)) return;
+      this.die(new WasmRuntimeError(`the embedded database's thread exited (code ${code})`));
+    });
+    return [worker, ready];
+  }
+
   /** How long the oldest call in flight has been waiting, in milliseconds; undefined when idle. */
   busyMs(): number | undefined {
     let oldest: number | undefined;
-    for (const { since } of this.pending.values()) oldest = oldest === undefined ? since : Math.min(oldest, since);
+    for (const { since } of [...this.pending.values(), ...this.held]) oldest = oldest === undefined ? since : Math.min(oldest, since);
     return oldest === undefined ? undefined : Date.now() - oldest;
   }
 
@@ -100,9 +141,11 @@ export class PGliteThread {
     if (this.closed) return;
     this.closing = true;
     try {
+      await this.restarting;
       if (!this.dead) await this.call({ op: 'close' });
     } finally {
       this.closed = true;
+      clearTimeout(this.headTimer);
       await this.worker.terminate();
     }
   }
@@ -111,23 +154,90 @@ export class PGliteThread {
   async terminate(): Promise<void> {
     this.closing = true;
     this.closed = true;
+    clearTimeout(this.headTimer);
     await this.worker.terminate();
   }
 
   private call(request: DistributiveOmit<ThreadRequest, 'id'>): Promise<unknown> {
     if (this.dead) return Promise.reject(this.dead);
     if (this.closed) return Promise.reject(new Error('The embedded database is closed.'));
-    const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject, since: Date.now() });
-      this.worker.postMessage({ ...request, id });
+      const entry: Pending = { id: this.nextId++, request, resolve, reject, since: Date.now(), inTransaction: false };
+      if (this.restarting) this.held.push(entry);
+      else this.dispatch(entry);
     });
+  }
+
+  /** Sends a call to the worker, in order; in a transaction lost with a replaced worker, answers it as PostgreSQL would. */
+  private dispatch(entry: Pending): void {
+    const sql = entry.request.op === 'close' ? '' : entry.request.sql;
+    if (this.aborted) {
+      if (ROLLBACK.test(sql)) {
+        this.aborted = this.inTransaction = false;
+        entry.resolve(entry.request.op === 'exec' ? [] : { rows: [], fields: [] });
+        return;
+      }
+      if (TRANSACTION_END.test(sql)) this.aborted = this.inTransaction = false;
+      entry.reject(Object.assign(new Error('current transaction is aborted, commands ignored until end of transaction block'), { code: '25P02', severity: 'ERROR' }));
+      return;
+    }
+    entry.inTransaction = this.inTransaction;
+    if (TRANSACTION_BEGIN.test(sql)) this.inTransaction = true;
+    else if (TRANSACTION_END.test(sql)) this.inTransaction = false;
+    this.pending.set(entry.id, entry);
+    this.worker.postMessage({ ...entry.request, id: entry.id });
+    if (this.pending.size === 1) this.armHead();
+  }
+
+  /** Starts the statement timer of the call that runs now (the first one sent and not answered). */
+  private armHead(): void {
+    clearTimeout(this.headTimer);
+    const head = this.pending.values().next().value as Pending | undefined;
+    if (!head || this.statementTimeoutMs === undefined || head.request.op === 'close') return;
+    this.headTimer = setTimeout(() => void this.timeOut(head), this.statementTimeoutMs);
+    this.headTimer.unref();
+  }
+
+  /** The running call took longer than the statement timeout: fail it, replace the worker, then send what waited behind it. */
+  private async timeOut(head: Pending): Promise<void> {
+    if (this.pending.values().next().value !== head || this.dead || this.closing) return;
+    const old = this.worker;
+    const waiting = [...this.pending.values()].slice(1);
+    this.pending.clear();
+    const sql = head.request.op === 'close' ? '' : head.request.sql;
+    // The statement's transaction is gone with the worker (a commit in flight ends it either way).
+    this.aborted = !TRANSACTION_END.test(sql) && (head.inTransaction || TRANSACTION_BEGIN.test(sql));
+    this.inTransaction = this.aborted;
+    head.reject(Object.assign(new Error('canceling statement due to statement timeout'), { code: '57014', severity: 'ERROR', timeoutMs: this.statementTimeoutMs }));
+    let ready: Promise<void>;
+    this.retired.add(old);
+    this.restarting = (async () => {
+      await old.terminate();
+      [this.worker, ready] = this.startWorker();
+      this.waitReady = ready;
+      await ready;
+    })();
+    // Calls already sent to the old worker are sent again, first, in their order.
+    this.held = [...waiting, ...this.held];
+    try {
+      await this.restarting;
+    } catch (error) {
+      this.restarting = undefined;
+      this.die(error instanceof WasmRuntimeError ? error : new WasmRuntimeError(`the embedded database could not be reopened after a statement timeout: ${(error as Error).message}`));
+      return;
+    }
+    this.restarting = undefined;
+    const held = this.held;
+    this.held = [];
+    // Their transaction state is recomputed as they are sent again.
+    for (const entry of held) this.dispatch(entry);
   }
 
   private settle(reply: ThreadReply): void {
     const waiter = this.pending.get(reply.id);
     if (!waiter) return;
     this.pending.delete(reply.id);
+    this.armHead();
     if (reply.ok) return waiter.resolve(reply.value);
     const { message, name, wasmTrap, fields } = reply.error;
     const error = wasmTrap ? new WasmRuntimeError(message) : Object.assign(new Error(message), fields, { name });
@@ -137,10 +247,27 @@ export class PGliteThread {
   private die(error: Error): void {
     if (this.dead) return;
     this.dead = error;
-    for (const waiter of this.pending.values()) waiter.reject(error);
+    clearTimeout(this.headTimer);
+    for (const waiter of [...this.pending.values(), ...this.held]) waiter.reject(error);
     this.pending.clear();
+    this.held = [];
   }
 }
+
+interface Pending {
+  readonly id: number;
+  readonly request: DistributiveOmit<ThreadRequest, 'id'>;
+  resolve(value: unknown): void;
+  reject(error: Error): void;
+  readonly since: number;
+  /** Whether a transaction was open when it was sent. */
+  inTransaction: boolean;
+}
+
+/** How knex and the service open and end transactions on PGlite's one connection. */
+const TRANSACTION_BEGIN = /^\s*(begin|start\s+transaction)\b/i;
+const TRANSACTION_END = /^\s*(commit|end|rollback(?!\s+to\b)|abort)\b/i;
+const ROLLBACK = /^\s*(rollback(?!\s+to\b)|abort)\b/i;
 
 /**
  * The row with its dates made in this context's `Date`. Structured clone makes them in the main
