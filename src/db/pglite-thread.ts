@@ -56,6 +56,8 @@ export class PGliteThread {
   /** Whether the calls sent so far leave a transaction open, and whether it was lost with a replaced worker. */
   private inTransaction = false;
   private aborted = false;
+  /** A transaction's own limit (`select set_config('statement_timeout', $1, true)`, as exports set it), until it ends. */
+  private transactionTimeoutMs: number | undefined;
   private nextId = 1;
   private dead: Error | undefined;
   private closing = false;
@@ -76,7 +78,8 @@ export class PGliteThread {
    * from its write-ahead log, so a write in flight is wholly absent and everything committed is
    * kept. A transaction the statement was part of is lost with it: its later statements fail with
    * 25P02 until its `rollback`, as on PostgreSQL. Calls queued behind the statement run on the
-   * reopened database.
+   * reopened database. A transaction's own `select set_config('statement_timeout', $1, true)` (an
+   * export's longer limit) applies to its statements, as on PostgreSQL.
    */
   static async open(dir: string | undefined, options: { statementTimeoutMs?: number } = {}): Promise<PGliteThread> {
     const thread = new PGliteThread(dir, dir === undefined ? undefined : options.statementTimeoutMs);
@@ -182,8 +185,13 @@ export class PGliteThread {
       return;
     }
     entry.inTransaction = this.inTransaction;
+    entry.timeoutMs = this.transactionTimeoutMs ?? this.statementTimeoutMs;
     if (TRANSACTION_BEGIN.test(sql)) this.inTransaction = true;
-    else if (TRANSACTION_END.test(sql)) this.inTransaction = false;
+    else if (TRANSACTION_END.test(sql)) [this.inTransaction, this.transactionTimeoutMs] = [false, undefined];
+    else if (this.inTransaction && this.statementTimeoutMs !== undefined && entry.request.op === 'query' && LOCAL_TIMEOUT.test(sql)) {
+      const ms = Number(entry.request.params[0]);
+      if (Number.isSafeInteger(ms) && ms >= 0) this.transactionTimeoutMs = ms;
+    }
     this.pending.set(entry.id, entry);
     this.worker.postMessage({ ...entry.request, id: entry.id });
     if (this.pending.size === 1) this.armHead();
@@ -193,8 +201,9 @@ export class PGliteThread {
   private armHead(): void {
     clearTimeout(this.headTimer);
     const head = this.pending.values().next().value as Pending | undefined;
-    if (!head || this.statementTimeoutMs === undefined || head.request.op === 'close') return;
-    this.headTimer = setTimeout(() => void this.timeOut(head), this.statementTimeoutMs);
+    // 0 is no limit, as in PostgreSQL.
+    if (!head || !head.timeoutMs || head.request.op === 'close') return;
+    this.headTimer = setTimeout(() => void this.timeOut(head), head.timeoutMs);
     this.headTimer.unref();
   }
 
@@ -208,6 +217,7 @@ export class PGliteThread {
     // The statement's transaction is gone with the worker (a commit in flight ends it either way).
     this.aborted = !TRANSACTION_END.test(sql) && (head.inTransaction || TRANSACTION_BEGIN.test(sql));
     this.inTransaction = this.aborted;
+    this.transactionTimeoutMs = undefined;
     head.reject(Object.assign(new Error('canceling statement due to statement timeout'), { code: '57014', severity: 'ERROR', timeoutMs: this.statementTimeoutMs }));
     let ready: Promise<void>;
     this.retired.add(old);
@@ -262,11 +272,14 @@ interface Pending {
   readonly since: number;
   /** Whether a transaction was open when it was sent. */
   inTransaction: boolean;
+  /** Its statement timeout (undefined or 0: none). */
+  timeoutMs?: number;
 }
 
 /** How knex and the service open and end transactions on PGlite's one connection. */
 const TRANSACTION_BEGIN = /^\s*(begin|start\s+transaction)\b/i;
 const TRANSACTION_END = /^\s*(commit|end|rollback(?!\s+to\b)|abort)\b/i;
+const LOCAL_TIMEOUT = /^\s*select\s+set_config\(\s*'statement_timeout'\s*,\s*\$1\s*,\s*true\s*\)\s*$/i;
 const ROLLBACK = /^\s*(rollback(?!\s+to\b)|abort)\b/i;
 
 /**

@@ -63,6 +63,15 @@ describe('a statement timeout on PGlite in its own thread', () => {
     expect(await sql().rows('select v from in_tx')).toEqual([{ v: 3 }]);
   }, 60_000);
 
+  test("a transaction's own limit (set_config, as exports set it) applies to it only", async () => {
+    const slept = await sql().transaction(async (tx) => {
+      await tx.one(`select set_config('statement_timeout', $1, true)`, ['10000']);
+      return tx.one<{ ok: boolean }>('select pg_sleep(1) is null as ok');
+    });
+    expect(slept).toEqual({ ok: false });
+    expect(await sql().one('select pg_sleep(1)').catch((e: unknown) => e)).toMatchObject({ code: '57014' });
+  }, 60_000);
+
   test('after the restarts the directory closes cleanly and reopens with the committed data', async () => {
     await db!.close();
     db = await Database.open({ kind: 'pglite', dataDir: dir, thread: 'worker' }, { command: 'test' });
