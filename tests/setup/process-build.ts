@@ -12,7 +12,7 @@ const BUILDS = join(ROOT, '.test-build');
 const STALE_MS = 6 * 3600_000;
 
 /**
- * Jest's global setup: builds `src/` and `migrations/` with SWC (as jest transforms them) into
+ * Jest's global setup: builds `src/`, `migrations/` and `tests/jobs/support/` with SWC (as jest transforms them) into
  * `.test-build/<hash of the sources>/`, and tells the tests where through
  * `AUDIENCE_GRAPH_PROCESS_BUILD`. Tests that start the service or the CLI as a real process run
  * that build with plain `node` instead of compiling every module with ts-node in every process:
@@ -21,7 +21,8 @@ const STALE_MS = 6 * 3600_000;
  * of the same sources share it and runs of other sources never see it.
  */
 export default async function processBuild(): Promise<void> {
-  const files = ['src', 'migrations'].flatMap((dir) => sourcesUnder(join(ROOT, dir))).sort();
+  // tests/jobs/support: the job-crash test's worker process runs from the build too.
+  const files = ['src', 'migrations', 'tests/jobs/support'].flatMap((dir) => sourcesUnder(join(ROOT, dir))).sort();
   const hash = createHash('sha256');
   for (const file of files) hash.update(relative(ROOT, file)).update('\0').update(readFileSync(file)).update('\0');
   hash.update(JSON.stringify(swcOptions));

@@ -3,6 +3,7 @@
  * pauses after three, and runs it. It prints `committed <jobId> <n>` after each step, so the test
  * knows when to `kill -9` it.
  *
+ *   node .test-build/<id>/tests/jobs/support/crash-worker.js '<target json>'   (jest's global setup builds it)
  *   node -r ts-node/register/transpile-only tests/jobs/support/crash-worker.ts '<target json>'
  */
 import 'reflect-metadata';
