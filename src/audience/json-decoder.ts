@@ -252,11 +252,7 @@ class Decoder {
       this.report(AudienceError.unknownAggregate(object.function, AGGREGATE_FUNCTIONS, { path: pointer(path, 'function') }));
     } else fn = object.function as AggregateFunction;
     const property = this.name(object.property, pointer(path, 'property'), 'property name');
-    let op: CountOp | undefined;
-    if (!has(object, 'op')) this.report(AudienceError.missingKey('op', 'an aggregate', { path }));
-    else if (!COUNT_OPS.includes(object.op as CountOp)) {
-      this.report(AudienceError.unknownOperator(object.op, COUNT_OPS, { path: pointer(path, 'op') }));
-    } else op = object.op as CountOp;
+    const op = this.countOp(object, path, 'an aggregate');
     const amount = this.number(object.value, path, 'value', 'an aggregate');
     return fn !== undefined && property !== undefined && op !== undefined && amount !== undefined
       ? { function: fn, property, op, value: amount }
@@ -268,13 +264,17 @@ class Decoder {
     const object = this.object(value, path, 'a count {"op", "value"}');
     if (!object) return undefined;
     this.checkKeys(object, path, 'a count', ['op', 'value']);
-    let op: CountOp | undefined;
-    if (!has(object, 'op')) this.report(AudienceError.missingKey('op', 'a count', { path }));
-    else if (!COUNT_OPS.includes(object.op as CountOp)) {
-      this.report(AudienceError.unknownOperator(object.op, COUNT_OPS, { path: pointer(path, 'op') }));
-    } else op = object.op as CountOp;
+    const op = this.countOp(object, path, 'a count');
     const amount = this.number(object.value, path, 'value', 'a count');
     return op !== undefined && amount !== undefined ? { op, value: amount } : undefined;
+  }
+
+  /** The `op` of a count or an aggregate: eq, gt, gte, lt or lte. */
+  private countOp(object: JsonObject, path: string, where: string): CountOp | undefined {
+    if (!has(object, 'op')) this.report(AudienceError.missingKey('op', where, { path }));
+    else if (!COUNT_OPS.includes(object.op as CountOp)) this.report(AudienceError.unknownOperator(object.op, COUNT_OPS, { path: pointer(path, 'op') }));
+    else return object.op as CountOp;
+    return undefined;
   }
 
   /** Window := {"within_last": Duration} | {"between": [string, string]} */
