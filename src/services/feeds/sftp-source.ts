@@ -35,7 +35,9 @@ export function patternMatcher(pattern: string): RegExp {
  * pinned fingerprint. A failed connection fails the run with its reason (the next scheduled run tries again).
  */
 export class SftpSource {
-  private readonly client = new SftpClient('feed');
+  // The library's default listeners console.log every end and close (and console.error every error),
+  // which broke the one-JSON-object-per-line log; failures reach us as the operation's rejection.
+  private readonly client = new SftpClient('feed', { error: () => undefined, end: () => undefined, close: () => undefined });
   private seenKey: string | undefined;
 
   async connect(settings: SftpSettings, timeoutMs = 20_000): Promise<void> {
