@@ -12,7 +12,12 @@ describeEachApp('HTTP surface', (getApp) => {
       expect(html).toContain('id="ag-api-key"');
       const sources = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]!);
       expect(sources.every((s) => s.startsWith('/graphiql/assets/'))).toBe(true);
-      for (const source of sources) expect((await fetch(`${base()}${source}`)).status).toBe(200);
+      for (const source of sources) {
+        const asset = await fetch(`${base()}${source}`);
+        expect(asset.status).toBe(200);
+        // Read the body: an unread one leaves fetch's socket paused and open after the server closes (the worker then cannot exit).
+        await asset.arrayBuffer();
+      }
     }
   });
 
