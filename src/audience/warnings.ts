@@ -74,13 +74,13 @@ export class AudienceWarning {
   }
 
   /** `custom.loyalty_tier = "Gold"` when the field has held only `gold`, `silver` and `platinum`. */
-  static unseenFieldValue(field: string, value: string, seen: readonly string[], suggestions: readonly string[], at: Origin): AudienceWarning {
+  static unseenFieldValue(field: string, value: string, seen: readonly string[], suggestions: readonly string[], at: Origin, sampled?: number): AudienceWarning {
     const values = [...seen].sort().map(shortJson);
     const list = values.length === 1 ? values[0] : `${values.slice(0, -1).join(', ')} and ${values[values.length - 1]}`;
     const mean = suggestions.length ? ` Did you mean ${suggestions.map(shortJson).join(' or ')}?` : '';
     return new AudienceWarning(
       'UNSEEN_FIELD_VALUE',
-      `No profile has had ${shortJson(value)} in \`${field}\`, whose values are ${list} (case matters), so this comparison never finds it.${mean}`,
+      `${sampled === undefined ? 'No profile has' : `None of the ${sampled.toLocaleString('en-US')} newest profiles has`} had ${shortJson(value)} in \`${field}\`, whose values ${sampled === undefined ? 'are' : 'there are'} ${list} (case matters).${mean}`,
       at,
     );
   }

@@ -47,7 +47,10 @@ export class PGliteThread {
   private worker: Worker;
   /** Calls sent to the current worker and not answered yet, in the order sent (the first one runs). */
   private readonly pending = new Map<number, Pending>();
-  /** Calls made while the worker is being replaced, sent once it is ready. */
+  /**
+   * Calls not sent yet, in order. One call at a time is in the worker (`pending`): when a statement
+   * times out, nothing behind it has reached the old worker, so nothing can run twice.
+   */
   private held: Pending[] = [];
   private restarting: Promise<void> | undefined;
   /** Workers terminated to end a statement: their exit is not the database's failure. */
@@ -77,8 +80,9 @@ export class PGliteThread {
    * 57014): the thread is terminated and PGlite reopened on the same directory, which recovers
    * from its write-ahead log, so a write in flight is wholly absent and everything committed is
    * kept. A transaction the statement was part of is lost with it: its later statements fail with
-   * 25P02 until its `rollback`, as on PostgreSQL. Calls queued behind the statement run on the
-   * reopened database. A transaction's own `select set_config('statement_timeout', $1, true)` (an
+   * 25P02 until its `rollback`, as on PostgreSQL, and so does its `commit` (where PostgreSQL
+   * answers ROLLBACK without an error, which a caller could take for a commit). A commit or rollback
+   * is never cut. Calls queued behind the statement run on the reopened database. A transaction's own `select set_config('statement_timeout', $1, true)` (an
    * export's longer limit) applies to its statements, as on PostgreSQL.
    */
   static async open(dir: string | undefined, options: { statementTimeoutMs?: number } = {}): Promise<PGliteThread> {
@@ -158,6 +162,8 @@ export class PGliteThread {
     this.closing = true;
     this.closed = true;
     clearTimeout(this.headTimer);
+    // A restart in progress must not leave its new worker running: it checks `closed` before starting one.
+    await this.restarting?.catch(() => undefined);
     await this.worker.terminate();
   }
 
@@ -165,14 +171,19 @@ export class PGliteThread {
     if (this.dead) return Promise.reject(this.dead);
     if (this.closed) return Promise.reject(new Error('The embedded database is closed.'));
     return new Promise((resolve, reject) => {
-      const entry: Pending = { id: this.nextId++, request, resolve, reject, since: Date.now(), inTransaction: false };
-      if (this.restarting) this.held.push(entry);
-      else this.dispatch(entry);
+      this.held.push({ id: this.nextId++, request, resolve, reject, since: Date.now(), inTransaction: false });
+      this.sendNext();
     });
+  }
+
+  /** Sends the next held call when the worker is free (and not being replaced). */
+  private sendNext(): void {
+    while (!this.restarting && this.pending.size === 0 && this.held.length > 0) this.dispatch(this.held.shift()!);
   }
 
   /** Sends a call to the worker, in order; in a transaction lost with a replaced worker, answers it as PostgreSQL would. */
   private dispatch(entry: Pending): void {
+    if (this.dead) return entry.reject(this.dead);
     const sql = entry.request.op === 'close' ? '' : entry.request.sql;
     if (this.aborted) {
       if (ROLLBACK.test(sql)) {
@@ -194,64 +205,64 @@ export class PGliteThread {
     }
     this.pending.set(entry.id, entry);
     this.worker.postMessage({ ...entry.request, id: entry.id });
-    if (this.pending.size === 1) this.armHead();
+    this.armHead();
   }
 
   /** Starts the statement timer of the call that runs now (the first one sent and not answered). */
   private armHead(): void {
     clearTimeout(this.headTimer);
     const head = this.pending.values().next().value as Pending | undefined;
-    // 0 is no limit, as in PostgreSQL.
-    if (!head || !head.timeoutMs || head.request.op === 'close') return;
+    // 0 is no limit, as in PostgreSQL; a commit or rollback is never cut (its outcome would be unknown).
+    if (!head || !head.timeoutMs || head.request.op === 'close' || TRANSACTION_END.test(head.request.sql)) return;
     this.headTimer = setTimeout(() => void this.timeOut(head), head.timeoutMs);
     this.headTimer.unref();
   }
 
   /** The running call took longer than the statement timeout: fail it, replace the worker, then send what waited behind it. */
   private async timeOut(head: Pending): Promise<void> {
-    if (this.pending.values().next().value !== head || this.dead || this.closing) return;
+    // Its answer may be waiting in the port (the main thread was busy): let it arrive first.
+    await new Promise((resolve) => setImmediate(resolve));
+    if (!this.pending.has(head.id) || this.dead || this.closing) return;
     const old = this.worker;
-    const waiting = [...this.pending.values()].slice(1);
     this.pending.clear();
     const sql = head.request.op === 'close' ? '' : head.request.sql;
     // The statement's transaction is gone with the worker (a commit in flight ends it either way).
     this.aborted = !TRANSACTION_END.test(sql) && (head.inTransaction || TRANSACTION_BEGIN.test(sql));
     this.inTransaction = this.aborted;
     this.transactionTimeoutMs = undefined;
-    head.reject(Object.assign(new Error('canceling statement due to statement timeout'), { code: '57014', severity: 'ERROR', timeoutMs: this.statementTimeoutMs }));
+    head.reject(Object.assign(new Error('canceling statement due to statement timeout'), { code: '57014', severity: 'ERROR', timeoutMs: head.timeoutMs }));
     let ready: Promise<void>;
     this.retired.add(old);
     this.restarting = (async () => {
       await old.terminate();
+      if (this.closed) throw new Error('The embedded database is closed.');
       [this.worker, ready] = this.startWorker();
       this.waitReady = ready;
       await ready;
     })();
-    // Calls already sent to the old worker are sent again, first, in their order.
-    this.held = [...waiting, ...this.held];
     try {
       await this.restarting;
     } catch (error) {
       this.restarting = undefined;
+      if (this.closed) return;
       this.die(error instanceof WasmRuntimeError ? error : new WasmRuntimeError(`the embedded database could not be reopened after a statement timeout: ${(error as Error).message}`));
       return;
     }
     this.restarting = undefined;
-    const held = this.held;
-    this.held = [];
-    // Their transaction state is recomputed as they are sent again.
-    for (const entry of held) this.dispatch(entry);
+    this.sendNext();
   }
 
   private settle(reply: ThreadReply): void {
     const waiter = this.pending.get(reply.id);
     if (!waiter) return;
     this.pending.delete(reply.id);
-    this.armHead();
-    if (reply.ok) return waiter.resolve(reply.value);
-    const { message, name, wasmTrap, fields } = reply.error;
-    const error = wasmTrap ? new WasmRuntimeError(message) : Object.assign(new Error(message), fields, { name });
-    waiter.reject(error);
+    clearTimeout(this.headTimer);
+    if (reply.ok) waiter.resolve(reply.value);
+    else {
+      const { message, name, wasmTrap, fields } = reply.error;
+      waiter.reject(wasmTrap ? new WasmRuntimeError(message) : Object.assign(new Error(message), fields, { name }));
+    }
+    this.sendNext();
   }
 
   private die(error: Error): void {

@@ -22,7 +22,7 @@ import {
   type FieldCatalog,
   type FilterNode,
 } from '../audience';
-import { sampleFieldValues } from '../db/field-values.sql';
+import { SAMPLE_PROFILES, sampleFieldValues } from '../db/field-values.sql';
 import { EventCatalogService } from './event-catalog.service';
 import type { Sql } from '../db/sql';
 import { inTransaction, requirePermission, type Scope } from './scope';
@@ -120,8 +120,8 @@ export class SegmentService {
     const catalog = await this.catalog();
     const keys = sampledFields(ast, catalog);
     if (keys.length === 0) return [];
-    const samples = await sampleFieldValues(this.scope.sql, this.scope.tenant.id, keys, MAX_SAMPLED_VALUES + 1);
-    return valueWarnings(ast, catalog, samples);
+    const sample = await sampleFieldValues(this.scope.sql, this.scope.tenant.id, keys, MAX_SAMPLED_VALUES + 1);
+    return valueWarnings(ast, catalog, sample.values, { sampled: sample.complete ? undefined : SAMPLE_PROFILES });
   }
 
   /** The warnings of a saved segment's current definition (or of a definition that does not decode: none). */

@@ -20,7 +20,7 @@ describeEachApp('unseen field values', (getApp) => {
       warnings: [
         {
           code: 'UNSEEN_FIELD_VALUE',
-          message: 'No profile has had "Gold" in `custom.loyalty_tier`, whose values are "gold", "platinum" and "silver" (case matters), so this comparison never finds it. Did you mean "gold"?',
+          message: 'No profile has had "Gold" in `custom.loyalty_tier`, whose values are "gold", "platinum" and "silver" (case matters). Did you mean "gold"?',
           path: ['definition', 'expression'],
           line: 1,
           column: 1,

@@ -16,7 +16,7 @@ describe('unseen field values', () => {
     expect(warn(parse('custom.loyalty_tier = "Gold"'))).toEqual([
       {
         code: 'UNSEEN_FIELD_VALUE',
-        message: 'No profile has had "Gold" in `custom.loyalty_tier`, whose values are "gold", "platinum" and "silver" (case matters), so this comparison never finds it. Did you mean "gold"?',
+        message: 'No profile has had "Gold" in `custom.loyalty_tier`, whose values are "gold", "platinum" and "silver" (case matters). Did you mean "gold"?',
         line: 1,
         column: 1,
       },
@@ -43,6 +43,13 @@ describe('unseen field values', () => {
     expect(warn(parse('custom.loyalty_tier = "Gold"'), { loyalty_tier: many })).toEqual([]);
     expect(warn(parse('custom.loyalty_tier = "Gold"'), { loyalty_tier: [] })).toEqual([]);
     expect(warn(parse('custom.loyalty_tier = "Gold"'), {})).toEqual([]);
+  });
+
+  test('a partial sample says so', () => {
+    const [warning] = valueWarnings(parse('custom.loyalty_tier = "Gold"'), testCatalog, new Map([['loyalty_tier', TIERS]]), { sampled: 10_000 }).map((w) => w.toJSON());
+    expect(warning.message).toBe(
+      'None of the 10,000 newest profiles has had "Gold" in `custom.loyalty_tier`, whose values there are "gold", "platinum" and "silver" (case matters). Did you mean "gold"?',
+    );
   });
 
   test('long values are cut in the message', () => {

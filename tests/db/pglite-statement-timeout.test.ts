@@ -38,6 +38,17 @@ describe('a statement timeout on PGlite in its own thread', () => {
     expect(await db!.healthy()).toBe(true);
   }, 60_000);
 
+  test('a write queued behind the timed-out statement runs exactly once', async () => {
+    await sql().execute('create table once (v int)');
+    const [slow, inserted] = await Promise.all([
+      sql().one('select pg_sleep(20)').catch((e: unknown) => e),
+      sql().execute('insert into once values (1)'),
+    ]);
+    expect(slow).toMatchObject({ code: '57014' });
+    expect(inserted).toBe(1);
+    expect(await sql().rows('select v from once')).toEqual([{ v: 1 }]);
+  }, 60_000);
+
   test('a write in flight is wholly absent; what was committed before is kept', async () => {
     await sql().execute('create table written (v int)');
     const error = await sql()

@@ -45,14 +45,16 @@ function checkedKey(node: ConditionNode, catalog: FieldCatalog): string | undefi
 /**
  * One warning per string literal that no sampled profile has had, for fields with at most
  * `MAX_SAMPLED_VALUES` distinct values. `samples` maps a custom-field key to its sampled values;
- * a key without a sample (or with no values at all: no data yet) is not checked.
+ * a key without a sample (or with no values at all: no data yet) is not checked. `sampled`: the
+ * sample was the namespace's newest `sampled` profiles, not all of them (the message says so).
  */
 export function valueWarnings(
   filter: FilterNode,
   catalog: FieldCatalog,
   samples: ReadonlyMap<string, readonly string[]>,
-  budget: SuggestionBudget = new SuggestionBudget(),
+  options: { readonly sampled?: number; readonly budget?: SuggestionBudget } = {},
 ): AudienceWarning[] {
+  const budget = options.budget ?? new SuggestionBudget();
   const warnings: AudienceWarning[] = [];
   walk(filter, (node) => {
     if (node.kind !== 'condition') return;
@@ -67,7 +69,7 @@ export function valueWarnings(
       const sameCase = seen.filter((value) => value.toLowerCase() === folded);
       const suggestions = sameCase.length ? sameCase : suggestionList(literal, seen, budget);
       const at = originOf(node.origin, Array.isArray(node.value) ? `/value/${i}` : '/value');
-      warnings.push(AudienceWarning.unseenFieldValue(node.field, literal, seen, suggestions, at));
+      warnings.push(AudienceWarning.unseenFieldValue(node.field, literal, seen, suggestions, at, options.sampled));
     });
   });
   return warnings;
