@@ -74,6 +74,8 @@ export class SegmentService {
   private readonly queries = new Map<unknown, Map<string, Promise<{ query: AudienceQuery; text: string }>>>();
   /** This request's counts by compiled query: a page beside a count takes its form from it. */
   private readonly counts = new Map<AudienceQuery, Promise<number>>();
+  /** This request's sampled custom-field values, per key: warnings of many listed segments share one statement per new key set. */
+  private readonly fieldSamples = new Map<string, Promise<{ values: readonly string[]; complete: boolean }>>();
 
   constructor(
     private readonly scope: Scope,
@@ -120,8 +122,14 @@ export class SegmentService {
     const catalog = await this.catalog();
     const keys = sampledFields(ast, catalog);
     if (keys.length === 0) return [];
-    const sample = await sampleFieldValues(this.scope.sql, this.scope.tenant.id, keys, MAX_SAMPLED_VALUES + 1);
-    return valueWarnings(ast, catalog, sample.values, { sampled: sample.complete ? undefined : SAMPLE_PROFILES });
+    const missing = keys.filter((key) => !this.fieldSamples.has(key));
+    if (missing.length > 0) {
+      const read = sampleFieldValues(this.scope.sql, this.scope.tenant.id, missing, MAX_SAMPLED_VALUES + 1);
+      for (const key of missing) this.fieldSamples.set(key, read.then((sample) => ({ values: sample.values.get(key) ?? [], complete: sample.complete })));
+    }
+    const samples = await Promise.all(keys.map(async (key) => [key, await this.fieldSamples.get(key)!] as const));
+    const complete = samples.every(([, sample]) => sample.complete);
+    return valueWarnings(ast, catalog, new Map(samples.map(([key, sample]) => [key, sample.values])), { sampled: complete ? undefined : SAMPLE_PROFILES });
   }
 
   /** The warnings of a saved segment's current definition (or of a definition that does not decode: none). */
