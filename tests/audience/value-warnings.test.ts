@@ -45,6 +45,11 @@ describe('unseen field values', () => {
     expect(warn(parse('custom.loyalty_tier = "Gold"'), {})).toEqual([]);
   });
 
+  test("the case-insensitive match uses the service's own fold, not the locale's (İ folds to i)", () => {
+    const [warning] = warn(parse('custom.city = "İSTANBUL"'), { city: ['istanbul', 'oslo'] });
+    expect(warning.message).toContain('Did you mean "istanbul"?');
+  });
+
   test('a partial sample says so', () => {
     const [warning] = valueWarnings(parse('custom.loyalty_tier = "Gold"'), testCatalog, new Map([['loyalty_tier', TIERS]]), { sampled: 10_000 }).map((w) => w.toJSON());
     expect(warning.message).toBe(

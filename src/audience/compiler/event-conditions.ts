@@ -216,10 +216,11 @@ function compileAggregate(node: EventNode, type: Param, filters: Fragment, conte
       : fn === 'sum'
         ? sql`coalesce(sum(${numeric}), 0)`
         : sql`${fn === 'avg' ? sql`avg` : fn === 'min' ? sql`min` : sql`max`}(${numeric})`;
-  const comparison = sql`${aggregate} ${COUNT_SQL[op]} ${new Param(value)}::numeric`;
+  const compare = (expr: Fragment): Fragment => sql`${expr} ${COUNT_SQL[op]} ${new Param(value)}::numeric`;
+  const comparison = compare(aggregate);
   if (context.purpose === 'rows') {
     const scalar = sql`(select ${aggregate} from event e where e.namespace_id = p.namespace_id and e.type = ${type} and e.profile_id = p.id${filters})`;
-    const positive = sql`coalesce(${scalar} ${COUNT_SQL[op]} ${new Param(value)}::numeric, false)`;
+    const positive = sql`coalesce(${compare(scalar)}, false)`;
     return { sql: negated ? sql`not ${positive}` : positive, nullable: false };
   }
   const grouped = (having: Fragment): Fragment =>

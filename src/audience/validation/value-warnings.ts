@@ -16,6 +16,7 @@
 import { walk, type ConditionNode, type FilterNode } from '../ast';
 import type { FieldCatalog } from '../catalog';
 import { originOf } from '../errors';
+import { foldCase } from '../../text/case-fold';
 import { AudienceWarning } from '../warnings';
 import { SuggestionBudget, suggestionList } from './suggestions';
 
@@ -65,8 +66,9 @@ export function valueWarnings(
     const literals = Array.isArray(node.value) ? node.value : [node.value];
     literals.forEach((literal, i) => {
       if (typeof literal !== 'string' || known.has(literal)) return;
-      const folded = literal.toLowerCase();
-      const sameCase = seen.filter((value) => value.toLowerCase() === folded);
+      // The service's own fold, as the compiler's case-insensitive operators use (not the locale's).
+      const folded = foldCase(literal);
+      const sameCase = seen.filter((value) => foldCase(value) === folded);
       const suggestions = sameCase.length ? sameCase : suggestionList(literal, seen, budget);
       const at = originOf(node.origin, Array.isArray(node.value) ? `/value/${i}` : '/value');
       warnings.push(AudienceWarning.unseenFieldValue(node.field, literal, seen, suggestions, at, options.sampled));
