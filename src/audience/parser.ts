@@ -482,7 +482,7 @@ class Parser {
       // `is` in `is tomorrow` is a real start: the mistake is after it, where the message already points.
       if (OPERATOR_WORDINGS.some((wording) => wording === written || wording.startsWith(`${written} `))) continue;
       const options = OPERATOR_WORDINGS.filter((wording) => wording.split(' ').length <= n + 1 && wording !== written);
-      const [meant] = suggestionList(written, options).filter((option) => boundedDistanceOk(written, option));
+      const [meant] = suggestionList(written, options).filter((option) => looksLikeTypo(written, option));
       if (meant) return { written: tokens.map((token) => token.text).join(' '), meant, at: tokens[0].start };
     }
     return undefined;
@@ -628,6 +628,6 @@ class Parser {
 }
 
 /** A typo, not another word: the suggestion shares the first letter and is at most two edits away. */
-function boundedDistanceOk(written: string, option: string): boolean {
+function looksLikeTypo(written: string, option: string): boolean {
   return written[0] === option[0] && Math.abs(written.length - option.length) <= 2;
 }

@@ -108,17 +108,12 @@ export function printPropertyName(name: string): string {
 }
 
 /** Every operator spelling, for "expected an operator" messages (`is` once per period). */
-/** The wordy operators as written (`is not set`, `contains`, `starts with`): what a misspelling is matched against. */
-export const OPERATOR_WORDINGS: readonly string[] = [
-  ...new Set(
-    OPERATOR_TABLE.flatMap((spec) => (spec.valueShape === 'period' ? PERIOD_TABLE.map((period) => `${spec.text} ${period.words.join(' ')}`) : [spec.text])).filter((text) =>
-      /^[a-z ]+$/.test(text),
-    ),
-  ),
-];
+/** Each operator's words as written before its value, the period operator once per period (`is today`). */
+const OPERATOR_TEXTS: readonly { readonly text: string; readonly textAfter?: string }[] = OPERATOR_TABLE.flatMap((spec) =>
+  spec.valueShape === 'period' ? PERIOD_TABLE.map((period) => ({ text: `${spec.text} ${period.words.join(' ')}` })) : [{ text: spec.text, textAfter: spec.textAfter }],
+);
 
-export const OPERATOR_SPELLINGS: string = OPERATOR_TABLE.flatMap((spec) =>
-  spec.valueShape === 'period'
-    ? PERIOD_TABLE.map((period) => `\`${spec.text} ${period.words.join(' ')}\``)
-    : [`\`${spec.text}${spec.textAfter ? ` … ${spec.textAfter}` : ''}\``],
-).join(', ');
+/** The wordy operators as written (`is not set`, `contains`, `starts with`): what a misspelling is matched against. */
+export const OPERATOR_WORDINGS: readonly string[] = [...new Set(OPERATOR_TEXTS.map(({ text }) => text).filter((text) => /^[a-z ]+$/.test(text)))];
+
+export const OPERATOR_SPELLINGS: string = OPERATOR_TEXTS.map(({ text, textAfter }) => `\`${text}${textAfter ? ` … ${textAfter}` : ''}\``).join(', ');
