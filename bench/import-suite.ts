@@ -180,7 +180,9 @@ async function runImportCommand(target: BenchTarget, csv: string, dir: string, l
   };
   delete env.DATA_DIR;
   const batchRows = loadConfig(env, root).imports!.batchRows;
-  const args = [...(typescript ? ['-r', 'ts-node/register/transpile-only'] : []), '--require', probe, main, 'import', '--namespace', SLUG, '--kind', kind, csv];
+  // BENCH_IMPORT_NODE_ARGS: extra Node flags for the importing process (say `--cpu-prof --cpu-prof-dir=/tmp/prof`).
+  const nodeArgs = (process.env.BENCH_IMPORT_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const args = [...nodeArgs, ...(typescript ? ['-r', 'ts-node/register/transpile-only'] : []), '--require', probe, main, 'import', '--namespace', SLUG, '--kind', kind, csv];
   const output: string[] = [];
   const started = performance.now();
   const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -1,4 +1,4 @@
-import { reservedAggregates, reservedFold, reservedReplace } from './reserved-fields.sql';
+import { reservedAggregates, reservedFold, reservedFoldChanges, reservedReplace } from './reserved-fields.sql';
 import type { Sql } from './sql';
 
 export interface EventRow {
@@ -15,7 +15,8 @@ export interface EventRow {
  * Inserts a batch of events and folds them into the reserved fields of their profiles, and adds
  * what is new about them to the namespace's event catalog (`event-catalog.sql.ts`), in one
  * statement (catalog keys in key order, so concurrent batches cannot deadlock on them). A client event ID seen before is skipped (`inserted: false`). Because every reserved
- * field is a maximum or a latch, events arriving out of order give the same result as in order.
+ * field is a maximum or a latch, events arriving out of order give the same result as in order;
+ * a profile whose reserved fields the events do not change is not written.
  */
 export async function insertEvents(sql: Sql, namespaceId: string, events: readonly EventRow[]): Promise<{ ord: number; id: number; inserted: boolean }[]> {
   if (events.length === 0) return [];
@@ -38,10 +39,8 @@ export async function insertEvents(sql: Sql, namespaceId: string, events: readon
      catalog as (
        insert into event_catalog (namespace_id, event_type, property, json_type)
        select $1, k.event_type, k.property, k.json_type
-       from (select i.type as event_type, '' as property, '' as json_type from ins i
-             union
-             select i.type, p.key, jsonb_typeof(p.value) from ins i cross join lateral jsonb_each(i.properties) as p
-              where p.key ~ '^[A-Za-z_][A-Za-z0-9_]{0,63}$') k
+       from jsonb_to_recordset($3::jsonb) as k(event_type text, property text, json_type text)
+       where exists (select from ins i where i.type = k.event_type and (k.property = '' or jsonb_typeof(i.properties -> k.property) = k.json_type))
        order by 2, 3, 4
        on conflict do nothing
      ),
@@ -51,14 +50,41 @@ export async function insertEvents(sql: Sql, namespaceId: string, events: readon
      ),
      upd as (
        update profile p set ${reservedFold('p', 'a')}, updated_at = now()
-       from agg a where p.namespace_id = $1 and p.id = a.profile_id
+       from agg a where p.namespace_id = $1 and p.id = a.profile_id and ${reservedFoldChanges('p', 'a')}
        returning p.id
      )
      select input.ord, input.id, ins.id is not null as inserted
      from input left join ins on ins.id = input.id
      order by input.ord`,
-    [namespaceId, JSON.stringify(payload)],
+    [namespaceId, JSON.stringify(payload), JSON.stringify(catalogCandidates(events))],
   );
+}
+
+/** A catalog key is an identifier-like property name (what a filter can name). */
+const CATALOG_PROPERTY = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+
+function jsonType(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  return typeof value === 'object' ? 'object' : typeof value;
+}
+
+/**
+ * The distinct catalog keys of a batch (each type, and each type's properties with their JSON
+ * types), found here once per key rather than by the statement once per event and property. The
+ * statement keeps those of events it inserted, so a skipped duplicate adds nothing.
+ */
+function catalogCandidates(events: readonly EventRow[]): { event_type: string; property: string; json_type: string }[] {
+  const seen = new Map<string, { event_type: string; property: string; json_type: string }>();
+  const add = (event_type: string, property: string, json_type: string) => {
+    const key = `${event_type}\u0000${property}\u0000${json_type}`; // stored text holds no NUL
+    if (!seen.has(key)) seen.set(key, { event_type, property, json_type });
+  };
+  for (const e of events) {
+    add(e.type, '', '');
+    for (const property in e.properties) if (CATALOG_PROPERTY.test(property)) add(e.type, property, jsonType(e.properties[property]));
+  }
+  return [...seen.values()];
 }
 
 /** Recomputes the reserved fields of the given profiles from all their events (repairs, deletions). */

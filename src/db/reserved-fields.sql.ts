@@ -38,6 +38,19 @@ export function reservedFold(profile: string, aggregate: string): string {
   ).join(',\n       ');
 }
 
+/**
+ * True when folding the aggregate in changes a stored value: the rows `reservedFold` need not
+ * write. Events older than what a profile holds (an import of past orders) then rewrite no
+ * profile, and with it none of its indexes.
+ */
+export function reservedFoldChanges(profile: string, aggregate: string): string {
+  return `(${RESERVED_FIELD_RULES.map((rule) =>
+    rule.kind === 'latch'
+      ? `(${profile}.${rule.column} or ${aggregate}.${rule.column}) is distinct from ${profile}.${rule.column}`
+      : `greatest(${profile}.${rule.column}, ${aggregate}.${rule.column}) is distinct from ${profile}.${rule.column}`,
+  ).join('\n       or ')})`;
+}
+
 /** `column = a.column`: replacing stored values by a full recomputation. */
 export function reservedReplace(aggregate: string): string {
   return RESERVED_FIELD_RULES.map((rule) => `${rule.column} = ${aggregate}.${rule.column}`).join(',\n       ');

@@ -134,6 +134,9 @@ export interface MappedRow {
   readonly fields: ReadonlyMap<string, { readonly value: string; readonly header: string }>;
   readonly custom: readonly { readonly key: string; readonly value: string; readonly header: string }[];
   readonly properties: readonly { readonly name: string; readonly value: string; readonly header: string }[];
+  /** The file's header and column targets, shared by every row of a run (not copied). */
+  readonly headers: readonly string[];
+  readonly columns: readonly ColumnTarget[];
 }
 
 /** Cells of one record by target. Empty cells (after trimming) are left out: an import never clears a value. */
@@ -149,7 +152,7 @@ export function mapRecord(record: readonly string[], headers: readonly string[],
     else if (target.kind === 'custom') custom.push({ key: target.key, value: raw, header });
     else if (target.kind === 'property') properties.push({ name: target.name, value: raw, header });
   });
-  return { fields, custom, properties };
+  return { fields, custom, properties, headers, columns };
 }
 
 /** A cell that is a plain decimal number becomes a number; anything else (such as "00123") stays text. */

@@ -4,7 +4,7 @@ import { coerceCustomValue, type CustomFieldType } from './custom-fields';
 import { checkEmail, emailHashNumber, emailProblem } from './email';
 import type { InputProblem } from './errors';
 import { checkPhone, phoneProblem } from './phone';
-import { jsonProblems, textInputProblem, textInputProblems } from './storable-text';
+import { isStorableText, jsonProblems, textInputProblem, textInputProblems } from './storable-text';
 import { hasControlCharacters, trimToNull } from './text';
 
 /**
@@ -167,8 +167,24 @@ export function stageProfile(
   };
 }
 
+/** Whether a write holds only text the database can store, and flat custom values: the common case, checked without building paths. */
+function plainlyStorable(write: ProfileWrite): boolean {
+  const text = (v: string | null | undefined) => v === null || v === undefined || isStorableText(v);
+  if (!text(write.email) || !text(write.firstName) || !text(write.lastName)) return false;
+  if (typeof write.birthdayMonth === 'string' && !isStorableText(write.birthdayMonth)) return false;
+  if (write.phones && !write.phones.every((p) => typeof p !== 'string' || isStorableText(p))) return false;
+  if (write.custom) {
+    for (const key in write.custom) {
+      const v = write.custom[key];
+      if (!isStorableText(key) || (typeof v === 'string' ? !isStorableText(v) : typeof v === 'object' && v !== null)) return false;
+    }
+  }
+  return true;
+}
+
 /** Text the database cannot store, and custom JSON nested too deep: checked before anything else. */
 function unstorableProblems(write: ProfileWrite, base: Path): InputProblem[] {
+  if (plainlyStorable(write)) return [];
   return [
     ...textInputProblems([
       [[...base, 'email'], write.email],

@@ -32,6 +32,11 @@ const MAX_REPORTED = 10;
 // eslint-disable-next-line no-control-regex
 const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
+/** True when the database can store the string as it is (the fast path of `textProblem`). */
+export function isStorableText(value: string): boolean {
+  return !UNSTORABLE.test(value);
+}
+
 /** Code point as `U+D800`. */
 function codePoint(value: number): string {
   return `U+${value.toString(16).toUpperCase().padStart(4, '0')}`;
