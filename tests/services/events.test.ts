@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import type { Database } from '../../src/db/database';
+import { readEventCatalog } from '../../src/db/event-catalog.sql';
 import { recomputeReservedFields } from '../../src/db/event-ingest.sql';
 import { ProfileRepository, type ProfileRecord } from '../../src/db/profile.repository';
 import { CustomFieldService } from '../../src/services/custom-field.service';
@@ -64,6 +65,47 @@ describeEachDatabase('event ingestion', (getDb) => {
     ]);
     expect(outcomes[0]).toMatchObject({ status: 'ACCEPTED', profileId: email.profileId });
     expect(outcomes[1]).toMatchObject({ status: 'REJECTED', problems: [{ path: ['events', 1, 'profileId'], message: 'profile 999999999 was not found in this namespace' }] });
+  });
+
+  test('an event that changes no reserved field does not write its profile', async () => {
+    const tenant = await createTenant(getDb());
+    const { events, repo } = services(getDb(), tenant);
+    const [first] = await events.track([{ type: 'purchase', created: '2026-05-01T00:00:00Z', email: 'old@example.com' }]);
+    const [before] = await repo.byIds([first!.profileId!]);
+    // An older purchase and an event type no reserved field reads: stored, and the profile as it was.
+    const later = await events.track([
+      { type: 'purchase', created: '2026-01-01T00:00:00Z', email: 'old@example.com' },
+      { type: 'viewed_product', created: '2026-06-01T00:00:00Z', email: 'old@example.com' },
+    ]);
+    expect(later.map((o) => o.status)).toEqual(['ACCEPTED', 'ACCEPTED']);
+    const [after] = await repo.byIds([first!.profileId!]);
+    expect(after!.updatedAt).toEqual(before!.updatedAt);
+    expect(reserved(after!)).toEqual(reserved(before!));
+    // A newer one does.
+    await events.track([{ type: 'purchase', created: '2026-07-01T00:00:00Z', email: 'old@example.com' }]);
+    const [newer] = await repo.byIds([first!.profileId!]);
+    expect(newer!.lastPurchaseDate).toEqual(new Date('2026-07-01T00:00:00Z'));
+    expect(newer!.updatedAt.getTime()).toBeGreaterThan(before!.updatedAt.getTime());
+  });
+
+  test('the catalog keeps the types and properties of inserted events, not of skipped duplicates', async () => {
+    const tenant = await createTenant(getDb());
+    const { events, scope } = services(getDb(), tenant);
+    await events.track([
+      { type: 'purchase', created: '2026-03-01T10:00:00Z', email: 'c@example.com', clientEventId: 'o-1', properties: { total: 80, 'Not a key': 1 } },
+      { type: 'purchase', created: '2026-03-01T10:00:00Z', email: 'c@example.com', clientEventId: 'o-2', properties: { total: '80', tags: ['a'], note: null } },
+    ]);
+    // The same order again with a property of its own: a duplicate, so the property is not seen.
+    const again = await events.track([{ type: 'purchase', created: '2026-03-01T10:00:00Z', email: 'c@example.com', clientEventId: 'o-1', properties: { coupon: 'X' } }]);
+    expect(again[0]!.status).toBe('DUPLICATE');
+    const { rows } = await readEventCatalog(scope.sql, tenant.id);
+    expect(rows.map((r) => [r.eventType, r.property, r.jsonType])).toEqual([
+      ['purchase', '', ''],
+      ['purchase', 'note', 'null'],
+      ['purchase', 'tags', 'array'],
+      ['purchase', 'total', 'number'],
+      ['purchase', 'total', 'string'],
+    ]);
   });
 
   test('reserved fields do not depend on the order or batching of events', async () => {
