@@ -16,8 +16,9 @@ import type { BenchTarget } from './targets';
 
 /** Issue 7: the import takes at most this many times a raw COPY of the same rows. */
 export const IMPORT_TARGET_RATIO = 2;
-/** Issue 7: the importing process stays under this resident set size (MiB). */
-export const IMPORT_TARGET_RSS_MIB = 300;
+/** Issue 7: the importing process stays under 300 MB of resident set (megabytes, as the issue says: 286.1 MiB). */
+export const IMPORT_TARGET_RSS_MB = 300;
+export const IMPORT_TARGET_RSS_MIB = (IMPORT_TARGET_RSS_MB * 1e6) / 2 ** 20;
 
 const SLUG = 'bench-import';
 

@@ -5,7 +5,7 @@ import { BENCH_CUSTOM_FIELDS } from './dataset';
 import { EXPORT_RSS_LIMIT_MB, EXPORT_TARGET_RATIO, type ExportSuiteResult } from './export-suite';
 import type { HttpResult } from './http-suite';
 import type { PeersResult } from './peer-suite';
-import { IMPORT_TARGET_RATIO, IMPORT_TARGET_RSS_MIB, type ImportSuiteResult } from './import-suite';
+import { IMPORT_TARGET_RATIO, IMPORT_TARGET_RSS_MB, IMPORT_TARGET_RSS_MIB, type ImportSuiteResult } from './import-suite';
 import type { IngestResult } from './ingest-suite';
 import type { JitRow, PlanCacheResult } from './plan-cache';
 import type { PlanSummary } from './plans';
@@ -223,7 +223,7 @@ function importSection(r: ImportSuiteResult): string[] {
     ...r.copy.map((c, i) => `| raw COPY ${i === 0 ? 'before' : 'after'} (profile ${sec(c.profileSeconds)} + phones ${sec(c.phoneSeconds)}) | ${sec(c.seconds)} | ${int(r.rows / c.seconds)} | ${c.seconds === best ? '(baseline)' : ''} | |`),
     `| COPY of the CSV as it is into a plain text table, no index | ${sec(r.rawFileCopySeconds)} | ${int(r.rows / r.rawFileCopySeconds)} | | |`,
     '',
-    `Targets: at most ${IMPORT_TARGET_RATIO}× the raw COPY, RSS under ${IMPORT_TARGET_RSS_MIB} MB. The ratio is the command's wall time over the faster COPY run. ` +
+    `Targets: at most ${IMPORT_TARGET_RATIO}× the raw COPY, RSS under ${IMPORT_TARGET_RSS_MB} MB (${IMPORT_TARGET_RSS_MIB.toFixed(1)} MiB). The ratio is the command's wall time over the faster COPY run. ` +
       `The import ended ${r.status} (exit code ${r.exitCode}): ${int(r.counts.created)} created, ${int(r.counts.updated)} updated, ${int(r.counts.unchanged)} unchanged, ` +
       `${int(r.counts.rejected)} rejected; ${int(r.stored.profiles)} profiles, ${int(r.stored.phones)} phones and ${int(r.stored.consentChanges)} consent changes stored. ` +
       `VmHWM ${r.vmHwmMiB === null ? '—' : `${r.vmHwmMiB.toFixed(0)} MiB`}. Writing the files took ${sec(r.fileSeconds)} (not timed in either).`,

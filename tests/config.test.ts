@@ -26,7 +26,7 @@ describe('configuration', () => {
       queryLimits: { maxCost: 10000, maxDepth: 12, maxAliases: 30, maxDirectives: 30, maxTokens: 10000 },
       feedSecretKey: null,
       webhookAllowPrivateAddresses: false,
-      imports: { dir: '/srv/app/.data/imports', maxBytes: 10 * 1024 ** 3, batchRows: 20000 },
+      imports: { dir: '/srv/app/.data/imports', maxBytes: 10 * 1024 ** 3, batchRows: 5000 },
       exports: { dir: '/srv/app/.data/exports', ttlMs: 24 * 3600_000 },
     });
   });
