@@ -63,10 +63,15 @@ export async function insertEvents(sql: Sql, namespaceId: string, events: readon
 /** A catalog key is an identifier-like property name (what a filter can name). */
 const CATALOG_PROPERTY = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 
-function jsonType(value: unknown): string {
+/** `jsonb_typeof` of the value as `JSON.stringify` writes it; undefined where it writes nothing. */
+function jsonType(value: unknown): string | undefined {
   if (value === null) return 'null';
-  if (Array.isArray(value)) return 'array';
-  return typeof value === 'object' ? 'object' : typeof value;
+  if (typeof value === 'number') return Number.isFinite(value) ? 'number' : 'null';
+  if (typeof value === 'string' || typeof value === 'boolean') return typeof value;
+  if (typeof value !== 'object') return undefined; // undefined, functions, symbols: left out
+  const toJSON = (value as { toJSON?: unknown }).toJSON;
+  if (typeof toJSON === 'function') return jsonType((toJSON as () => unknown).call(value));
+  return Array.isArray(value) ? 'array' : 'object';
 }
 
 /**
@@ -82,7 +87,10 @@ function catalogCandidates(events: readonly EventRow[]): { event_type: string; p
   };
   for (const e of events) {
     add(e.type, '', '');
-    for (const property in e.properties) if (CATALOG_PROPERTY.test(property)) add(e.type, property, jsonType(e.properties[property]));
+    for (const property in e.properties) {
+      const type = CATALOG_PROPERTY.test(property) ? jsonType(e.properties[property]) : undefined;
+      if (type !== undefined) add(e.type, property, type);
+    }
   }
   return [...seen.values()];
 }

@@ -94,6 +94,8 @@ describeEachDatabase('event ingestion', (getDb) => {
     await events.track([
       { type: 'purchase', created: '2026-03-01T10:00:00Z', email: 'c@example.com', clientEventId: 'o-1', properties: { total: 80, 'Not a key': 1 } },
       { type: 'purchase', created: '2026-03-01T10:00:00Z', email: 'c@example.com', clientEventId: 'o-2', properties: { total: '80', tags: ['a'], note: null } },
+      // 1e999 in a JSON request is Infinity, which JSON (and so jsonb) holds as null.
+      { type: 'viewed', created: '2026-03-01T10:00:00Z', email: 'c@example.com', properties: { huge: Infinity } },
     ]);
     // The same order again with a property of its own: a duplicate, so the property is not seen.
     const again = await events.track([{ type: 'purchase', created: '2026-03-01T10:00:00Z', email: 'c@example.com', clientEventId: 'o-1', properties: { coupon: 'X' } }]);
@@ -105,6 +107,8 @@ describeEachDatabase('event ingestion', (getDb) => {
       ['purchase', 'tags', 'array'],
       ['purchase', 'total', 'number'],
       ['purchase', 'total', 'string'],
+      ['viewed', '', ''],
+      ['viewed', 'huge', 'null'],
     ]);
   });
 

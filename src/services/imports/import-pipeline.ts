@@ -195,6 +195,10 @@ export async function runImport(ctx: JobContext<{ importId: number }>, record: I
     drainSkipped();
     await flush();
     await inFlight;
+    // The refreshes above read only the columns a batch's plans use. Once the rows are in, every
+    // column (and every custom-field expression index) gets statistics, for the segments over them:
+    // PGlite has no autovacuum to do it later, and PostgreSQL's would only after its threshold.
+    if (!record.dryRun && batchesApplied > 0) await ctx.sql.execute(`analyze ${[...new Set((kind.statistics ?? PROFILE_STATISTICS).map((s) => s.split(' ')[0]!))].join(', ')}`);
   } catch (error) {
     // Never leave a batch running behind a failure: it settles before the job does.
     await inFlight.catch(() => undefined);
