@@ -173,10 +173,11 @@ export async function resolveAndApply(sql: Sql, namespaceId: string, rows: reado
   // scans, quadratic in the batch (issue 7's bench: the phone and consent inserts of a 5,000-row
   // batch took 400 ms each). The statements above probe `profile` and `profile_phone` by index per
   // staged row, which is what that estimate plans anyway. Only the columns joined and filtered on
-  // (all of them take ten times as long: arrays and jsonb), and only for a large batch: a small one
-  // (an API write) is planned well enough as it is.
+  // (all of them take ten times as long: arrays and jsonb; `move_phones`, almost always false in a
+  // file, keeps the moved-phones update from scanning the namespace's phones), and only for a large
+  // batch: a small one (an API write) is planned well enough as it is.
   if (rows.length >= ANALYZE_STAGE_ROWS) {
-    await sql.execute('analyze upsert_stage (ord, target_id, error_code, is_new, promoted, email_normalized)');
+    await sql.execute('analyze upsert_stage (ord, target_id, error_code, is_new, promoted, move_phones, email_normalized)');
     if (anyPhones) await sql.execute('analyze upsert_stage_phone (ord, owner_id, owner_phone_only)');
   }
 
