@@ -1,3 +1,5 @@
+import type { JsonType } from '../audience/catalog';
+import { PROPERTY_NAME_PATTERN } from '../audience/validation/event-conditions-rule';
 import { reservedAggregates, reservedFold, reservedFoldChanges, reservedReplace } from './reserved-fields.sql';
 import type { Sql } from './sql';
 
@@ -60,14 +62,12 @@ export async function insertEvents(sql: Sql, namespaceId: string, events: readon
   );
 }
 
-/** A catalog key is an identifier-like property name (what a filter can name). */
-const CATALOG_PROPERTY = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
-
 /** `jsonb_typeof` of the value as `JSON.stringify` writes it; undefined where it writes nothing. */
-function jsonType(value: unknown): string | undefined {
+function jsonType(value: unknown): JsonType | undefined {
   if (value === null) return 'null';
   if (typeof value === 'number') return Number.isFinite(value) ? 'number' : 'null';
-  if (typeof value === 'string' || typeof value === 'boolean') return typeof value;
+  if (typeof value === 'string') return 'string';
+  if (typeof value === 'boolean') return 'boolean';
   if (typeof value !== 'object') return undefined; // undefined, functions, symbols: left out
   const toJSON = (value as { toJSON?: unknown }).toJSON;
   if (typeof toJSON === 'function') return jsonType((toJSON as () => unknown).call(value));
@@ -88,7 +88,8 @@ function catalogCandidates(events: readonly EventRow[]): { event_type: string; p
   for (const e of events) {
     add(e.type, '', '');
     for (const property in e.properties) {
-      const type = CATALOG_PROPERTY.test(property) ? jsonType(e.properties[property]) : undefined;
+      // Only the property names a filter can name (the language's own pattern) are catalogued.
+      const type = PROPERTY_NAME_PATTERN.test(property) ? jsonType(e.properties[property]) : undefined;
       if (type !== undefined) add(e.type, property, type);
     }
   }

@@ -56,6 +56,7 @@ export async function runImport(ctx: JobContext<{ importId: number }>, record: I
   const kind = importKind(record.kind);
   if (!kind) throw new JobFailure(`the import kind ${record.kind} is not known to this server`);
   const ns = kindContext.scope.tenant.id;
+  const statistics = kind.statistics ?? PROFILE_STATISTICS;
   const checkpoint = (ctx.resumed ? (ctx.job.progress as ImportCheckpoint | null) : null) ?? { rowsDone: 0, counts: ZERO_COUNTS };
   let counts: ImportCounts = checkpoint.counts;
 
@@ -145,7 +146,7 @@ export async function runImport(ctx: JobContext<{ importId: number }>, record: I
     // small) namespace outgrows that at once, and the plans made for "one row" loop over the rows
     // committed by earlier batches for each staged row (issue 7's bench: the third 20,000-row batch
     // ran past the statement timeout). Refreshed after batch 1, 2, 4, 8, …: a few ANALYZEs a run.
-    if (!record.dryRun && (batchesApplied & (batchesApplied - 1)) === 0) await ctx.sql.execute(`analyze ${(kind.statistics ?? PROFILE_STATISTICS).join(', ')}`);
+    if (!record.dryRun && (batchesApplied & (batchesApplied - 1)) === 0) await ctx.sql.execute(`analyze ${statistics.join(', ')}`);
   };
 
   // Two stages: the database applies batch n while this process reads and checks batch n+1 (the
@@ -198,7 +199,7 @@ export async function runImport(ctx: JobContext<{ importId: number }>, record: I
     // The refreshes above read only the columns a batch's plans use. Once the rows are in, every
     // column (and every custom-field expression index) gets statistics, for the segments over them:
     // PGlite has no autovacuum to do it later, and PostgreSQL's would only after its threshold.
-    if (!record.dryRun && batchesApplied > 0) await ctx.sql.execute(`analyze ${[...new Set((kind.statistics ?? PROFILE_STATISTICS).map((s) => s.split(' ')[0]!))].join(', ')}`);
+    if (!record.dryRun && batchesApplied > 0) await ctx.sql.execute(`analyze ${[...new Set(statistics.map((s) => s.split(' ')[0]!))].join(', ')}`);
   } catch (error) {
     // Never leave a batch running behind a failure: it settles before the job does.
     await inFlight.catch(() => undefined);
