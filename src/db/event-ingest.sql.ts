@@ -1,5 +1,3 @@
-import type { JsonType } from '../audience/catalog';
-import { PROPERTY_NAME_PATTERN } from '../audience/validation/event-conditions-rule';
 import { reservedAggregates, reservedFold, reservedFoldChanges, reservedReplace } from './reserved-fields.sql';
 import type { Sql } from './sql';
 
@@ -62,8 +60,15 @@ export async function insertEvents(sql: Sql, namespaceId: string, events: readon
   );
 }
 
+/**
+ * A catalog key is a property name a filter can name. The same pattern as the language's
+ * `PROPERTY_NAME_PATTERN` (src/audience/validation/event-conditions-rule.ts), kept here because
+ * `db` may not import from `audience`.
+ */
+const CATALOG_PROPERTY = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+
 /** `jsonb_typeof` of the value as `JSON.stringify` writes it; undefined where it writes nothing. */
-function jsonType(value: unknown): JsonType | undefined {
+function jsonType(value: unknown): string | undefined {
   if (value === null) return 'null';
   if (typeof value === 'number') return Number.isFinite(value) ? 'number' : 'null';
   if (typeof value === 'string') return 'string';
@@ -88,8 +93,7 @@ function catalogCandidates(events: readonly EventRow[]): { event_type: string; p
   for (const e of events) {
     add(e.type, '', '');
     for (const property in e.properties) {
-      // Only the property names a filter can name (the language's own pattern) are catalogued.
-      const type = PROPERTY_NAME_PATTERN.test(property) ? jsonType(e.properties[property]) : undefined;
+      const type = CATALOG_PROPERTY.test(property) ? jsonType(e.properties[property]) : undefined;
       if (type !== undefined) add(e.type, property, type);
     }
   }
