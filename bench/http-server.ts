@@ -32,6 +32,8 @@ async function main(): Promise<void> {
     corsOrigins: null,
     compression: true,
     introspection: true,
+    // COMPILED_EXECUTION=false in the bench's environment measures graphql-js's interpreter instead (A/B).
+    compiledExecution: process.env.COMPILED_EXECUTION !== 'false',
   }, quiet);
   const key = await new ApiKeyService(app.db.orm.em.fork()).issue(config.namespaceId, 'bench http', config.role ?? 'VIEWER', 'bench');
   process.on('message', (message) => {

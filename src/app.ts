@@ -12,6 +12,7 @@ import type { CaseFoldInstall } from './db/case-fold.sql';
 import { Sql, type QueryObserver } from './db/sql';
 import { RequestContext } from './graphql/context';
 import { createErrorFormatter } from './graphql/errors';
+import { compiledGateway } from './graphql/executor';
 import { queryLimits } from './graphql/query-limits';
 import { requestTracePlugin } from './graphql/request-trace';
 import { warningsPlugin } from './graphql/warnings';
@@ -117,8 +118,9 @@ export async function createApp(config: AppConfig, logger: Logger = consoleLogge
     await shared.schedules.upsert(new Sql(db.orm.em.fork()), { name: EXPORT_EXPIRY_SCHEDULE, namespaceId: null, kind: EXPORT_EXPIRY_JOB_KIND, cron: '*/10 * * * *', maxAttempts: 1 });
     admin = await startAdminEndpoint(db, auth, logger, shared);
     const limits = queryLimits(config.queryLimits);
+    const schema = await buildAppSchema();
     const apollo = new ApolloServer<RequestContext>({
-      schema: await buildAppSchema(),
+      ...(config.compiledExecution === false ? { schema } : { gateway: compiledGateway(schema) }),
       parseOptions: limits.parseOptions,
       validationRules: limits.validationRules,
       formatError: createErrorFormatter(logger),

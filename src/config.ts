@@ -25,6 +25,8 @@ export interface AppConfig {
   readonly compression: boolean;
   /** Answer GraphQL introspection (GraphiQL's docs and completion need it). */
   readonly introspection: boolean;
+  /** Run GraphQL operations compiled (graphql-jit), each compiled on its first request; false: graphql-js interprets every request. Default true. */
+  readonly compiledExecution?: boolean;
   /** Prometheus metrics at /metrics: off unless enabled; with a token, only for `Bearer <token>`. */
   readonly metrics: { readonly enabled: boolean; readonly token: string | null };
   /** Background jobs this process runs at once (0: it runs none; another process must). */
@@ -77,6 +79,7 @@ export const CONFIG_VARIABLES = {
   CORS_ORIGINS: 'Browser origins allowed to call /graphql and /exports (CORS): a comma-separated list of origins (https://builder.example.com), or *. Default: none (CORS off).',
   COMPRESSION: 'gzip GraphQL responses and GraphiQL assets for clients that accept it (true/false). Default true. Exports are compressed only as .gz files.',
   INTROSPECTION: 'Answer GraphQL introspection queries (true/false). Default true; GraphiQL needs it for docs and completion.',
+  COMPILED_EXECUTION: 'Run each GraphQL operation compiled to JavaScript (graphql-jit), compiled once on its first request (true/false). Default true; false interprets every request with graphql-js.',
   METRICS: 'Serve Prometheus metrics at /metrics (true/false). Default false.',
   METRICS_TOKEN: 'When set (at least 16 characters), /metrics answers only to "Authorization: Bearer <METRICS_TOKEN>".',
   JOB_CONCURRENCY: 'Background jobs (imports, feed runs, exports) this process runs at once (0–32). Default 4; 0 runs none here (another process must).',
@@ -195,6 +198,7 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): AppConfig {
     corsOrigins: corsOrigins(env),
     compression: flag(env, 'COMPRESSION', true),
     introspection: flag(env, 'INTROSPECTION', true),
+    compiledExecution: flag(env, 'COMPILED_EXECUTION', true),
     jobConcurrency: integer(env, 'JOB_CONCURRENCY', 4, 0, 32),
     jobRetryDelayMs: integer(env, 'JOB_RETRY_DELAY_MS', 5_000, 0, 600_000),
     requestTimeoutMs: integer(env, 'REQUEST_TIMEOUT_MS', 60_000, 0, 3_600_000),

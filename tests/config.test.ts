@@ -23,6 +23,7 @@ describe('configuration', () => {
       corsOrigins: null,
       compression: true,
       introspection: true,
+      compiledExecution: true,
       queryLimits: { maxCost: 10000, maxDepth: 12, maxAliases: 30, maxDirectives: 30, maxTokens: 10000 },
       feedSecretKey: null,
       webhookAllowPrivateAddresses: false,
@@ -50,6 +51,11 @@ describe('configuration', () => {
 
   test('PGLITE_THREAD=main runs the embedded database on the main thread', () => {
     expect(loadConfig({ PGLITE_THREAD: 'main', DATA_DIR: '/d' }).database).toEqual({ kind: 'pglite', dataDir: '/d', thread: 'main' });
+  });
+
+  test('COMPILED_EXECUTION=false has graphql-js interpret every operation', () => {
+    expect(loadConfig({ COMPILED_EXECUTION: 'false' }).compiledExecution).toBe(false);
+    expect(() => loadConfig({ COMPILED_EXECUTION: 'jit' })).toThrow('COMPILED_EXECUTION');
   });
 
   test('DATABASE_URL selects a PostgreSQL server', () => {
