@@ -1,5 +1,5 @@
 import type { ApolloServerOptionsWithGateway } from '@apollo/server';
-import { execute, getVariableValues, GraphQLError, type DocumentNode, type ExecutionResult, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import { BREAK, execute, getVariableValues, GraphQLError, visit, type DocumentNode, type ExecutionResult, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 
 type Gateway = ApolloServerOptionsWithGateway<object>['gateway'];
@@ -19,7 +19,8 @@ export const COMPILED_OPERATIONS = 500;
  *
  * What stays graphql-js: parsing, validation and the query-cost rules (Apollo runs them before this),
  * variable coercion (so a bad variable gets graphql-js's message and Apollo's BAD_USER_INPUT, and input
- * fields get their defaults), and the execution of an operation graphql-jit cannot compile.
+ * fields get their defaults), and the execution of an operation graphql-jit cannot compile or would
+ * answer differently (a field aliased `__proto__`).
  */
 export class CompiledExecutor {
   private readonly compiled = new Map<string, CompiledQuery | null>();
@@ -65,12 +66,28 @@ export class CompiledExecutor {
       this.compiled.set(key, cached);
       return cached;
     }
-    const result = compileQuery(this.schema, document, operationName ?? undefined, { disablingCapturingStackErrors: true });
-    const compiled = isCompiledQuery(result) ? result : null;
+    const result = hasProtoAlias(document) ? null : compileQuery(this.schema, document, operationName ?? undefined, { disablingCapturingStackErrors: true });
+    const compiled = result && isCompiledQuery(result) ? result : null;
     this.compiled.set(key, compiled);
     if (this.compiled.size > this.capacity) this.compiled.delete(this.compiled.keys().next().value!);
     return compiled;
   }
+}
+
+/**
+ * Whether a field is aliased `__proto__`. graphql-jit assigns results with `object[alias] = value`,
+ * which for that name sets the object's prototype instead of a key, so the field would vanish from
+ * the answer; graphql-js keeps it. Such a document is interpreted.
+ */
+function hasProtoAlias(document: DocumentNode): boolean {
+  let found = false;
+  visit(document, {
+    Field(node) {
+      if (node.alias?.value === '__proto__') found = true;
+      return found ? BREAK : undefined;
+    },
+  });
+  return found;
 }
 
 /**

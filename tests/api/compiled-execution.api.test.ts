@@ -66,6 +66,16 @@ function probes(ids: { profile: string; segment: string }): Probe[] {
       variables: { withEvents: true },
     },
     {
+      // Literals and aliases reach graphql-jit's generated code: quotes, backticks, template and
+      // escape sequences, and aliases named like Object's own properties.
+      name: 'hostile literals and aliases',
+      query: `query Hostile {
+        __proto__: profileByEmail(email: "a\\"b\`\${process.exit(1)}\\\\n'c@example.com") { id }
+        constructor: profileByPhone(phone: "+1 415 555 2671\\u0000") { id }
+        toString: profiles(first: 1) { nodes { hasOwnProperty: id valueOf: email } }
+      }`,
+    },
+    {
       name: 'two failing mutations keep their own paths',
       query: `mutation Two {
         a: createSegment(input: { name: "", definition: { expression: "first_name is set" } }) { id }

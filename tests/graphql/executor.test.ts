@@ -70,6 +70,13 @@ describe('CompiledExecutor', () => {
     expect((error!.originalError as Error & { code: string }).code).toBe('X');
   });
 
+  test('a field aliased __proto__ is interpreted by graphql-js, so the answer keeps it as a key', async () => {
+    const { schema } = schemaCounting();
+    const result = await new CompiledExecutor(schema).execute(request('{ __proto__: hello(name: "p") other: hello(name: "q") }', null));
+    expect(Object.keys(result.data!)).toEqual(['__proto__', 'other']);
+    expect(JSON.stringify(result.data)).toBe('{"__proto__":"HI p","other":"HI q"}');
+  });
+
   test('a value that fails to serialize nulls its field with an error, as graphql-js does', async () => {
     const { schema } = schemaCounting();
     const result = await new CompiledExecutor(schema).execute(request('{ count }', null));
