@@ -32,6 +32,14 @@ export function tooManyToFence(counted: number): boolean {
 }
 
 /**
+ * Whether the planner's estimate alone rules the fenced form out, whatever the count beside the
+ * page: then the page need not wait for that count, and the two statements run side by side.
+ */
+export function tooCostlyToFence(estimate: MemberEstimate): boolean {
+  return estimate.cost > FENCE_MAX_COST;
+}
+
+/**
  * The form of a page: fenced when the segment is small (the count beside the page when the request
  * has one, else the planner's row estimate) and the planner costs its count at most `FENCE_MAX_COST`.
  *
@@ -39,7 +47,7 @@ export function tooManyToFence(counted: number): boolean {
  * @example pageForm({ rows: 7_900, cost: 410_000 }, 8_481) // 'keyset': a 20-condition mix with events
  */
 export function pageForm(estimate: MemberEstimate, counted?: number): PageForm {
-  return (counted ?? estimate.rows) <= FENCE_MAX_MEMBERS && estimate.cost <= FENCE_MAX_COST ? 'fenced' : 'keyset';
+  return (counted ?? estimate.rows) <= FENCE_MAX_MEMBERS && !tooCostlyToFence(estimate) ? 'fenced' : 'keyset';
 }
 
 interface PlanNode {

@@ -27,7 +27,7 @@ import { EventCatalogService } from './event-catalog.service';
 import type { Sql } from '../db/sql';
 import { inTransaction, requirePermission, type Scope } from './scope';
 import { SegmentDefinitions, toProblems, type CheckedDefinition, type SegmentDefinitionInput } from './segment-definition';
-import { estimateMembers, pageForm, tooManyToFence, type MemberEstimate } from './segment-page-form';
+import { estimateMembers, pageForm, tooCostlyToFence, tooManyToFence, type MemberEstimate } from './segment-page-form';
 
 export const MAX_SEGMENT_PAGE = 500;
 export const MAX_PREVIEW_SAMPLE = 100;
@@ -285,7 +285,9 @@ export class SegmentService {
    * the same request counts the segment (GraphQL resolves `count` and `members` side by side) and
    * from the planner's estimate of the count statement: a small segment that is cheap to count is
    * fenced. The estimate of a saved segment is kept with it per process (`EvaluationCache`), so a
-   * count and a page run 2 statements; a count above `FENCE_MAX_MEMBERS` needs no estimate.
+   * count and a page run 2 statements, and when the estimate alone rules fencing out (a costly
+   * count), the page runs beside the count instead of waiting for it. An unsaved definition is
+   * estimated only when its count is at most `FENCE_MAX_MEMBERS`.
    */
   async members(target: EvaluationTarget, asOf: Date, first: number, afterId: number): Promise<{ profiles: ProfileRecord[]; hasMore: boolean }> {
     requirePermission(this.scope, 'read', 'evaluate segments');
@@ -299,6 +301,9 @@ export class SegmentService {
   private async fencePage(target: EvaluationTarget, query: AudienceQuery): Promise<boolean> {
     // A sibling `count` field compiles the same query; let it start before deciding without it.
     if (!this.counts.has(query)) await new Promise((resolve) => setImmediate(resolve));
+    // A saved segment's estimate is kept per process: when it alone rules fencing out, the page
+    // runs beside the count instead of after it (the count of a big segment is the slow statement).
+    if (isSaved(target) && tooCostlyToFence(await this.estimate(target, query))) return false;
     let counted: number | undefined;
     const counting = this.counts.get(query);
     if (counting) {
@@ -514,4 +519,9 @@ function hasEventCondition(ast: FilterNode): boolean {
     if (node.kind === 'event') found = true;
   });
   return found;
+}
+
+/** A saved segment or a stored version of one: targets whose estimate is kept per process. */
+function isSaved(target: EvaluationTarget): target is SegmentRow | SegmentVersionRow {
+  return target instanceof SegmentRow || target instanceof SegmentVersionRow;
 }

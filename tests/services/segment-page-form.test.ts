@@ -1,5 +1,5 @@
 import { createRequestServices, createProcessServices } from '../../src/services';
-import { FENCE_MAX_COST, FENCE_MAX_MEMBERS, estimateMembers, pageForm, tooManyToFence } from '../../src/services/segment-page-form';
+import { FENCE_MAX_COST, FENCE_MAX_MEMBERS, estimateMembers, pageForm, tooCostlyToFence, tooManyToFence } from '../../src/services/segment-page-form';
 import { openTestDatabase, TEST_TARGETS, type OpenedTestDatabase } from '../support/databases';
 import { createTenant, scopeFor } from '../support/tenants';
 
@@ -49,6 +49,15 @@ describe.each(TEST_TARGETS)('the page form the segment service chooses, on $name
   });
   afterAll(() => opened?.close());
   const take = () => seen.splice(0);
+  /**
+   * The labels in the order of a request's steps. The count and the estimate run side by side on
+   * PostgreSQL and may finish in either order; the page of a small segment waits for both.
+   */
+  const inOrder = (labels: string[]) => {
+    expect(labels.at(-1)).toBe('segment.members');
+    const steps = ['segment.get', 'segment.count', 'segment.estimate', 'segment.members'];
+    return [...labels].sort((a, b) => steps.indexOf(a) - steps.indexOf(b));
+  };
 
   test('from the planner\'s estimate, the same on every request, kept per process with the saved segment', async () => {
     const db = opened!.db;
@@ -79,7 +88,7 @@ describe.each(TEST_TARGETS)('the page form the segment service chooses, on $name
     expect(first.count).toBe(2);
     expect(first.ids).toHaveLength(2);
     // Saving forgot what the process kept: the segment is read again, then counted, estimated and paged.
-    expect(take()).toEqual(['segment.get', 'segment.count', 'segment.estimate', 'segment.members']);
+    expect(inOrder(take())).toEqual(['segment.get', 'segment.count', 'segment.estimate', 'segment.members']);
     expect(await countAndPage()).toEqual(first);
     expect(take()).toEqual(['segment.count', 'segment.members']);
     expect(fencedPages).toEqual([true, true]);
@@ -91,7 +100,57 @@ describe.each(TEST_TARGETS)('the page form the segment service chooses, on $name
     await setup.segments.update(gold.id, { definition: { expression: 'custom.tier is set' } });
     take();
     expect((await countAndPage()).count).toBe(5);
-    expect(take()).toEqual(['segment.get', 'segment.count', 'segment.estimate', 'segment.members']);
+    expect(inOrder(take())).toEqual(['segment.get', 'segment.count', 'segment.estimate', 'segment.members']);
     expect(fencedPages).toEqual([true, true, true, true]);
+  });
+
+  test('a saved segment whose estimate rules fencing out pages beside its count, not after it; a cheap one waits for the count', async () => {
+    const db = opened!.db;
+    const tenant = await createTenant(db);
+    const shared = createProcessServices();
+    const setup = createRequestServices(scopeFor(db, tenant), shared);
+    await setup.customFields.define({ key: 'tier', type: 'STRING' });
+    await setup.profiles.upsertMany(['a', 'b', 'c'].map((x) => ({ email: `${x}@example.com`, custom: { tier: 'gold' } })));
+    const gold = await setup.segments.create({ name: 'Gold', definition: { expression: 'custom.tier = "gold"' } });
+    const sql = setup.scope.sql;
+
+    /** One request whose count statement is held until `release`; resolves with whether its page finished first. */
+    async function pageBeforeCount(): Promise<boolean> {
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      const scope = scopeFor(db, tenant);
+      const gated = new Proxy(scope.sql, {
+        get(target, name) {
+          if (name === 'one') {
+            return (text: string, params: unknown[], options?: { label?: string }) =>
+              options?.label === 'segment.count' ? held.then(() => target.one(text, params, options)) : target.one(text, params, options);
+          }
+          const value: unknown = Reflect.get(target, name, target);
+          return typeof value === 'function' ? value.bind(target) : value;
+        },
+      });
+      const services = createRequestServices({ ...scope, sql: gated }, shared);
+      const row = await services.segments.get(gold.id);
+      const counting = services.segments.count(row, AS_OF);
+      const paging = services.segments.members(row, AS_OF, 10, 0);
+      const first = await Promise.race([paging.then(() => 'page'), new Promise((resolve) => setTimeout(() => resolve('count'), 300))]);
+      release();
+      expect(await counting).toBe(3);
+      expect((await paging).profiles).toHaveLength(3);
+      return first === 'page';
+    }
+
+    // Three profiles: the planner costs the count low, so the page waits for it (it may be fenced).
+    expect(await pageBeforeCount()).toBe(false);
+    // The planner believing the table holds 100 million rows costs the count far above the fence.
+    await sql.execute(`update pg_class set relpages = 1, reltuples = 1e8 where oid = 'profile'::regclass`);
+    try {
+      await setup.segments.update(gold.id, { name: 'Gold, estimated again' });
+      expect(tooCostlyToFence(await estimateMembers(sql, await setup.segments.compiled(await setup.segments.get(gold.id), AS_OF)))).toBe(true);
+      expect(await pageBeforeCount()).toBe(true); // the estimate is loaded beside the held count
+      expect(await pageBeforeCount()).toBe(true); // the kept estimate
+    } finally {
+      await sql.execute('analyze profile');
+    }
   });
 });
