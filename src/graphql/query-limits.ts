@@ -14,7 +14,10 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
   type ValidationContext,
+  type ArgumentNode,
+  type ASTNode,
   type ValidationRule,
+  visit,
 } from 'graphql';
 import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
 
@@ -96,6 +99,81 @@ export function operationCost(schema: GraphQLSchema, document: DocumentNode, var
   return { cost, costliest };
 }
 
+/** The arguments whose value scales a field's cost (see the estimator in `operationCost`). */
+const COST_ARGUMENTS: ReadonlySet<string> = new Set(['first', 'sampleSize']);
+
+/**
+ * The variables an operation's cost can depend on: those given to `first` or `sampleSize`, or to
+ * the `if` of `@include` and `@skip` (graphql-query-complexity skips what they leave out). Every
+ * other variable (a cursor, a definition, an ID) leaves the cost as it is.
+ */
+function costVariables(document: DocumentNode): string[] {
+  const names = new Set<string>();
+  let depth = 0;
+  // An argument's owner is the last ancestor: a field or a directive.
+  const scales = (node: ArgumentNode, ancestors: readonly (ASTNode | readonly ASTNode[])[]) => {
+    const owner = ancestors[ancestors.length - 1];
+    if (owner && 'kind' in owner && owner.kind === Kind.DIRECTIVE) return owner.name.value === 'include' || owner.name.value === 'skip';
+    return COST_ARGUMENTS.has(node.name.value);
+  };
+  visit(document, {
+    Argument: {
+      enter: (node, _key, _parent, _path, ancestors) => void (scales(node, ancestors) && depth++),
+      leave: (node, _key, _parent, _path, ancestors) => void (scales(node, ancestors) && depth--),
+    },
+    Variable(node) {
+      if (depth > 0) names.add(node.name.value);
+    },
+  });
+  return [...names].sort();
+}
+
+/** Costs kept per document: most of a client's requests repeat an operation with other cursors. */
+const COSTS_PER_DOCUMENT = 100;
+
+interface DocumentCosts {
+  readonly variables: readonly string[];
+  readonly nested: Map<string, [string, string] | null>;
+  readonly costs: Map<string, CostReport>;
+}
+
+/**
+ * `operationCost` and the nested-evaluation check, kept per parsed document (Apollo keeps one
+ * `DocumentNode` per query text) and, for the cost, per value of the variables it depends on: a
+ * `ProfilePage` walking pages with new cursors is priced once, not on every request, and the
+ * pricing walk costs about as much as executing a small operation. A cost that could not be
+ * computed (variables that do not coerce) is never kept.
+ */
+export class OperationCosts {
+  private readonly documents = new WeakMap<DocumentNode, DocumentCosts>();
+
+  constructor(private readonly compute: typeof operationCost = operationCost) {}
+
+  nestedEvaluation(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode): [string, string] | null {
+    const kept = this.of(document).nested;
+    const key = operation.name?.value ?? '';
+    if (!kept.has(key)) kept.set(key, nestedEvaluation(schema, document, operation));
+    return kept.get(key)!;
+  }
+
+  cost(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown>, operationName?: string): CostReport {
+    const kept = this.of(document);
+    const key = JSON.stringify([operationName ?? null, ...kept.variables.map((name) => (name in variables ? variables[name] : { absent: true }))]);
+    const hit = kept.costs.get(key);
+    if (hit) return hit;
+    const report = this.compute(schema, document, variables, operationName);
+    if (kept.costs.size >= COSTS_PER_DOCUMENT) kept.costs.clear();
+    kept.costs.set(key, report);
+    return report;
+  }
+
+  private of(document: DocumentNode): DocumentCosts {
+    let kept = this.documents.get(document);
+    if (!kept) this.documents.set(document, (kept = { variables: costVariables(document), nested: new Map(), costs: new Map() }));
+    return kept;
+  }
+}
+
 /** The first evaluating field found below another one, as `[outer, inner]`. */
 function nestedEvaluation(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode): [string, string] | null {
   const fragments = new Map(document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d] as const] : [])));
@@ -144,6 +222,7 @@ function rejectWith(kind: string, limit: number) {
  */
 export function queryLimits(limits: QueryLimits): { parseOptions: { maxTokens: number }; validationRules: ValidationRule[]; plugin: ApolloServerPlugin } {
   const common = { propagateOnRejection: false, exposeLimits: true };
+  const costs = new OperationCosts();
   return {
     parseOptions: { maxTokens: limits.maxTokens },
     validationRules: [
@@ -156,7 +235,7 @@ export function queryLimits(limits: QueryLimits): { parseOptions: { maxTokens: n
         return {
           async didResolveOperation({ schema, document, operation, request }) {
             if (!operation) return;
-            const nested = nestedEvaluation(schema, document, operation);
+            const nested = costs.nestedEvaluation(schema, document, operation);
             if (nested) {
               throw new QueryLimitError(
                 `The query is refused: ${nested[1]} is below ${nested[0]}, and segments are not evaluated inside another evaluation (it multiplies evaluations by page sizes). Query the inner segments on their own, e.g. segment(id) { members }.`,
@@ -165,7 +244,7 @@ export function queryLimits(limits: QueryLimits): { parseOptions: { maxTokens: n
             }
             let report: CostReport;
             try {
-              report = operationCost(schema, document, request.variables ?? {}, operation.name?.value);
+              report = costs.cost(schema, document, request.variables ?? {}, operation.name?.value);
             } catch {
               return; // Variables that do not coerce: execution reports them before any resolver runs.
             }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { runInNewContext } from 'node:vm';
 import { parse, specifiedRules, validate, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { buildAppSchema } from '../../src/graphql/schema';
-import { DEFAULT_QUERY_LIMITS, FIELD_COSTS, operationCost, queryLimits } from '../../src/graphql/query-limits';
+import { DEFAULT_QUERY_LIMITS, FIELD_COSTS, OperationCosts, operationCost, queryLimits } from '../../src/graphql/query-limits';
 
 /** The cost model and the static limits, checked on the real schema (no database needed). */
 let schema: GraphQLSchema;
@@ -89,5 +89,59 @@ describe('static limits', () => {
     const many = `{ ${Array.from({ length: 200 }, () => '__typename').join(' ')} }`;
     expect(() => parse(many, { maxTokens: 100 })).toThrow('Syntax Error: Document contains more that 100 tokens. Parsing aborted.');
     expect(limits.parseOptions).toEqual({ maxTokens: DEFAULT_QUERY_LIMITS.maxTokens });
+  });
+});
+
+describe('costs kept per document', () => {
+  const PAGE = `query Page($first: Int!, $after: String, $events: Int = 5, $withEvents: Boolean!) {
+    profiles(first: $first, after: $after) { nodes { id events(first: $events) @include(if: $withEvents) { nodes { type } } } }
+  }`;
+
+  function counting() {
+    const calls: Record<string, unknown>[] = [];
+    const costs = new OperationCosts((s, d, variables, name) => {
+      calls.push(variables ?? {});
+      return operationCost(s, d, variables, name);
+    });
+    return { costs, calls };
+  }
+
+  test('a new cursor reuses the price; a new page size, events count or @include condition is priced again, and correctly', () => {
+    const { costs, calls } = counting();
+    const document = parse(PAGE);
+    const price = (variables: Record<string, unknown>) => costs.cost(schema, document, variables, 'Page').cost;
+    expect(price({ first: 10, after: null, withEvents: true })).toBe(1 + 10 * (1 + (1 + 5)));
+    expect(price({ first: 10, after: 'YWZ0ZXI', withEvents: true })).toBe(1 + 10 * (1 + (1 + 5)));
+    expect(calls).toHaveLength(1);
+    expect(price({ first: 20, after: 'YWZ0ZXI', withEvents: true })).toBe(1 + 20 * (1 + (1 + 5)));
+    expect(price({ first: 20, events: 9, withEvents: true })).toBe(1 + 20 * (1 + (1 + 9)));
+    expect(price({ first: 20, events: 9, withEvents: false })).toBe(1 + 20 * 1);
+    expect(calls).toHaveLength(4);
+    // An omitted variable takes its default: the price of the request that omitted it too.
+    expect(price({ first: 20, withEvents: true })).toBe(1 + 20 * (1 + (1 + 5)));
+    expect(calls).toHaveLength(4);
+    expect(price({ first: 20, events: 5, withEvents: true })).toBe(1 + 20 * (1 + (1 + 5)));
+    expect(calls).toHaveLength(5);
+  });
+
+  test('variables that fail to coerce are never kept: the next request is priced for itself', () => {
+    const { costs, calls } = counting();
+    const document = parse(PAGE);
+    expect(() => costs.cost(schema, document, { first: 10, after: 5, withEvents: true }, 'Page')).toThrow();
+    expect(costs.cost(schema, document, { first: 10, after: 'x', withEvents: true }, 'Page').cost).toBe(71);
+    expect(calls).toHaveLength(2);
+  });
+
+  test('through the plugin: a costly request is refused after cheap ones of the same document', async () => {
+    const plugin = queryLimits({ ...DEFAULT_QUERY_LIMITS, maxCost: 100 }).plugin;
+    const document = parse(PAGE);
+    const operation = document.definitions[0] as OperationDefinitionNode;
+    const check = async (variables: Record<string, unknown>) => {
+      const listener = await plugin.requestDidStart!({} as never);
+      await listener!.didResolveOperation!({ schema, document, operation, request: { variables } } as never);
+    };
+    await check({ first: 2, withEvents: true });
+    await check({ first: 2, after: 'x', withEvents: true });
+    await expect(check({ first: 50, after: 'x', withEvents: true })).rejects.toThrow('it costs 351, above the limit of 100');
   });
 });
