@@ -1,5 +1,3 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { buildClientSchema, getIntrospectionQuery, lexicographicSortSchema, print, printSchema, type DocumentNode, type IntrospectionQuery } from 'graphql';
@@ -11,7 +9,7 @@ import {
 } from '../generated/graphql';
 import { startTestApp, type TestApp } from '../support/app';
 import { newNamespace } from '../support/client';
-import { createScratchPgDatabase, TEST_TARGETS } from '../support/databases';
+import { lastingTestDatabase, TEST_TARGETS } from '../support/databases';
 import { toJsonText } from '../support/hostile';
 
 interface Probe {
@@ -113,15 +111,7 @@ describe.each(TEST_TARGETS)('compiled and interpreted GraphQL execution on $name
   const started: TestApp[] = [];
 
   beforeAll(async () => {
-    if (target.name === 'postgres') {
-      const scratch = await createScratchPgDatabase();
-      database = { kind: 'postgres', url: scratch.url, poolSize: 5 };
-      cleanup = scratch.drop;
-    } else {
-      const dir = await mkdtemp(join(tmpdir(), 'ag-compiled-'));
-      database = { kind: 'pglite', dataDir: dir };
-      cleanup = () => rm(dir, { recursive: true, force: true });
-    }
+    ({ database, drop: cleanup } = await lastingTestDatabase(target, 'ag-compiled-'));
   });
 
   afterAll(async () => {

@@ -1,6 +1,3 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { DatabaseTarget } from '../../src/db/database';
 import { customIndexName } from '../../src/db/custom-index.sql';
 import { Sql } from '../../src/db/sql';
@@ -9,7 +6,7 @@ import {
   CreateApiKeyDocument, DefineCustomFieldDocument, ProfileFieldIndexesDocument, RebuildCustomFieldIndexDocument, UpdateCustomFieldIndexingDocument,
 } from '../generated/graphql';
 import { startTestApp, type TestApp } from '../support/app';
-import { createScratchPgDatabase, TEST_TARGETS } from '../support/databases';
+import { lastingTestDatabase, TEST_TARGETS } from '../support/databases';
 import { GraphQLClient, newNamespace } from '../support/client';
 
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
@@ -34,15 +31,7 @@ describe.each(TEST_TARGETS)('custom field index state over HTTP on $name', (targ
   let app: TestApp;
 
   beforeAll(async () => {
-    if (target.name === 'postgres') {
-      const scratch = await createScratchPgDatabase();
-      database = { kind: 'postgres', url: scratch.url, poolSize: 5 };
-      cleanup = scratch.drop;
-    } else {
-      const dir = await mkdtemp(join(tmpdir(), 'ag-index-state-'));
-      database = { kind: 'pglite', dataDir: dir };
-      cleanup = () => rm(dir, { recursive: true, force: true });
-    }
+    ({ database, drop: cleanup } = await lastingTestDatabase(target, 'ag-index-state-'));
     // The target only decides whether startTestApp makes a scratch database; this one is ours.
     app = await startTestApp({ name: 'pglite' }, { database });
   });

@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Client } from 'pg';
 import { Database, type DatabaseTarget } from '../../src/db/database';
 import type { QueryObserver } from '../../src/db/sql';
@@ -40,6 +43,20 @@ export async function openTestDatabase(target: TestTarget, options: { observer?:
       await scratch.drop();
     },
   };
+}
+
+/**
+ * A database of the given kind that outlives one start of the app (a scratch database on the
+ * server, or a PGlite directory), for tests that stop the app and start it again on the same data.
+ * Pass `database` to `startTestApp({ name: 'pglite' }, { database })`; `drop` removes it.
+ */
+export async function lastingTestDatabase(target: TestTarget, prefix: string): Promise<{ database: DatabaseTarget; drop(): Promise<void> }> {
+  if (target.name === 'postgres') {
+    const scratch = await createScratchPgDatabase();
+    return { database: { kind: 'postgres', url: scratch.url, poolSize: 5 }, drop: scratch.drop };
+  }
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  return { database: { kind: 'pglite', dataDir: dir }, drop: () => rm(dir, { recursive: true, force: true }) };
 }
 
 /**
