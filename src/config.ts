@@ -25,7 +25,7 @@ export interface AppConfig {
   readonly compression: boolean;
   /** Answer GraphQL introspection (GraphiQL's docs and completion need it). */
   readonly introspection: boolean;
-  /** Run GraphQL operations compiled (graphql-jit), each compiled on its first request; false: graphql-js interprets every request. Default true. */
+  /** Run GraphQL operations compiled (graphql-jit), each compiled on its second request; false: graphql-js interprets every request. Default true. */
   readonly compiledExecution?: boolean;
   /** Prometheus metrics at /metrics: off unless enabled; with a token, only for `Bearer <token>`. */
   readonly metrics: { readonly enabled: boolean; readonly token: string | null };
@@ -79,7 +79,7 @@ export const CONFIG_VARIABLES = {
   CORS_ORIGINS: 'Browser origins allowed to call /graphql and /exports (CORS): a comma-separated list of origins (https://builder.example.com), or *. Default: none (CORS off).',
   COMPRESSION: 'gzip GraphQL responses and GraphiQL assets for clients that accept it (true/false). Default true. Exports are compressed only as .gz files.',
   INTROSPECTION: 'Answer GraphQL introspection queries (true/false). Default true; GraphiQL needs it for docs and completion.',
-  COMPILED_EXECUTION: 'Run each GraphQL operation compiled to JavaScript (graphql-jit), compiled once on its first request (true/false). Default true; false interprets every request with graphql-js.',
+  COMPILED_EXECUTION: 'Run each GraphQL operation compiled to JavaScript (graphql-jit), compiled once on its second request (true/false). Default true; false interprets every request with graphql-js.',
   METRICS: 'Serve Prometheus metrics at /metrics (true/false). Default false.',
   METRICS_TOKEN: 'When set (at least 16 characters), /metrics answers only to "Authorization: Bearer <METRICS_TOKEN>".',
   JOB_CONCURRENCY: 'Background jobs (imports, feed runs, exports) this process runs at once (0–32). Default 4; 0 runs none here (another process must).',

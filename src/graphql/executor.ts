@@ -9,7 +9,8 @@ type GatewayExecutor = NonNullable<Awaited<ReturnType<Gateway['load']>>['executo
 export const COMPILED_OPERATIONS = 500;
 
 /**
- * Compiles each operation once (graphql-jit) and runs the compiled function on later requests.
+ * Compiles each operation once, on its second request (graphql-jit), and runs the compiled function
+ * from then on.
  *
  * graphql-js interprets an operation on every request: for a page of 100 profiles with their
  * phones, channels and events that is thousands of field resolutions, each through the generic
@@ -19,11 +20,12 @@ export const COMPILED_OPERATIONS = 500;
  *
  * What stays graphql-js: parsing, validation and the query-cost rules (Apollo runs them before this),
  * variable coercion (so a bad variable gets graphql-js's message and Apollo's BAD_USER_INPUT, and input
- * fields get their defaults), and the execution of an operation graphql-jit cannot compile or would
- * answer differently (a field aliased `__proto__`).
+ * fields get their defaults), the first request of each operation, and the execution of an operation
+ * graphql-jit cannot compile or would answer differently (`interpretedOnly`).
  */
 export class CompiledExecutor {
-  private readonly compiled = new Map<string, CompiledQuery | null>();
+  /** Per operation: compiled, `null` (interpreted for good) or `SEEN` (asked once, not compiled yet). */
+  private readonly compiled = new Map<string, CompiledQuery | null | typeof SEEN>();
 
   constructor(
     private readonly schema: GraphQLSchema,
@@ -32,7 +34,9 @@ export class CompiledExecutor {
 
   /** Operations compiled and kept (for tests and metrics). */
   get size(): number {
-    return this.compiled.size;
+    let size = 0;
+    for (const entry of this.compiled.values()) if (entry !== SEEN && entry !== null) size++;
+    return size;
   }
 
   async execute(request: {
@@ -54,34 +58,69 @@ export class CompiledExecutor {
     // coercion leaves them out (a `source: ConsentSource! = API` would be "not provided"). Coercing
     // coerced values again is the identity for this schema's enums (names are values) and scalars.
     const result = await compiled.query(undefined, request.context, coerced.coerced);
-    return result.errors ? { ...result, errors: result.errors.map(asGraphQLError) } : result;
+    // graphql-js answers `{ errors, data }` in that order; Apollo serializes what it is given.
+    return result.errors ? { errors: result.errors.map(asGraphQLError), data: result.data } : result;
   }
 
+  /**
+   * The compiled operation, or null to interpret it. An operation is compiled on its second
+   * request: compiling costs 1.5–13 ms, which a one-off document (values written inline rather
+   * than as variables) would pay on every request without ever reusing it.
+   */
   private compiledFor(queryHash: string, document: DocumentNode, operationName: string | null): CompiledQuery | null {
     const key = `${operationName ?? ''}\u0000${queryHash}`;
     const cached = this.compiled.get(key);
-    if (cached !== undefined) {
-      // Least recently used goes first: move this one to the end.
-      this.compiled.delete(key);
-      this.compiled.set(key, cached);
-      return cached;
+    // Least recently used goes first: a hit moves to the end.
+    if (cached !== undefined) this.compiled.delete(key);
+    let entry: CompiledQuery | null | typeof SEEN;
+    if (cached === undefined) entry = SEEN;
+    else if (cached !== SEEN) entry = cached;
+    else if (interpretedOnly(document)) entry = null;
+    else {
+      // graphql-jit marks the nodes it compiles (`@include`/`@skip` conditions on fields), and
+      // Apollo hands every request of a query text the same document, whose fragments other
+      // operations of it share: compile a copy of its own.
+      const result = compileQuery(this.schema, copyOf(document), operationName ?? undefined, { disablingCapturingStackErrors: true });
+      entry = isCompiledQuery(result) ? result : null;
     }
-    const result = hasProtoAlias(document) ? null : compileQuery(this.schema, document, operationName ?? undefined, { disablingCapturingStackErrors: true });
-    const compiled = result && isCompiledQuery(result) ? result : null;
-    this.compiled.set(key, compiled);
+    this.compiled.set(key, entry);
     if (this.compiled.size > this.capacity) this.compiled.delete(this.compiled.keys().next().value!);
-    return compiled;
+    return entry === SEEN ? null : entry;
   }
 }
 
+const SEEN = Symbol('seen once');
+
+/** A copy of an AST: new nodes and lists, the same (immutable) locations. */
+function copyOf<T>(node: T): T {
+  if (Array.isArray(node)) return node.map(copyOf) as T;
+  if (node === null || typeof node !== 'object') return node;
+  const copy: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(node)) copy[key] = key === 'loc' ? value : copyOf(value);
+  return copy as T;
+}
+
 /**
- * Whether a field is aliased `__proto__`. graphql-jit assigns results with `object[alias] = value`,
- * which for that name sets the object's prototype instead of a key, so the field would vanish from
- * the answer; graphql-js keeps it. Such a document is interpreted.
+ * Documents graphql-jit would answer differently, which are interpreted by graphql-js:
+ * - a variable inside an object or list literal (`input: { email: $e, firstName: $fn }`,
+ *   `custom: { tier: $t }`). graphql-jit builds such a literal when it compiles: a variable the
+ *   request leaves out becomes `null` (where graphql-js leaves the field out, so a profile's name
+ *   would be cleared, or takes its default), and inside a JSON literal every variable is dropped;
+ * - a field aliased `__proto__`: graphql-jit assigns results with `object[alias] = value`, which
+ *   for that name sets the object's prototype, so the field would vanish from the answer.
  */
-function hasProtoAlias(document: DocumentNode): boolean {
+function interpretedOnly(document: DocumentNode): boolean {
   let found = false;
+  let literals = 0;
+  const enterLiteral = () => void literals++;
+  const leaveLiteral = () => void literals--;
   visit(document, {
+    ObjectValue: { enter: enterLiteral, leave: leaveLiteral },
+    ListValue: { enter: enterLiteral, leave: leaveLiteral },
+    Variable() {
+      if (literals > 0) found = true;
+      return found ? BREAK : undefined;
+    },
     Field(node) {
       if (node.alias?.value === '__proto__') found = true;
       return found ? BREAK : undefined;
