@@ -1,3 +1,4 @@
+import { PROPERTY_NAME_PATTERN } from '../text/property-names';
 import { reservedAggregates, reservedFold, reservedFoldChanges, reservedReplace } from './reserved-fields.sql';
 import type { Sql } from './sql';
 
@@ -60,12 +61,6 @@ export async function insertEvents(sql: Sql, namespaceId: string, events: readon
   );
 }
 
-/**
- * A catalog key is a property name a filter can name. The same pattern as the language's
- * `PROPERTY_NAME_PATTERN` (src/audience/validation/event-conditions-rule.ts), kept here because
- * `db` may not import from `audience`.
- */
-const CATALOG_PROPERTY = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 
 /** `jsonb_typeof` of the value as `JSON.stringify` writes it; undefined where it writes nothing. */
 function jsonType(value: unknown): string | undefined {
@@ -93,7 +88,7 @@ function catalogCandidates(events: readonly EventRow[]): { event_type: string; p
   for (const e of events) {
     add(e.type, '', '');
     for (const property in e.properties) {
-      const type = CATALOG_PROPERTY.test(property) ? jsonType(e.properties[property]) : undefined;
+      const type = PROPERTY_NAME_PATTERN.test(property) ? jsonType(e.properties[property]) : undefined;
       if (type !== undefined) add(e.type, property, type);
     }
   }

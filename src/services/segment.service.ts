@@ -303,7 +303,7 @@ export class SegmentService {
     if (!this.counts.has(query)) await new Promise((resolve) => setImmediate(resolve));
     // A saved segment's estimate is kept per process: when it alone rules fencing out, the page
     // runs beside the count instead of after it (the count of a big segment is the slow statement).
-    if (isSaved(target) && tooCostlyToFence(await this.estimate(target, query))) return false;
+    if (keptEstimateKey(target) !== undefined && tooCostlyToFence(await this.estimate(target, query))) return false;
     let counted: number | undefined;
     const counting = this.counts.get(query);
     if (counting) {
@@ -323,9 +323,8 @@ export class SegmentService {
    */
   private estimate(target: EvaluationTarget, query: AudienceQuery): Promise<MemberEstimate> {
     const load = () => estimateMembers(this.scope.sql, query);
-    if (target instanceof SegmentRow) return this.evaluation.get(this.scope.tenant.id, `estimate:${target.id}@${target.version}`, load);
-    if (target instanceof SegmentVersionRow) return this.evaluation.get(this.scope.tenant.id, `estimate:${target.segmentId}@${target.version}`, load);
-    return load();
+    const key = keptEstimateKey(target);
+    return key === undefined ? load() : this.evaluation.get(this.scope.tenant.id, key, load);
   }
 
   async isMember(target: SegmentRow, profileId: number, asOf: Date): Promise<boolean> {
@@ -521,7 +520,9 @@ function hasEventCondition(ast: FilterNode): boolean {
   return found;
 }
 
-/** A saved segment or a stored version of one: targets whose estimate is kept per process. */
-function isSaved(target: EvaluationTarget): target is SegmentRow | SegmentVersionRow {
-  return target instanceof SegmentRow || target instanceof SegmentVersionRow;
+/** Where a target's estimate is kept per process: a saved segment's or a stored version's; none for a definition that is not saved. */
+function keptEstimateKey(target: EvaluationTarget): string | undefined {
+  if (target instanceof SegmentRow) return `estimate:${target.id}@${target.version}`;
+  if (target instanceof SegmentVersionRow) return `estimate:${target.segmentId}@${target.version}`;
+  return undefined;
 }

@@ -29,6 +29,13 @@ function request(query: string, operationName: string | null, variables?: Record
   return { document, operation, operationName, queryHash: query, variables, context: {} };
 }
 
+/** A query asked twice of a new executor: the second answer is the compiled one, when it compiles. */
+async function askedTwice(query: string): Promise<{ executor: CompiledExecutor; result: Awaited<ReturnType<CompiledExecutor['execute']>> }> {
+  const executor = new CompiledExecutor(schemaCounting().schema);
+  await executor.execute(request(query, null));
+  return { executor, result: await executor.execute(request(query, null)) };
+}
+
 describe('CompiledExecutor', () => {
   test('compiles an operation on its second request and reuses it; each operation of a document is its own entry', async () => {
     const { schema, calls } = schemaCounting();
@@ -85,10 +92,7 @@ describe('CompiledExecutor', () => {
   });
 
   test('resolver errors are real GraphQLErrors: path, locations, original error and an extensions object', async () => {
-    const { schema } = schemaCounting();
-    const executor = new CompiledExecutor(schema);
-    await executor.execute(request('{ hello(name: "a") fail }', null));
-    const result = await executor.execute(request('{ hello(name: "a") fail }', null));
+    const { executor, result } = await askedTwice('{ hello(name: "a") fail }');
     expect(executor.size).toBe(1);
     expect(Object.keys(result)).toEqual(['errors', 'data']); // graphql-js's order
     expect(result.data).toEqual({ hello: 'HI a', fail: null });
@@ -99,20 +103,14 @@ describe('CompiledExecutor', () => {
   });
 
   test('a field aliased __proto__ is interpreted by graphql-js, so the answer keeps it as a key', async () => {
-    const { schema } = schemaCounting();
-    const executor = new CompiledExecutor(schema);
-    await executor.execute(request('{ __proto__: hello(name: "p") other: hello(name: "q") }', null));
-    const result = await executor.execute(request('{ __proto__: hello(name: "p") other: hello(name: "q") }', null));
+    const { executor, result } = await askedTwice('{ __proto__: hello(name: "p") other: hello(name: "q") }');
     expect(executor.size).toBe(0);
     expect(Object.keys(result.data!)).toEqual(['__proto__', 'other']);
     expect(JSON.stringify(result.data)).toBe('{"__proto__":"HI p","other":"HI q"}');
   });
 
   test('a value that fails to serialize nulls its field with an error, as graphql-js does', async () => {
-    const { schema } = schemaCounting();
-    const executor = new CompiledExecutor(schema);
-    await executor.execute(request('{ count }', null));
-    const result = await executor.execute(request('{ count }', null));
+    const { executor, result } = await askedTwice('{ count }');
     expect(executor.size).toBe(1);
     expect(result.data).toBeNull();
     expect(result.errors!.map((e) => e.path)).toEqual([['count']]);

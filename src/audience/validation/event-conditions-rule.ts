@@ -12,13 +12,12 @@ import { AudienceError, describeValue, originOf, quoteList } from '../errors';
 import { isPeriodName, PERIOD_NAMES } from '../periods';
 import { OPERATOR_NAMES, OPERATORS, operatorsFor } from '../operators';
 import type { ValidationContext, ValidationRule } from './validation-context';
+import { PROPERTY_NAME_PATTERN } from '../../text/property-names';
 import { checkDate, checkDuration, checkValue } from './value-checks';
 
 /** Event types: `purchase`, `email_delivered`, custom types alike. */
 export const EVENT_TYPE_PATTERN = /^[a-z][a-z0-9_]{0,63}$/;
 
-/** Event property names: a top-level key of the event's `properties`. */
-export const PROPERTY_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 
 export const eventConditionsRule: ValidationRule = (context) => ({
   event(node) {
