@@ -21,8 +21,18 @@ function byProfile<R extends { profileId: number }>(rows: readonly R[]): Map<num
   return grouped;
 }
 
+/**
+ * The arguments of a key, apart from its profile: keys with equal arguments load in one statement.
+ * Built per key and per call of `load`, so it is a plain string rather than JSON of an array. The
+ * type, the only free text, goes last: no separator inside it can make two keys equal.
+ */
+function argsKey(k: ListKey): string {
+  const before = k.before === null ? '-' : `${k.before.at.getTime()}:${k.before.id}`;
+  return `${k.limit}|${before}|${k.type === undefined || k.type === null ? '-' : `=${k.type}`}`;
+}
+
 function listKey(k: ListKey): string {
-  return JSON.stringify([k.profileId, k.limit, k.before?.at.toISOString() ?? null, k.before?.id ?? null, k.type ?? null]);
+  return `${k.profileId}|${argsKey(k)}`;
 }
 
 /** Loads a per-profile list for many profiles: one statement per distinct set of arguments. */
@@ -33,8 +43,10 @@ function listLoader<R extends { profileId: number }>(
     async (keys) => {
       const groups = new Map<string, ListKey[]>();
       for (const k of keys) {
-        const args = JSON.stringify([k.limit, k.before?.at.toISOString() ?? null, k.before?.id ?? null, k.type ?? null]);
-        groups.set(args, [...(groups.get(args) ?? []), k]);
+        const args = argsKey(k);
+        const group = groups.get(args);
+        if (group) group.push(k);
+        else groups.set(args, [k]);
       }
       const results = new Map<string, R[]>();
       for (const group of groups.values()) {

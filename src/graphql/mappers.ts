@@ -58,7 +58,16 @@ export function toSmsChannel(p: PhoneRecord): SmsChannel {
 }
 
 export function toEvent(e: EventRecord): ProfileEvent {
-  return Object.assign(new ProfileEvent(), { ...e, id: String(e.id), properties: e.properties as Record<string, unknown> });
+  const event = new ProfileEvent();
+  event.id = String(e.id);
+  event.type = e.type;
+  event.created = e.created;
+  event.createdOverride = e.createdOverride;
+  event.occurredAt = e.occurredAt;
+  event.properties = e.properties as Record<string, unknown>;
+  event.clientEventId = e.clientEventId;
+  event.receivedAt = e.receivedAt;
+  return event;
 }
 
 export function toConsentChange(c: ConsentChangeRecord): ConsentChange {

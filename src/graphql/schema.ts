@@ -1,5 +1,6 @@
 import { getNullableType, isInputObjectType, lexicographicSortSchema, printSchema, type GraphQLObjectType, type GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
+import { directFieldResolvers } from './direct-resolvers';
 import './enums';
 import { AccessResolver } from './resolvers/access.resolver';
 import { ActivityResolver } from './resolvers/activity.resolver';
@@ -27,6 +28,7 @@ export async function buildAppSchema(): Promise<GraphQLSchema> {
   if (mutation) mutation.description = 'Writes. Every mutation is scoped to the namespace of the API key; createNamespace needs the platform admin token.';
   applyOneOf(schema);
   if (mutation) nullableRootFields(mutation);
+  directFieldResolvers(schema, RESOLVERS);
   return schema;
 }
 

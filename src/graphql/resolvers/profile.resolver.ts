@@ -70,7 +70,7 @@ export class ProfileResolver {
     @Ctx() ctx: RequestContext,
   ): Promise<ProfileEventConnection> {
     const limit = nestedLimit(first, 'first');
-    requireStorableText([[['type'], type]]);
+    if (type !== null) requireStorableText([[['type'], type]]);
     const rows = await ctx.loaders.events.load({ profileId: profile.profileId, limit: limit + 1, before: parseTimeCursor(after, 'after'), type });
     return toConnection(rows.slice(0, limit), rows.length > limit, (e) => timeCursor(e.occurredAt, e.id), toEvent, after);
   }

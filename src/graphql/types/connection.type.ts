@@ -33,23 +33,27 @@ export function Connection<T extends object>(itemType: ClassType<T>, name: strin
  * A page of rows as a connection: one edge per row, the first and last cursors as `startCursor`
  * and `endCursor`. Pagination is forward only (`first`/`after`), so, as the Relay spec allows,
  * `hasPreviousPage` says whether the page was asked for `after` a cursor: that cursor came from an
- * edge, so items precede this page. Cursors are computed only when a query selects them (getters:
- * a page of 100 profiles with their events would otherwise encode hundreds nobody reads).
+ * edge, so items precede this page. Edges and cursors are built only when a query selects them
+ * (getters: a page of 100 profiles with their events would otherwise build hundreds nobody reads).
  *
  * @example toConnection(rows, hasMore, (p) => profileCursor(p.id), toProfile, after)
  */
 export function toConnection<R, T>(rows: readonly R[], hasMore: boolean, cursor: (row: R) => string, node: (row: R) => T, after?: string | null) {
   const nodes = rows.map(node);
-  const edges = rows.map((row, i) => ({
-    get cursor(): string {
-      return cursor(row);
-    },
-    node: nodes[i]!,
-  }));
+  let edges: { readonly cursor: string; readonly node: T }[] | undefined;
   const first = rows[0];
   const last = rows.at(-1);
   return {
-    edges,
+    /** Built when a query selects them: a page of profiles with their events mostly reads `nodes`. */
+    get edges() {
+      edges ??= rows.map((row, i) => ({
+        get cursor(): string {
+          return cursor(row);
+        },
+        node: nodes[i]!,
+      }));
+      return edges;
+    },
     nodes,
     pageInfo: {
       hasNextPage: hasMore,
