@@ -60,17 +60,58 @@ export interface EventRecord {
   readonly receivedAt: Date;
 }
 
-/** The profile columns, aliased to `ProfileRecord`'s property names. `p` is the profile table's alias. */
-export const PROFILE_SELECT = `p.id, p.email, p.email_normalized as "emailNormalized", p.email_hash_number as "emailHashNumber",
-  p.first_name as "firstName", p.last_name as "lastName", p.birthday_day as "birthdayDay", p.birthday_month as "birthdayMonth",
-  p.custom, p.email_status as "emailStatus", p.email_status_changed_at as "emailStatusChangedAt",
-  p.first_identified_at as "firstIdentifiedAt", p.has_email_delivered as "hasEmailDelivered",
-  p.has_received_email as "hasReceivedEmail", p.last_email_sent as "lastEmailSent",
-  p.last_email_scheduled as "lastEmailScheduled", p.has_control_group_halted_email as "hasControlGroupHaltedEmail",
-  p.last_purchase_date as "lastPurchaseDate", p.created_at as "createdAt", p.updated_at as "updatedAt"`;
+/** The SQL of each profile column, aliased to `ProfileRecord`'s property name. `p` is the profile table's alias. */
+const PROFILE_COLUMNS: { readonly [K in keyof ProfileRecord]: string } = {
+  id: 'p.id',
+  email: 'p.email',
+  emailNormalized: 'p.email_normalized as "emailNormalized"',
+  emailHashNumber: 'p.email_hash_number as "emailHashNumber"',
+  firstName: 'p.first_name as "firstName"',
+  lastName: 'p.last_name as "lastName"',
+  birthdayDay: 'p.birthday_day as "birthdayDay"',
+  birthdayMonth: 'p.birthday_month as "birthdayMonth"',
+  custom: 'p.custom',
+  emailStatus: 'p.email_status as "emailStatus"',
+  emailStatusChangedAt: 'p.email_status_changed_at as "emailStatusChangedAt"',
+  firstIdentifiedAt: 'p.first_identified_at as "firstIdentifiedAt"',
+  hasEmailDelivered: 'p.has_email_delivered as "hasEmailDelivered"',
+  hasReceivedEmail: 'p.has_received_email as "hasReceivedEmail"',
+  lastEmailSent: 'p.last_email_sent as "lastEmailSent"',
+  lastEmailScheduled: 'p.last_email_scheduled as "lastEmailScheduled"',
+  hasControlGroupHaltedEmail: 'p.has_control_group_halted_email as "hasControlGroupHaltedEmail"',
+  lastPurchaseDate: 'p.last_purchase_date as "lastPurchaseDate"',
+  createdAt: 'p.created_at as "createdAt"',
+  updatedAt: 'p.updated_at as "updatedAt"',
+};
+
+/** A profile column other than the ID, which every profile read selects. */
+export type ProfileColumn = Exclude<keyof ProfileRecord, 'id'>;
+
+/** A profile read with some of its columns: the ID and the columns asked for. */
+export type ProfileRow<C extends ProfileColumn = ProfileColumn> = Pick<ProfileRecord, 'id' | C>;
+
+/**
+ * The select list of a profile read: `p.id` and the given columns (by default every column), each
+ * aliased to its `ProfileRecord` property. Columns come from this table only, never from input.
+ *
+ * @example profileSelect(['email']) // 'p.id, p.email'
+ */
+export function profileSelect(columns?: readonly ProfileColumn[]): string {
+  if (columns === undefined) return PROFILE_SELECT;
+  return ['p.id', ...[...new Set(columns)].map((c) => PROFILE_COLUMNS[c])].join(', ');
+}
+
+/** Every profile column, as `profileSelect()` gives it. */
+export const PROFILE_SELECT = Object.values(PROFILE_COLUMNS).join(', ');
 
 const PHONE_SELECT = `pp.profile_id as "profileId", pp.phone, pp.sms_status as "smsStatus", pp.sms_opt_in_method as "smsOptInMethod",
   pp.sms_status_changed_at as "smsStatusChangedAt", pp.sms_confirmed_at as "smsConfirmedAt", pp.created_at as "createdAt"`;
+
+/** The columns of an event that a list of events always reads (`eventsOf(…, wide: false)`). */
+export type NarrowEventRecord = Pick<EventRecord, 'id' | 'profileId' | 'type' | 'occurredAt' | 'properties'>;
+
+const NARROW_EVENT_SELECT = `e.id, e.profile_id as "profileId", e.type, e.occurred_at as "occurredAt", e.properties`;
+const EVENT_SELECT = `${NARROW_EVENT_SELECT}, e.created, e.created_override as "createdOverride", e.client_event_id as "clientEventId", e.received_at as "receivedAt"`;
 
 /** Keyset position in a newest-first per-profile list: (time, id). */
 export interface TimeCursor {
@@ -105,10 +146,10 @@ export class ProfileRepository {
     return row?.id;
   }
 
-  /** A page in ID order, after the given ID. Fetches one extra row to tell whether more follow. */
-  page(afterId: number, limit: number): Promise<ProfileRecord[]> {
-    return this.sql.rows<ProfileRecord>(
-      `select ${PROFILE_SELECT} from profile p where p.namespace_id = $1 and p.id > $2 order by p.id limit $3`,
+  /** A page in ID order, after the given ID, with the given columns (default all). Fetches one extra row to tell whether more follow. */
+  page(afterId: number, limit: number, columns?: readonly ProfileColumn[]): Promise<ProfileRow[]> {
+    return this.sql.rows<ProfileRow>(
+      `select ${profileSelect(columns)} from profile p where p.namespace_id = $1 and p.id > $2 order by p.id limit $3`,
       [this.namespaceId, afterId, limit],
     );
   }
@@ -135,11 +176,16 @@ export class ProfileRepository {
     );
   }
 
-  /** The newest `limit` events of each profile (optionally of one type), older than the cursor. */
-  eventsOf(profileIds: readonly number[], limit: number, before: TimeCursor | null, type: string | null): Promise<EventRecord[]> {
-    return this.sql.rows<EventRecord>(
-      `select e.id, e.profile_id as "profileId", e.type, e.created, e.created_override as "createdOverride",
-              e.occurred_at as "occurredAt", e.properties, e.client_event_id as "clientEventId", e.received_at as "receivedAt"
+  /**
+   * The newest `limit` events of each profile (optionally of one type), older than the cursor.
+   * Narrow (`wide: false`) reads only `NarrowEventRecord`'s columns, for lists that show no more.
+   */
+  eventsOf(profileIds: readonly number[], limit: number, before: TimeCursor | null, type: string | null, wide?: true): Promise<EventRecord[]>;
+  eventsOf(profileIds: readonly number[], limit: number, before: TimeCursor | null, type: string | null, wide: boolean): Promise<NarrowEventRecord[]>;
+  eventsOf(profileIds: readonly number[], limit: number, before: TimeCursor | null, type: string | null, wide = true): Promise<NarrowEventRecord[]> {
+    const columns = wide ? EVENT_SELECT : NARROW_EVENT_SELECT;
+    return this.sql.rows<NarrowEventRecord>(
+      `select ${columns}
        from unnest($2::bigint[]) as q(profile_id)
        cross join lateral (
          select * from event e

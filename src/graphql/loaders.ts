@@ -1,6 +1,9 @@
 import DataLoader from 'dataloader';
-import type { ConsentChangeRecord, EventRecord, PhoneRecord, ProfileRecord, RequestServices, SegmentRow, TimeCursor } from '../services';
+import type { ConsentChangeRecord, EventRecord, NarrowEventRecord, PhoneRecord, ProfileRecord, RequestServices, SegmentRow, TimeCursor } from '../services';
 import type { SkippedSegment } from '../services/segment.service';
+
+/** An event of a list: its narrow columns always, the others when the list read them (`wide`). */
+export type ListedEvent = NarrowEventRecord & Partial<EventRecord>;
 
 /** Per-profile list arguments; profiles asking with the same arguments are loaded in one statement. */
 interface ListKey {
@@ -8,6 +11,8 @@ interface ListKey {
   readonly limit: number;
   readonly before: TimeCursor | null;
   readonly type?: string | null;
+  /** Events: whether to read every column, or only `NarrowEventRecord`'s. */
+  readonly wide?: boolean;
 }
 
 /** Rows grouped by their profile, in the order the query returned them. */
@@ -28,7 +33,7 @@ function byProfile<R extends { profileId: number }>(rows: readonly R[]): Map<num
  */
 function argsKey(k: ListKey): string {
   const before = k.before === null ? '-' : `${k.before.at.getTime()}:${k.before.id}`;
-  return `${k.limit}|${before}|${k.type === undefined || k.type === null ? '-' : `=${k.type}`}`;
+  return `${k.limit}|${before}|${k.wide === false ? 'n' : 'w'}|${k.type === undefined || k.type === null ? '-' : `=${k.type}`}`;
 }
 
 function listKey(k: ListKey): string {
@@ -37,7 +42,7 @@ function listKey(k: ListKey): string {
 
 /** Loads a per-profile list for many profiles: one statement per distinct set of arguments. */
 function listLoader<R extends { profileId: number }>(
-  load: (profileIds: number[], limit: number, before: TimeCursor | null, type: string | null) => Promise<R[]>,
+  load: (profileIds: number[], limit: number, before: TimeCursor | null, type: string | null, wide: boolean) => Promise<R[]>,
 ): DataLoader<ListKey, R[], string> {
   return new DataLoader<ListKey, R[], string>(
     async (keys) => {
@@ -50,8 +55,8 @@ function listLoader<R extends { profileId: number }>(
       }
       const results = new Map<string, R[]>();
       for (const group of groups.values()) {
-        const { limit, before, type } = group[0]!;
-        const rows = byProfile(await load(group.map((k) => k.profileId), limit, before, type ?? null));
+        const { limit, before, type, wide } = group[0]!;
+        const rows = byProfile(await load(group.map((k) => k.profileId), limit, before, type ?? null, wide !== false));
         for (const k of group) results.set(listKey(k), rows.get(k.profileId) ?? []);
       }
       return keys.map((k) => results.get(listKey(k)) ?? []);
@@ -71,7 +76,8 @@ export function createLoaders(services: RequestServices) {
       const rows = byProfile(await services.profiles.phonesOf(ids));
       return ids.map((id) => rows.get(id) ?? []);
     }),
-    events: listLoader<EventRecord>((ids, limit, before, type) => services.profiles.eventsOf(ids, limit, before, type)),
+    /** Events: every column, or with `wide: false` only `NarrowEventRecord`'s. */
+    events: listLoader<ListedEvent>((ids, limit, before, type, wide) => services.profiles.eventsOf(ids, limit, before, type, wide)),
     consent: listLoader<ConsentChangeRecord>((ids, limit, before) => services.profiles.consentOf(ids, limit, before)),
     /** Segment membership of many profiles: one statement per distinct asOf. */
     segmentsOf: new DataLoader<{ profileId: number; asOf: string }, { segments: SegmentRow[]; skipped: SkippedSegment[] }, string>(

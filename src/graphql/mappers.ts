@@ -1,6 +1,7 @@
 import { emailPromotionalEligible, smsPromotionalEligible } from '../domain/consent';
 import type { InputProblem } from '../domain/errors';
-import type { ApiKeyRow, ConsentChangeRecord, CustomFieldRow, CustomIndexReport, EventRecord, NamespaceRow, PhoneRecord, ProfileRecord } from '../services';
+import type { ApiKeyRow, ConsentChangeRecord, CustomFieldRow, CustomIndexReport, NamespaceRow, PhoneRecord, ProfileRecord, ProfileRow } from '../services';
+import type { ListedEvent } from './loaders';
 import { ApiKey, Namespace } from './types/admin.type';
 import { CustomField, CustomFieldIndex } from './types/catalog.type';
 import { InputError } from './types/common.type';
@@ -45,6 +46,14 @@ export function toProfile(p: ProfileRecord): Profile {
   });
 }
 
+/**
+ * A profile read with the columns the request selects (`profileColumnsOf`): the fields fed by
+ * the other columns stay unset, and GraphQL never reads them.
+ */
+export function toSelectedProfile(p: ProfileRow): Profile {
+  return toProfile(p as ProfileRecord);
+}
+
 export function toSmsChannel(p: PhoneRecord): SmsChannel {
   return Object.assign(new SmsChannel(), {
     phone: p.phone,
@@ -57,16 +66,20 @@ export function toSmsChannel(p: PhoneRecord): SmsChannel {
   });
 }
 
-export function toEvent(e: EventRecord): ProfileEvent {
+/**
+ * An event of a list. A narrow read (`needsWideEvents`) leaves out the columns of the fields the
+ * request does not select, so those fields stay unset; GraphQL never reads them.
+ */
+export function toEvent(e: ListedEvent): ProfileEvent {
   const event = new ProfileEvent();
   event.id = String(e.id);
   event.type = e.type;
-  event.created = e.created;
-  event.createdOverride = e.createdOverride;
+  event.created = e.created!;
+  event.createdOverride = e.createdOverride ?? null;
   event.occurredAt = e.occurredAt;
   event.properties = e.properties as Record<string, unknown>;
-  event.clientEventId = e.clientEventId;
-  event.receivedAt = e.receivedAt;
+  event.clientEventId = e.clientEventId ?? null;
+  event.receivedAt = e.receivedAt!;
   return event;
 }
 

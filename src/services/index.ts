@@ -117,7 +117,7 @@ export type { ExportRequest, FormulaHandling, PreparedExport } from './export.se
 export type { CreateExportInput, ExportDownload, ExportFileSettings } from './export-job.service';
 export type { ExportJobRecord, ExportJobStatus } from '../db/export-job.sql';
 export { QueryStats, Sql } from '../db/sql';
-export type { ConsentChangeRecord, EventRecord, PhoneRecord, ProfileRecord, TimeCursor } from '../db/profile.repository';
+export type { ConsentChangeRecord, EventRecord, NarrowEventRecord, PhoneRecord, ProfileColumn, ProfileRecord, ProfileRow, TimeCursor } from '../db/profile.repository';
 export type { ApiKeyRow, CustomFieldRow, NamespaceRow, SegmentRow, SegmentVersionRow } from '../db/entities';
 export type { CheckedDefinition, SegmentDefinitionInput } from './segment-definition';
 export { toProblems } from './segment-definition';

@@ -2,7 +2,7 @@ import { applyConsentChanges, lockStoredStatuses } from '../db/consent-steps.sql
 import { resolveAndApply, type ResolvedRow } from '../db/identity-resolution.sql';
 import { ConsentLedger } from '../domain/consent-write';
 import {
-  ProfileRepository, type ConsentChangeRecord, type EventRecord, type PhoneRecord, type ProfileRecord, type TimeCursor,
+  ProfileRepository, type ConsentChangeRecord, type EventRecord, type NarrowEventRecord, type PhoneRecord, type ProfileColumn, type ProfileRecord, type ProfileRow, type TimeCursor,
 } from '../db/profile.repository';
 import { checkEmail, emailProblem } from '../domain/email';
 import { AppError, type InputProblem } from '../domain/errors';
@@ -143,9 +143,12 @@ export class ProfileService {
     return this.repository().phonesOf(profileIds);
   }
 
-  eventsOf(profileIds: readonly number[], limit: number, before: TimeCursor | null, type: string | null): Promise<EventRecord[]> {
+  /** The newest events of each profile; narrow (`wide: false`) reads only `NarrowEventRecord`'s columns. */
+  eventsOf(profileIds: readonly number[], limit: number, before: TimeCursor | null, type: string | null, wide?: true): Promise<EventRecord[]>;
+  eventsOf(profileIds: readonly number[], limit: number, before: TimeCursor | null, type: string | null, wide: boolean): Promise<NarrowEventRecord[]>;
+  eventsOf(profileIds: readonly number[], limit: number, before: TimeCursor | null, type: string | null, wide = true): Promise<NarrowEventRecord[]> {
     requirePermission(this.scope, 'read', 'read profiles');
-    return this.repository().eventsOf(profileIds, limit, before, type);
+    return this.repository().eventsOf(profileIds, limit, before, type, wide);
   }
 
   consentOf(profileIds: readonly number[], limit: number, before: TimeCursor | null): Promise<ConsentChangeRecord[]> {
@@ -180,12 +183,12 @@ export class ProfileService {
   }
 
   /** A page of profiles in ID order; `hasMore` tells whether another page follows. */
-  async page(first: number, afterId: number): Promise<{ profiles: ProfileRecord[]; hasMore: boolean }> {
+  async page(first: number, afterId: number, columns?: readonly ProfileColumn[]): Promise<{ profiles: ProfileRow[]; hasMore: boolean }> {
     requirePermission(this.scope, 'read', 'read profiles');
     if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
       throw AppError.invalid(['first'], `must be a whole number from 1 to ${MAX_PAGE_SIZE} (got ${first})`);
     }
-    const rows = await this.repository().page(afterId, first + 1);
+    const rows = await this.repository().page(afterId, first + 1, columns);
     return { profiles: rows.slice(0, first), hasMore: rows.length > first };
   }
 }

@@ -1,7 +1,7 @@
 import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
 import { AudienceCompileError, compileAudience, membershipStatement, type AudienceQuery } from '../audience/compiler';
 import { SegmentRow, SegmentVersionRow } from '../db/entities';
-import { PROFILE_SELECT, type ProfileRecord } from '../db/profile.repository';
+import { profileSelect, type ProfileColumn, type ProfileRow } from '../db/profile.repository';
 import { SegmentRepository } from '../db/segment.repository';
 import { checkEmail } from '../domain/email';
 import { AppError } from '../domain/errors';
@@ -281,7 +281,7 @@ export class SegmentService {
   }
 
   /**
-   * A page of members by profile ID. Its form (`segment-page-form.ts`) comes from the count when
+   * A page of members by profile ID, with the given columns (default all). Its form (`segment-page-form.ts`) comes from the count when
    * the same request counts the segment (GraphQL resolves `count` and `members` side by side) and
    * from the planner's estimate of the count statement: a small segment that is cheap to count is
    * fenced. The estimate of a saved segment is kept with it per process (`EvaluationCache`), so a
@@ -289,12 +289,12 @@ export class SegmentService {
    * count), the page runs beside the count instead of waiting for it. An unsaved definition is
    * estimated only when its count is at most `FENCE_MAX_MEMBERS`.
    */
-  async members(target: EvaluationTarget, asOf: Date, first: number, afterId: number): Promise<{ profiles: ProfileRecord[]; hasMore: boolean }> {
+  async members(target: EvaluationTarget, asOf: Date, first: number, afterId: number, columns?: readonly ProfileColumn[]): Promise<{ profiles: ProfileRow[]; hasMore: boolean }> {
     requirePermission(this.scope, 'read', 'evaluate segments');
     if (!Number.isInteger(first) || first < 1 || first > MAX_SEGMENT_PAGE) throw AppError.invalid(['first'], `must be a whole number from 1 to ${MAX_SEGMENT_PAGE} (got ${first})`);
     const query = await this.compiled(target, asOf);
-    const statement = query.page({ afterId, limit: first + 1, select: PROFILE_SELECT, fenced: await this.fencePage(target, query) });
-    const rows = await this.scope.sql.rows<ProfileRecord>(statement.sql, statement.params, { label: 'segment.members' });
+    const statement = query.page({ afterId, limit: first + 1, select: profileSelect(columns), fenced: await this.fencePage(target, query) });
+    const rows = await this.scope.sql.rows<ProfileRow>(statement.sql, statement.params, { label: 'segment.members' });
     return { profiles: rows.slice(0, first), hasMore: rows.length > first };
   }
 

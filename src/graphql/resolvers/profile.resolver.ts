@@ -1,10 +1,12 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { AppError } from '../../domain/errors';
 import type { ProfileWrite } from '../../domain/profile-input';
 import { requireStorableText } from '../../domain/storable-text';
 import type { RequestContext } from '../context';
 import { parseNumericId, parseProfileCursor, parseTimeCursor, profileCursor, timeCursor } from '../cursors';
-import { toConsentChange, toEvent, toInputErrors, toProfile } from '../mappers';
+import { toConsentChange, toEvent, toInputErrors, toProfile, toSelectedProfile } from '../mappers';
+import { needsWideEvents, profileColumnsOf } from '../selection';
 import { ProfileInput } from '../types/inputs.type';
 import { UpsertProfilePayload, UpsertProfileResult, UpsertProfilesPayload } from '../types/payloads.type';
 import { toConnection } from '../types/connection.type';
@@ -50,10 +52,13 @@ export class ProfileResolver {
     @Arg('first', () => Int, { defaultValue: 50, description: 'Page size, 1 to 500.' }) first: number,
     @Arg('after', () => String, { nullable: true, description: 'The endCursor of the previous page.' }) after: string | null,
     @Ctx() ctx: RequestContext,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<ProfileConnection> {
-    const { profiles, hasMore } = await ctx.services.profiles.page(first, parseProfileCursor(after, 'after'));
-    for (const p of profiles) ctx.loaders.profile.prime(p.id, p);
-    return toConnection(profiles, hasMore, (p) => profileCursor(p.id), toProfile, after);
+    const columns = profileColumnsOf(info);
+    const { profiles, hasMore } = await ctx.services.profiles.page(first, parseProfileCursor(after, 'after'), columns);
+    // Only whole rows are cached: a later `profile(id)` in the request may select more.
+    if (columns === undefined) for (const p of profiles) ctx.loaders.profile.prime(p.id, p);
+    return toConnection(profiles, hasMore, (p) => profileCursor(p.id), toSelectedProfile, after);
   }
 
   @FieldResolver(() => [String])
@@ -68,10 +73,12 @@ export class ProfileResolver {
     @Arg('after', () => String, { nullable: true, description: 'The endCursor of the previous page.' }) after: string | null,
     @Arg('type', () => String, { nullable: true, description: 'Only events of this type.' }) type: string | null,
     @Ctx() ctx: RequestContext,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<ProfileEventConnection> {
     const limit = nestedLimit(first, 'first');
     if (type !== null) requireStorableText([[['type'], type]]);
-    const rows = await ctx.loaders.events.load({ profileId: profile.profileId, limit: limit + 1, before: parseTimeCursor(after, 'after'), type });
+    const key = { profileId: profile.profileId, limit: limit + 1, before: parseTimeCursor(after, 'after'), type, wide: needsWideEvents(info) };
+    const rows = await ctx.loaders.events.load(key);
     return toConnection(rows.slice(0, limit), rows.length > limit, (e) => timeCursor(e.occurredAt, e.id), toEvent, after);
   }
 

@@ -1,13 +1,15 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { AudienceWarning } from '../../audience';
 import { toProblems, type CheckedDefinition, type SegmentRow } from '../../services';
 import { MAX_PREVIEW_SAMPLE } from '../../services/segment.service';
 import type { RequestContext } from '../context';
+import { profileColumnsOf } from '../selection';
 import { notACursor, parseProfileCursor, profileCursor } from '../cursors';
 import { isSegmentId } from '../../domain/ids';
 import { textProblem } from '../../domain/storable-text';
 import { AppError } from '../../domain/errors';
-import { toProfile } from '../mappers';
+import { toProfile, toSelectedProfile } from '../mappers';
 import { DateTimeScalar } from '../scalars';
 import { toConnection } from '../types/connection.type';
 import { Profile, ProfileConnection } from '../types/profile.type';
@@ -150,11 +152,14 @@ export class SegmentResolver {
     @Arg('after', () => String, { nullable: true, description: 'The endCursor of the previous page.' }) after: string | null,
     @Arg('asOf', () => DateTimeScalar, { nullable: true, description: 'Instant for relative operators; default now. Pass the same asOf on every page.' }) asOf: Date | null,
     @Ctx() ctx: RequestContext,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<ProfileConnection> {
     const row = await ctx.services.segments.get(segment.id);
-    const { profiles, hasMore } = await ctx.services.segments.members(row, asOf ?? ctx.startedAt, first, parseProfileCursor(after, 'after'));
-    for (const p of profiles) ctx.loaders.profile.prime(p.id, p);
-    return toConnection(profiles, hasMore, (p) => profileCursor(p.id), toProfile, after);
+    const columns = profileColumnsOf(info);
+    const { profiles, hasMore } = await ctx.services.segments.members(row, asOf ?? ctx.startedAt, first, parseProfileCursor(after, 'after'), columns);
+    // Only whole rows are cached: a later `profile(id)` in the request may select more.
+    if (columns === undefined) for (const p of profiles) ctx.loaders.profile.prime(p.id, p);
+    return toConnection(profiles, hasMore, (p) => profileCursor(p.id), toSelectedProfile, after);
   }
 
   @FieldResolver(() => [SegmentVersion], { description: 'Every version, newest first.' })
