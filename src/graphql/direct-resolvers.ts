@@ -56,7 +56,11 @@ const NEEDS_CONVERSION = Symbol('needs conversion');
  * every parameter is the root, the whole context, the info, or an argument of a scalar or enum type,
  * which type-graphql passes through unchanged. Anything else keeps type-graphql's resolver, and so
  * does a call whose root is not an instance of the `@Root()` class (type-graphql would convert it).
- * Returns the fields it rewired, as `Type.field`.
+ * The resolver classes are stateless and take no constructor arguments, and the schema is built
+ * with no IoC container, so the pass makes one instance of each class for the fields it rewires
+ * (type-graphql's default container holds another, just as stateless). Give `buildSchema` a
+ * container and this pass must take its instances from it. Returns the fields it rewired, as
+ * `Type.field`.
  */
 export function directFieldResolvers(schema: GraphQLSchema, resolverClasses: readonly Class[]): string[] {
   const storage = getMetadataStorage();

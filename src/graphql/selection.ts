@@ -35,7 +35,7 @@ const CONNECTION_ITEMS = [['nodes'], ['edges', 'node']] as const;
  * only the ID, which every read selects. A field missing here (a new one) makes the read select
  * every column.
  */
-const PROFILE_FIELD_COLUMNS: Readonly<Record<string, readonly ProfileColumn[]>> = {
+const PROFILE_FIELD_COLUMNS: ReadonlyMap<string, readonly ProfileColumn[]> = new Map(Object.entries({
   __typename: [],
   id: [],
   email: ['email'],
@@ -53,10 +53,10 @@ const PROFILE_FIELD_COLUMNS: Readonly<Record<string, readonly ProfileColumn[]>> 
   events: [],
   consentHistory: [],
   segments: [],
-};
+} satisfies Record<string, readonly ProfileColumn[]>));
 
 /** The `Profile` fields whose columns `PROFILE_FIELD_COLUMNS` knows (for its test). */
-export const PROFILE_FIELDS_WITH_COLUMNS = Object.keys(PROFILE_FIELD_COLUMNS);
+export const PROFILE_FIELDS_WITH_COLUMNS = [...PROFILE_FIELD_COLUMNS.keys()];
 
 /** Memoized per merged field-node list: a page resolves the same field for every item with the same list. */
 const profileColumnsCache = new WeakMap<readonly FieldNode[], readonly ProfileColumn[] | undefined>();
@@ -73,11 +73,12 @@ export function profileColumnsOf(info: Pick<GraphQLResolveInfo, 'fieldNodes' | '
   const columns = new Set<ProfileColumn>();
   let known = true;
   for (const name of selectedAt(info, CONNECTION_ITEMS)) {
-    const needs = PROFILE_FIELD_COLUMNS[name];
+    const needs = PROFILE_FIELD_COLUMNS.get(name);
     if (needs === undefined) known = false;
     else for (const column of needs) columns.add(column);
   }
-  const result = known ? [...columns] : undefined;
+  // Sorted, so that one set of columns is one statement text (and one plan) whatever the field order.
+  const result = known ? [...columns].sort() : undefined;
   profileColumnsCache.set(info.fieldNodes, result);
   return result;
 }
