@@ -53,3 +53,41 @@ export function instantProblem(text: string): string {
   const strict = parseOffsetDateTime(text);
   return strict.ok ? `${JSON.stringify(text)} is not an ISO 8601 date-time; send e.g. 2026-11-28T09:30:00Z` : strict.message;
 }
+
+const TWO_DIGITS = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0'));
+const THREE_DIGITS = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'));
+const MS_PER_DAY = 86_400_000;
+/** 0000-01-01T00:00:00.000Z and 10000-01-01T00:00:00.000Z: the instants `toISOString` writes with a 4-digit year. */
+const FOUR_DIGIT_YEARS = [-62_167_219_200_000, 253_402_300_800_000] as const;
+
+/**
+ * `date.toISOString()`, about three times as fast (140 against 390 ns here): the GraphQL `DateTime`
+ * output of every timestamp, a few thousand in a page of profiles with their events. The civil date
+ * comes from the day number by integer arithmetic (Howard Hinnant's `civil_from_days`), the digits
+ * from tables. Years outside 0000–9999 (`toISOString`'s ±YYYYYY form) and invalid dates are left
+ * to `toISOString`, which writes the first and throws for the second.
+ *
+ * @example formatInstant(new Date(Date.UTC(2026, 10, 28, 9, 30))) // '2026-11-28T09:30:00.000Z'
+ */
+export function formatInstant(date: Date): string {
+  const time = date.getTime();
+  if (!(time >= FOUR_DIGIT_YEARS[0] && time < FOUR_DIGIT_YEARS[1])) return date.toISOString();
+  const days = Math.floor(time / MS_PER_DAY);
+  let rest = time - days * MS_PER_DAY;
+  const z = days + 719_468;
+  const era = Math.floor(z / 146_097);
+  const dayOfEra = z - era * 146_097;
+  const yearOfEra = Math.floor((dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36_524) - Math.floor(dayOfEra / 146_096)) / 365);
+  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
+  const shiftedMonth = Math.floor((5 * dayOfYear + 2) / 153);
+  const day = dayOfYear - Math.floor((153 * shiftedMonth + 2) / 5) + 1;
+  const month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9;
+  const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+  const hours = Math.floor(rest / 3_600_000);
+  rest -= hours * 3_600_000;
+  const minutes = Math.floor(rest / 60_000);
+  rest -= minutes * 60_000;
+  const seconds = Math.floor(rest / 1000);
+  const t = TWO_DIGITS;
+  return `${t[Math.floor(year / 100)]}${t[year % 100]}-${t[month]}-${t[day]}T${t[hours]}:${t[minutes]}:${t[seconds]}.${THREE_DIGITS[rest - seconds * 1000]}Z`;
+}

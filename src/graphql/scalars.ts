@@ -1,6 +1,6 @@
 import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
 import { JSONObjectResolver, JSONResolver } from 'graphql-scalars';
-import { parseOffsetDateTime } from '../domain/datetime';
+import { formatInstant, parseOffsetDateTime } from '../domain/datetime';
 
 function toDateTime(value: unknown): Date {
   if (value instanceof Date && !Number.isNaN(value.getTime())) return value;
@@ -24,7 +24,7 @@ export const DateTimeScalar = new GraphQLScalarType<Date, string>({
   serialize(value) {
     const date = value instanceof Date ? value : typeof value === 'string' || typeof value === 'number' ? new Date(value) : undefined;
     if (!date || Number.isNaN(date.getTime())) throw new GraphQLError(`DateTime cannot serialize ${JSON.stringify(value)}`);
-    return date.toISOString();
+    return formatInstant(date);
   },
   parseValue: toDateTime,
   parseLiteral(ast) {
