@@ -54,18 +54,23 @@ export function instantProblem(text: string): string {
   return strict.ok ? `${JSON.stringify(text)} is not an ISO 8601 date-time; send e.g. 2026-11-28T09:30:00Z` : strict.message;
 }
 
-const TWO_DIGITS = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0'));
-const THREE_DIGITS = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'));
 const MS_PER_DAY = 86_400_000;
 /** 0000-01-01T00:00:00.000Z and 10000-01-01T00:00:00.000Z: the instants `toISOString` writes with a 4-digit year. */
 const FOUR_DIGIT_YEARS = [-62_167_219_200_000, 253_402_300_800_000] as const;
+const ZERO = 48;
+const [DASH, COLON, DOT, T, Z] = ['-', ':', '.', 'T', 'Z'].map((c) => c.charCodeAt(0)) as [number, number, number, number, number];
+/** The character codes of the tens and the ones digit of a number below 100. */
+const tens = (n: number) => ZERO + Math.floor(n / 10);
+const ones = (n: number) => ZERO + (n % 10);
 
 /**
- * `date.toISOString()`, about three times as fast (140 against 390 ns here): the GraphQL `DateTime`
- * output of every timestamp, a few thousand in a page of profiles with their events. The civil date
- * comes from the day number by integer arithmetic (Howard Hinnant's `civil_from_days`), the digits
- * from tables. Years outside 0000–9999 (`toISOString`'s ±YYYYYY form) and invalid dates are left
- * to `toISOString`, which writes the first and throws for the second.
+ * `date.toISOString()`, about three times as fast (JSON of 1,500 values: 230 against 680 µs here):
+ * the GraphQL `DateTime` output of every timestamp, a few thousand in a page of profiles with their
+ * events. The civil date comes from the day number by integer arithmetic (Howard Hinnant's
+ * `civil_from_days`), and the 24 characters are made in one `String.fromCharCode`, so one flat
+ * string is allocated (a template literal of the parts made a chain of concatenations). Years
+ * outside 0000–9999 (`toISOString`'s ±YYYYYY form) and invalid dates are left to `toISOString`,
+ * which writes the first and throws for the second.
  *
  * @example formatInstant(new Date(Date.UTC(2026, 10, 28, 9, 30))) // '2026-11-28T09:30:00.000Z'
  */
@@ -88,6 +93,11 @@ export function formatInstant(date: Date): string {
   const minutes = Math.floor(rest / 60_000);
   rest -= minutes * 60_000;
   const seconds = Math.floor(rest / 1000);
-  const t = TWO_DIGITS;
-  return `${t[Math.floor(year / 100)]}${t[year % 100]}-${t[month]}-${t[day]}T${t[hours]}:${t[minutes]}:${t[seconds]}.${THREE_DIGITS[rest - seconds * 1000]}Z`;
+  const ms = rest - seconds * 1000;
+  return String.fromCharCode(
+    ZERO + Math.floor(year / 1000), ZERO + (Math.floor(year / 100) % 10), tens(year % 100), ones(year), DASH,
+    tens(month), ones(month), DASH, tens(day), ones(day), T,
+    tens(hours), ones(hours), COLON, tens(minutes), ones(minutes), COLON, tens(seconds), ones(seconds), DOT,
+    ZERO + Math.floor(ms / 100), tens(ms % 100), ones(ms), Z,
+  );
 }
