@@ -78,7 +78,7 @@ export class SmsChannel {
   transactionalEligible!: boolean;
 }
 
-@ObjectType({ description: 'Eligibility per channel. The channels are independent: unsubscribing from email leaves SMS as it is.' })
+@ObjectType({ description: 'Eligibility per channel. The channels are independent: unsubscribing from email leaves SMS as it is.', simpleResolvers: true })
 export class Channels {
   /** The profile these channels belong to (not exposed). */
   profileId!: number;
@@ -144,7 +144,7 @@ export class ProfileEvent {
   receivedAt!: Date;
 }
 
-@ObjectType({ description: 'A customer profile: one per person per namespace, keyed by email, or by phone when no email is known.' })
+@ObjectType({ description: 'A customer profile: one per person per namespace, keyed by email, or by phone when no email is known.', simpleResolvers: true })
 export class Profile {
   @Field(() => ID, { description: 'The profile ID. A profile merged into another resolves to the one it was merged into.' })
   id!: string;
@@ -189,11 +189,11 @@ export class Profile {
   profileId!: number;
 }
 
-@ObjectType({ description: 'A page of profiles, in stable ID order (keyset pagination).' })
+@ObjectType({ description: 'A page of profiles, in stable ID order (keyset pagination).', simpleResolvers: true })
 export class ProfileConnection extends Connection(Profile, 'Profile', 'profiles') {}
 
-@ObjectType({ description: 'Events of one profile, newest first.' })
+@ObjectType({ description: 'Events of one profile, newest first.', simpleResolvers: true })
 export class ProfileEventConnection extends Connection(ProfileEvent, 'ProfileEvent', 'events') {}
 
-@ObjectType({ description: 'Eligibility changes of one profile, newest first.' })
+@ObjectType({ description: 'Eligibility changes of one profile, newest first.', simpleResolvers: true })
 export class ConsentChangeConnection extends Connection(ConsentChange, 'ConsentChange', 'changes') {}

@@ -4,7 +4,7 @@ import { DateTimeScalar, JSONScalar } from '../scalars';
 import { Connection } from './connection.type';
 import { Profile } from './profile.type';
 
-@ObjectType({ description: 'A saved audience: a named filter over the profiles of this namespace.' })
+@ObjectType({ description: 'A saved audience: a named filter over the profiles of this namespace.', simpleResolvers: true })
 export class Segment {
   @Field(() => ID, { description: 'The segment ID, used to reference it from other filters: `in segment "seg_…"`.' })
   id!: string;
