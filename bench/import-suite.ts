@@ -169,6 +169,19 @@ interface ChildRun {
   readonly batchRows: number;
 }
 
+/**
+ * The Node flags of `npm run import` (package.json's `import` script: `node <flags> dist/src/main.js
+ * import`), so that the bench runs the command as users do. Today a 4 MB semi-space: a smaller
+ * young generation holds less garbage between scavenges (200,000 customers peaked at 242 instead of
+ * 274 MiB, no slower).
+ */
+export function importNodeFlags(root: string): string[] {
+  const script = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts.import ?? '';
+  const flags = /\bnode((?:\s+--[\w-]+(?:=\S+)?)*)\s+dist\/src\/main\.js\s+import\b/.exec(script);
+  if (!flags) throw new Error(`package.json's import script does not run node … dist/src/main.js import: ${script}`);
+  return flags[1]!.split(/\s+/).filter(Boolean);
+}
+
 /** Runs `import` (src/cli/import.command.ts) in its own process, with the RSS probe preloaded. */
 async function runImportCommand(target: BenchTarget, csv: string, dir: string, log: (m: string) => void, kind = 'customers'): Promise<ChildRun> {
   const root = packageRoot();
@@ -183,7 +196,7 @@ async function runImportCommand(target: BenchTarget, csv: string, dir: string, l
   const batchRows = loadConfig(env, root).imports!.batchRows;
   // BENCH_IMPORT_NODE_ARGS: extra Node flags for the importing process (say `--cpu-prof --cpu-prof-dir=/tmp/prof`).
   const nodeArgs = (process.env.BENCH_IMPORT_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const args = [...nodeArgs, ...(typescript ? ['-r', 'ts-node/register/transpile-only'] : []), '--require', probe, main, 'import', '--namespace', SLUG, '--kind', kind, csv];
+  const args = [...importNodeFlags(root), ...nodeArgs, ...(typescript ? ['-r', 'ts-node/register/transpile-only'] : []), '--require', probe, main, 'import', '--namespace', SLUG, '--kind', kind, csv];
   const output: string[] = [];
   const started = performance.now();
   const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });

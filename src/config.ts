@@ -93,7 +93,7 @@ export const CONFIG_VARIABLES = {
   QUERY_MAX_TOKENS: 'Most tokens in a GraphQL document (100–1000000). Default 10000.',
   IMPORT_DIR: 'Directory for uploaded import files (one folder per namespace; a file is deleted when its import ends). Default DATA_DIR/imports, or ./.imports on a PostgreSQL server.',
   IMPORT_MAX_BYTES: 'Largest import file accepted, in bytes (1024–1099511627776). Default 10737418240 (10 GiB).',
-  IMPORT_BATCH_ROWS: 'Rows of an import file applied per transaction (1–200000). Default 5000 (an importing process peaked at 273–285 MiB at 200,000 rows and 300 MiB at 1,000,000; larger batches hold more rows in memory at once and gain little).',
+  IMPORT_BATCH_ROWS: 'Rows of an import file applied per transaction (1–200000). Default 5000 (`npm run import`, which runs Node with a 4 MB semi-space, peaked at 242–266 MiB at 200,000 rows and 280–284 MiB at 1,000,000; larger batches hold more rows in memory at once and gain little).',
   EXPORT_DIR: 'Directory for the files of export jobs (createExport; one folder per namespace). Default DATA_DIR/exports, or ./.exports on a PostgreSQL server.',
   EXPORT_TTL_HOURS: 'How long a finished export file may be downloaded, in hours (1–8760); then it is deleted and its download answers 410. Default 24.',
   WEBHOOK_ALLOW_PRIVATE_ADDRESSES: 'Let webhook deliveries reach loopback, private, link-local (169.254.169.254 cloud metadata included) and other non-public addresses (true/false). Default false: such a receiver is refused before anything is sent, and the delivery log says why. Turn on only for a receiver on a private network you trust.',
