@@ -9,6 +9,7 @@ import { compileAudience } from '../../src/audience/compiler';
 import { Database } from '../../src/db/database';
 import { checkCaseFold, ensureCaseFold } from '../../src/db/case-fold.sql';
 import { Sql } from '../../src/db/sql';
+import { checkEmail } from '../../src/domain/email';
 import { casedCodePoints, foldCase } from '../../src/text/case-fold';
 import { createScratchPgDatabase, describeEachDatabase, TEST_TARGETS } from '../support/databases';
 import { createTenant, scopeFor } from '../support/tenants';
@@ -27,6 +28,21 @@ test('foldCase: one code point to one, no context', () => {
   expect(foldCase('ǅ K Ω Å')).toBe('ǆ k ω å');
   expect(foldCase('ÉMILE 😀 Ꭰ')).toBe('émile 😀 ꭰ');
   expect(casedCodePoints().length).toBeGreaterThan(2800);
+});
+
+test('foldCase is idempotent, so a normalized email is stored folded (email is matched without audience_fold)', () => {
+  const unstable: string[] = [];
+  for (let cp = 0; cp <= 0x10ffff; cp++) {
+    if (cp >= 0xd800 && cp <= 0xdfff) continue;
+    const folded = foldCase(String.fromCodePoint(cp));
+    if (foldCase(folded) !== folded) unstable.push(cp.toString(16));
+  }
+  expect(unstable).toEqual([]);
+  for (const address of ['Ann@Example.COM', 'ÉMILE.İŞ@BÜCHER.DE', 'ΟΔΟΣ@Παράδειγμα.ΕΛ', 'ǅemal@ẞtraße.example']) {
+    const checked = checkEmail(address);
+    if (!checked.ok) throw new Error(`${address}: ${checked.reason}`);
+    expect(foldCase(checked.normalized)).toBe(checked.normalized);
+  }
 });
 
 /** The issue's examples: Turkish dotted and dotless I, German sharp s, Greek sigma, and others. */

@@ -220,7 +220,7 @@ function compileAggregate(node: EventNode, type: Param, filters: Fragment, conte
   const comparison = compare(aggregate);
   if (context.purpose === 'rows') {
     const scalar = sql`(select ${aggregate} from event e where e.namespace_id = p.namespace_id and e.type = ${type} and e.profile_id = p.id${filters})`;
-    const positive = sql`coalesce(${compare(scalar)}, false)`;
+    const positive = sql`(${compare(scalar)}) is true`;
     return { sql: negated ? sql`not ${positive}` : positive, nullable: false };
   }
   const grouped = (having: Fragment): Fragment =>

@@ -76,7 +76,7 @@ function columnSource(def: FieldDef, column: ProfileColumn, node: ConditionNode)
 function emailSource(def: FieldDef, node: ConditionNode, context: CompileContext): ValueSource {
   if (def.type !== 'string') throw AudienceCompileError.unsupportedField(def.name, 'an email field is a string', node.origin);
   const expr = sql`p.email_normalized`;
-  return { label: label(def), expr, type: 'text', ...columnPredicates(expr), normalize: context.normalizeEmail };
+  return { label: label(def), expr, type: 'text', ...columnPredicates(expr), normalize: context.normalizeEmail, folded: true };
 }
 
 const JSON_TYPES = { string: sql`'string'`, number: sql`'number'`, boolean: sql`'boolean'` } as const;
@@ -128,7 +128,7 @@ export function jsonEquality(object: Fragment, key: Param, op: OperatorName, val
     case 'in':
       return { sql: sql`${json} = any(${list()}::jsonb[])`, nullable: true };
     case 'not_in':
-      return { sql: sql`not coalesce(${json} = any(${list()}::jsonb[]), false)`, nullable: false };
+      return { sql: sql`(${json} = any(${list()}::jsonb[])) is not true`, nullable: false };
     default:
       return undefined;
   }
